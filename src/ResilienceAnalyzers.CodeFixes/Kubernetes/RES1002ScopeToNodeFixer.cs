@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using ResilienceAnalyzers.Kubernetes;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Kubernetes
+{
+    /// <summary>
+    /// RES1002 → narrow the call with a field selector: <c>spec.nodeName=&lt;node&gt;</c> for a per-node pod
+    /// list/watch, <c>metadata.name=&lt;name&gt;</c> when the copy looks for its own node or pod. An existing
+    /// constant selector is kept and extended. The name comes from a string variable in scope
+    /// (<c>nodeName</c>, <c>_nodeName</c>, …) or else from the downward-API environment variable.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1002ScopeToNodeFixer))]
+    [Shared]
+    public sealed class RES1002ScopeToNodeFixer : CodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.ClusterWideAccess);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
+                    .AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+                if (invocation == null
+                    || !diagnostic.Properties.TryGetValue(RES1002ClusterWideAccessAnalyzer.KindProperty, out string? kind)
+                    || !(model.GetOperation(invocation, context.CancellationToken) is IInvocationOperation operation)
+                    || !KubernetesApi.TryGetCall(operation, out var call)
+                    || call == null
+                    || !call.Accepts(KubernetesParameter.FieldSelector))
+                {
+                    continue;
+                }
+
+                string selectorKey = kind == "Pod" ? "spec.nodeName=" : "metadata.name=";
+                string title = kind == "Pod"
+                    ? "Scope to this node's pods (fieldSelector spec.nodeName)"
+                    : kind == "Node" ? "Select only this node (fieldSelector metadata.name)" : "Select only this pod (fieldSelector metadata.name)";
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        title,
+                        ct => AddSelectorAsync(context.Document, invocation, selectorKey, kind!, ct),
+                        equivalenceKey: nameof(RES1002ScopeToNodeFixer)),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document> AddSelectorAsync(Document document, InvocationExpressionSyntax invocation, string selectorKey, string kind, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null
+                || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
+                || !KubernetesApi.TryGetCall(operation, out var call) || call == null)
+            {
+                return document;
+            }
+
+            var nameExpression = NameExpression(model, invocation, kind == "PodByName" ? "podname" : "nodename", kind == "PodByName" ? "POD_NAME" : "NODE_NAME");
+            var existing = call.Argument(KubernetesParameter.FieldSelector);
+            string prefix = string.Empty;
+            if (existing != null)
+            {
+                var value = StringValue.Of(existing.Value);
+                if (value != null && value.IsConstant && value.Text.Length > 0)
+                {
+                    prefix = value.Text + ",";
+                }
+            }
+
+            ExpressionSyntax selector = BinaryExpression(
+                SyntaxKind.AddExpression,
+                LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(prefix + selectorKey)),
+                nameExpression);
+
+            InvocationExpressionSyntax updated;
+            if (existing?.Syntax is ArgumentSyntax argumentSyntax && invocation.ArgumentList.Arguments.Contains(argumentSyntax))
+            {
+                updated = invocation.ReplaceNode(argumentSyntax, argumentSyntax.WithExpression(selector.WithTriviaFrom(argumentSyntax.Expression)));
+            }
+            else
+            {
+                var argument = Argument(NameColon(IdentifierName("fieldSelector")), default, selector);
+                updated = invocation.WithArgumentList(invocation.ArgumentList.AddArguments(argument));
+            }
+
+            updated = updated.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+            return document.WithSyntaxRoot(root.ReplaceNode(invocation, updated));
+        }
+
+        /// <summary>A string variable, parameter, field or property in scope named like the node (or pod) name; else the downward-API variable.</summary>
+        private static ExpressionSyntax NameExpression(SemanticModel model, InvocationExpressionSyntax invocation, string normalizedName, string environmentVariable)
+        {
+            var enclosing = model.GetEnclosingSymbol(invocation.SpanStart);
+            bool staticContext = enclosing?.IsStatic == true || (enclosing is IMethodSymbol m && m.MethodKind == MethodKind.LambdaMethod && m.ContainingSymbol?.IsStatic == true);
+            foreach (var symbol in model.LookupSymbols(invocation.SpanStart))
+            {
+                if (!string.Equals(symbol.Name.TrimStart('_').Replace("_", string.Empty), normalizedName, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                ITypeSymbol? type = symbol switch
+                {
+                    // A local declared after the call is in scope but cannot be used yet (CS0841).
+                    ILocalSymbol local when local.DeclaringSyntaxReferences.All(r => r.Span.End < invocation.SpanStart) => local.Type,
+                    IParameterSymbol parameter => parameter.Type,
+                    IFieldSymbol field when field.IsStatic || !staticContext => field.Type,
+                    IPropertySymbol property when property.IsStatic || !staticContext => property.Type,
+                    _ => null,
+                };
+                if (type?.SpecialType == SpecialType.System_String)
+                {
+                    return IdentifierName(symbol.Name);
+                }
+            }
+
+            // "Environment" where it already means System.Environment (using System;), else qualified.
+            bool environmentInScope = model.LookupNamespacesAndTypes(invocation.SpanStart, name: "Environment")
+                .Any(t => t.ToDisplayString() == "System.Environment");
+            return ParseExpression((environmentInScope ? "Environment" : "System.Environment") + ".GetEnvironmentVariable(\"" + environmentVariable + "\")");
+        }
+    }
+}

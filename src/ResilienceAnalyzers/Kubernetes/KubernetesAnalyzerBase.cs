@@ -1,0 +1,65 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Kubernetes
+{
+    /// <summary>
+    /// Shared plumbing of the RES1xxx rules: registers nothing unless KubernetesClient is referenced, resolves
+    /// settings and fan-out once per compilation, and hands each recognized call to the rule.
+    /// </summary>
+    public abstract class KubernetesAnalyzerBase : DiagnosticAnalyzer
+    {
+        private protected abstract string RuleId { get; }
+
+        public sealed override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (!KubernetesApi.IsReferenced(start.Compilation))
+                {
+                    return;
+                }
+
+                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
+                start.RegisterOperationAction(
+                    operationContext => AnalyzerGuard.Run(RuleId, operationContext.Operation.Syntax, operationContext, c =>
+                    {
+                        if (KubernetesApi.TryGetCall((IInvocationOperation)c.Operation, out var call) && call != null)
+                        {
+                            AnalyzeCall(c, call, fanOut);
+                        }
+                    }),
+                    OperationKind.Invocation);
+            });
+        }
+
+        private protected abstract void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOut);
+
+        /// <summary>The squiggle goes on the method name, not the whole (often multi-line) call.</summary>
+        private protected static Location NameLocation(IInvocationOperation invocation)
+        {
+            var syntax = invocation.Syntax;
+            if (syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call)
+            {
+                switch (call.Expression)
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member:
+                        return member.Name.Identifier.GetLocation();
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name:
+                        return name.Identifier.GetLocation();
+                }
+            }
+
+            return syntax.GetLocation();
+        }
+
+        private protected static ResilienceSettings SettingsFor(FanOutResolver fanOut, IOperation operation)
+            => fanOut.Settings.For(operation.Syntax.SyntaxTree);
+    }
+}

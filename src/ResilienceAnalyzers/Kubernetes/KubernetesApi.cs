@@ -1,0 +1,288 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Resilience.CostModel;
+
+namespace ResilienceAnalyzers.Kubernetes
+{
+    /// <summary>
+    /// The one place that knows the KubernetesClient's shapes, by metadata name only (the analyzer never
+    /// references the client): group extension methods, <c>…WithHttpMessagesAsync</c> interface methods,
+    /// <c>k8s.ClientSets</c> kind clients, <c>GenericClient</c>, custom objects and the pre-10.x methods on
+    /// <c>IKubernetes</c>. Parameter orders differ between shapes (facts.md), so arguments are matched by name.
+    /// </summary>
+    internal static class KubernetesApi
+    {
+        public const string RootNamespace = "k8s";
+        public const string ClientSetsNamespace = "k8s.ClientSets";
+
+        /// <summary>The client exists in the compilation: register the Kubernetes rules only then.</summary>
+        public static bool IsReferenced(Compilation compilation)
+            => compilation.GetTypeByMetadataName("k8s.IKubernetes") != null
+            || compilation.GetTypeByMetadataName("k8s.Kubernetes") != null;
+
+        // List / WatchList + what + optional WithHttpMessages + optional Async.
+        private static readonly Regex OperationName = new Regex(
+            "^(?<watch>Watch)?List(?<rest>[A-Z][A-Za-z0-9]*?)(?<http>WithHttpMessages)?(?:Async)?$",
+            RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+        private static readonly Regex VersionPrefix = new Regex("^V[0-9]+((alpha|beta)[0-9]+)?(?=[A-Z])", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+        /// <summary>Cluster-scoped kinds (no namespace), for shapes whose method name does not say.</summary>
+        private static readonly ImmutableHashSet<string> ClusterScopedKinds = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Node", "Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition",
+            "PriorityClass", "CSIDriver", "CSINode", "VolumeAttachment", "IngressClass", "RuntimeClass", "APIService",
+            "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "CertificateSigningRequest", "ComponentStatus");
+
+        public static bool TryGetCall(IInvocationOperation invocation, out KubernetesCall? call)
+        {
+            call = null;
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            if (type == null || !IsClientNamespace(type.ContainingNamespace, out bool inClientSets))
+            {
+                return false;
+            }
+
+            KubernetesVerb verb;
+            string kind;
+            RequestScope scope;
+            ClientShape shape;
+            var parameters = new HashSet<KubernetesParameter>();
+            var arguments = new Dictionary<KubernetesParameter, IArgumentOperation>();
+            foreach (var parameter in method.Parameters)
+            {
+                var known = ToParameter(parameter.Name);
+                if (known.HasValue)
+                {
+                    parameters.Add(known.Value);
+                }
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                var known = argument.Parameter == null ? null : ToParameter(argument.Parameter.Name);
+                if (known.HasValue)
+                {
+                    arguments[known.Value] = argument;
+                }
+            }
+
+            if (type.Name == "GenericClient")
+            {
+                shape = ClientShape.GenericClient;
+                switch (method.Name)
+                {
+                    case "ListAsync": verb = KubernetesVerb.List; break;
+                    case "ListNamespacedAsync": verb = KubernetesVerb.List; break;
+                    case "Watch":
+                    case "WatchAsync":
+                    case "WatchNamespaced":
+                    case "WatchNamespacedAsync": verb = KubernetesVerb.Watch; break;
+                    default: return false;
+                }
+
+                kind = method.TypeArguments.Length == 1 ? KindFromModelType(method.TypeArguments[0]) : "object";
+                scope = method.Name.Contains("Namespaced") ? RequestScope.Namespace
+                    : ClusterScopedKinds.Contains(kind) ? RequestScope.Cluster : RequestScope.AllNamespaces;
+            }
+            else if (inClientSets)
+            {
+                if (!type.Name.EndsWith("Client", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                switch (method.Name)
+                {
+                    case "ListAsync": verb = KubernetesVerb.List; break;
+                    case "WatchList":
+                    case "WatchListAsync": verb = KubernetesVerb.Watch; break;
+                    default: return false;
+                }
+
+                shape = ClientShape.ClientSet;
+                kind = type.Name.Substring(0, type.Name.Length - "Client".Length);
+                scope = parameters.Contains(KubernetesParameter.Namespace) ? RequestScope.Namespace
+                    : HasNamespacedOverload(type, method.Name) ? RequestScope.AllNamespaces : RequestScope.Cluster;
+            }
+            else
+            {
+                var match = OperationName.Match(method.Name);
+                if (!match.Success)
+                {
+                    return false;
+                }
+
+                bool http = match.Groups["http"].Success;
+                shape = http ? ClientShape.HttpMessages
+                    : type.Name.EndsWith("OperationsExtensions", StringComparison.Ordinal) && type.Name != "KubernetesExtensions" ? ClientShape.GroupExtension
+                    : IsLegacyType(type) ? ClientShape.Legacy
+                    : ClientShape.GroupExtension;
+
+                verb = match.Groups["watch"].Success ? KubernetesVerb.Watch : KubernetesVerb.List;
+                if (http && arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument) && IsTrue(watchArgument.Value))
+                {
+                    verb = KubernetesVerb.Watch;
+                }
+
+                string rest = match.Groups["rest"].Value;
+                if (rest.StartsWith("Namespaced", StringComparison.Ordinal) && rest.Length > "Namespaced".Length)
+                {
+                    scope = RequestScope.Namespace;
+                    kind = rest.Substring("Namespaced".Length);
+                }
+                else if (rest.EndsWith("ForAllNamespaces", StringComparison.Ordinal) && rest.Length > "ForAllNamespaces".Length)
+                {
+                    scope = RequestScope.AllNamespaces;
+                    kind = rest.Substring(0, rest.Length - "ForAllNamespaces".Length);
+                }
+                else if (rest == "ClusterCustomObject")
+                {
+                    scope = RequestScope.Cluster;
+                    kind = "CustomObject";
+                }
+                else
+                {
+                    scope = parameters.Contains(KubernetesParameter.Namespace) ? RequestScope.Namespace : RequestScope.Cluster;
+                    kind = rest;
+                }
+
+                if (kind == "CustomObject" && arguments.TryGetValue(KubernetesParameter.Plural, out var plural)
+                    && StringValue.Of(plural.Value) is StringValue p && p.IsConstant && p.Text.Length > 0)
+                {
+                    kind = p.Text;
+                }
+            }
+
+            call = new KubernetesCall(invocation, verb, kind, scope, shape, arguments, parameters);
+            return true;
+        }
+
+        public static ResourceKind ToCostKind(string kind)
+        {
+            switch (kind)
+            {
+                case "Pod": case "pods": return ResourceKind.Pod;
+                case "Node": case "nodes": return ResourceKind.Node;
+                case "Service": case "services": return ResourceKind.Service;
+                case "Endpoints": case "endpoints": return ResourceKind.Endpoints;
+                case "EndpointSlice": case "endpointslices": return ResourceKind.EndpointSlice;
+                default: return ResourceKind.Other;
+            }
+        }
+
+        /// <summary>"Pod" → "pods", "Endpoints" → "endpoints", "NetworkPolicy" → "network policies": for messages.</summary>
+        public static string PluralForMessage(string kind)
+        {
+            if (kind.Length == 0 || char.IsLower(kind[0]))
+            {
+                return kind;
+            }
+
+            var words = Regex.Replace(kind, "(?<=[a-z0-9])(?=[A-Z])", " ").ToLowerInvariant();
+            if (words.EndsWith("s", StringComparison.Ordinal))
+            {
+                return words;
+            }
+
+            if (words.EndsWith("y", StringComparison.Ordinal) && !words.EndsWith("ay", StringComparison.Ordinal) && !words.EndsWith("ey", StringComparison.Ordinal))
+            {
+                return words.Substring(0, words.Length - 1) + "ies";
+            }
+
+            return words + "s";
+        }
+
+        private static bool IsClientNamespace(INamespaceSymbol? ns, out bool clientSets)
+        {
+            clientSets = false;
+            if (ns == null)
+            {
+                return false;
+            }
+
+            if (ns.Name == "ClientSets" && ns.ContainingNamespace?.Name == RootNamespace && ns.ContainingNamespace.ContainingNamespace?.IsGlobalNamespace == true)
+            {
+                clientSets = true;
+                return true;
+            }
+
+            return ns.Name == RootNamespace && ns.ContainingNamespace?.IsGlobalNamespace == true;
+        }
+
+        private static bool IsLegacyType(INamedTypeSymbol type)
+            => type.Name == "IKubernetes" || type.Name == "Kubernetes" || type.Name == "KubernetesExtensions";
+
+        private static bool HasNamespacedOverload(INamedTypeSymbol type, string name)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IMethodSymbol m)
+                {
+                    foreach (var p in m.Parameters)
+                    {
+                        if (p.Name == "namespaceParameter")
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>GenericClient's type argument is the list type: <c>V1PodList</c> → "Pod".</summary>
+        private static string KindFromModelType(ITypeSymbol type)
+        {
+            if (type is ITypeParameterSymbol)
+            {
+                return "object";
+            }
+
+            string name = VersionPrefix.Replace(type.Name, string.Empty);
+            return name.EndsWith("List", StringComparison.Ordinal) && name.Length > 4 ? name.Substring(0, name.Length - 4) : name;
+        }
+
+        private static bool IsTrue(IOperation value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value.ConstantValue.HasValue && value.ConstantValue.Value is bool b && b;
+        }
+
+        private static KubernetesParameter? ToParameter(string name)
+        {
+            switch (name)
+            {
+                case "namespaceParameter":
+                case "ns":
+                    return KubernetesParameter.Namespace;
+                case "continueParameter":
+                case "continueToken":
+                    return KubernetesParameter.Continue;
+                case "fieldSelector": return KubernetesParameter.FieldSelector;
+                case "labelSelector": return KubernetesParameter.LabelSelector;
+                case "limit": return KubernetesParameter.Limit;
+                case "resourceVersion": return KubernetesParameter.ResourceVersion;
+                case "resourceVersionMatch": return KubernetesParameter.ResourceVersionMatch;
+                case "watch": return KubernetesParameter.Watch;
+                case "allowWatchBookmarks": return KubernetesParameter.AllowWatchBookmarks;
+                case "sendInitialEvents": return KubernetesParameter.SendInitialEvents;
+                case "timeoutSeconds": return KubernetesParameter.TimeoutSeconds;
+                case "plural":
+                case "resourcePlural":
+                    return KubernetesParameter.Plural;
+                default: return null;
+            }
+        }
+    }
+}

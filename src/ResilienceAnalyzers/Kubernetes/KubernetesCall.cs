@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Resilience.CostModel;
+
+namespace ResilienceAnalyzers.Kubernetes
+{
+    internal enum KubernetesVerb
+    {
+        List,
+        Watch,
+    }
+
+    /// <summary>The client's shape the call was written in; fixes need it to know what can be added.</summary>
+    internal enum ClientShape
+    {
+        /// <summary><c>client.CoreV1.ListNamespacedPodAsync(…)</c> (extension methods of <c>k8s.*OperationsExtensions</c>).</summary>
+        GroupExtension,
+
+        /// <summary><c>I&lt;Group&gt;Operations.ListXWithHttpMessagesAsync(…)</c>.</summary>
+        HttpMessages,
+
+        /// <summary><c>new ClientSet(client).CoreV1.Pod.ListAsync(…)</c>.</summary>
+        ClientSet,
+
+        /// <summary><c>GenericClient.ListAsync&lt;T&gt;(…)</c>: no resourceVersion parameter.</summary>
+        GenericClient,
+
+        /// <summary>Before 10.x: <c>IKubernetes.ListNamespacedPodAsync(…)</c> and <c>KubernetesExtensions</c>.</summary>
+        Legacy,
+    }
+
+    /// <summary>Tri-state answer for questions about argument values that may not be constant.</summary>
+    internal enum Knowledge
+    {
+        No,
+        Yes,
+        Unknown,
+    }
+
+    /// <summary>Parameters the rules ask about, whatever the client shape calls them.</summary>
+    internal enum KubernetesParameter
+    {
+        Namespace,
+        Continue,
+        FieldSelector,
+        LabelSelector,
+        Limit,
+        ResourceVersion,
+        ResourceVersionMatch,
+        Watch,
+        AllowWatchBookmarks,
+        SendInitialEvents,
+        TimeoutSeconds,
+        Plural,
+    }
+
+    /// <summary>
+    /// A recognized LIST or WATCH call: what it asks for, where, and with which arguments. Rules ask this
+    /// object questions; none of them matches method names itself.
+    /// </summary>
+    internal sealed class KubernetesCall
+    {
+        private readonly Dictionary<KubernetesParameter, IArgumentOperation> arguments;
+        private readonly HashSet<KubernetesParameter> parameters;
+
+        public KubernetesCall(
+            IInvocationOperation invocation,
+            KubernetesVerb verb,
+            string kind,
+            RequestScope scope,
+            ClientShape shape,
+            Dictionary<KubernetesParameter, IArgumentOperation> arguments,
+            HashSet<KubernetesParameter> parameters)
+        {
+            Invocation = invocation;
+            Verb = verb;
+            Kind = kind;
+            Scope = scope;
+            Shape = shape;
+            this.arguments = arguments;
+            this.parameters = parameters;
+        }
+
+        public IInvocationOperation Invocation { get; }
+
+        public KubernetesVerb Verb { get; }
+
+        /// <summary>The resource kind ("Pod", "Node", or a custom resource's plural).</summary>
+        public string Kind { get; }
+
+        public RequestScope Scope { get; }
+
+        public ClientShape Shape { get; }
+
+        public ResourceKind CostKind => KubernetesApi.ToCostKind(Kind);
+
+        public bool IsClusterWide => Scope != RequestScope.Namespace;
+
+        /// <summary>The method accepts the parameter (whether or not the call passes it).</summary>
+        public bool Accepts(KubernetesParameter parameter) => parameters.Contains(parameter);
+
+        /// <summary>The call passes an explicit argument for the parameter (default values do not count).</summary>
+        public bool Passes(KubernetesParameter parameter)
+            => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNullConstant(argument.Value);
+
+        public IArgumentOperation? Argument(KubernetesParameter parameter)
+            => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue ? argument : null;
+
+        /// <summary><c>limit</c> passed with a positive value, or a non-constant one (assumed to page).</summary>
+        public Knowledge Paginates
+        {
+            get
+            {
+                var limit = Argument(KubernetesParameter.Limit);
+                if (limit == null)
+                {
+                    return Knowledge.No;
+                }
+
+                var value = limit.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (!value.ConstantValue.HasValue)
+                {
+                    return Knowledge.Unknown;
+                }
+
+                object? constant = value.ConstantValue.Value;
+                // limit: 0 means unbounded (facts.md: a CSI snapshotter crash-looped on it).
+                return constant is int i && i > 0 || constant is long l && l > 0 ? Knowledge.Yes : Knowledge.No;
+            }
+        }
+
+        /// <summary><c>resourceVersion: "0"</c>: served from the API server's watch cache.</summary>
+        public bool ReadsFromCache
+            => StringValue.Of(Argument(KubernetesParameter.ResourceVersion)?.Value) is StringValue v && v.IsConstant && v.Text == "0";
+
+        /// <summary>The field selector narrows pods to one node (<c>spec.nodeName=</c>).</summary>
+        public Knowledge SelectsNode => FieldSelectorMentions("spec.nodeName=");
+
+        /// <summary>The field selector names one object (<c>metadata.name=</c>).</summary>
+        public Knowledge SelectsName => FieldSelectorMentions("metadata.name=");
+
+        private Knowledge FieldSelectorMentions(string text)
+        {
+            var argument = Argument(KubernetesParameter.FieldSelector);
+            if (argument == null || IsNullConstant(argument.Value))
+            {
+                return Knowledge.No;
+            }
+
+            var value = StringValue.Of(argument.Value);
+            if (value == null)
+            {
+                return Knowledge.Unknown;
+            }
+
+            if (value.Text.Replace(" ", string.Empty).Contains(text))
+            {
+                return Knowledge.Yes;
+            }
+
+            return value.IsConstant ? Knowledge.No : Knowledge.Unknown;
+        }
+
+        private static bool IsNullConstant(IOperation value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value.ConstantValue.HasValue && value.ConstantValue.Value == null;
+        }
+    }
+}

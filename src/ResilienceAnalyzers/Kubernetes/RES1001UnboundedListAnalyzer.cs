@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Resilience.CostModel;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Kubernetes
+{
+    /// <summary>
+    /// RES1001: a LIST with no <c>limit</c> (absent, null or ≤ 0) returns every matching object in one response.
+    /// Silent for lists narrowed to one object or one node, and for <c>resourceVersion: "0"</c> cached reads
+    /// (the API server ignores <c>limit</c> there, facts.md; paging would force an etcd read).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class RES1001UnboundedListAnalyzer : KubernetesAnalyzerBase
+    {
+        /// <summary>client-go's pager asks for 500 objects a page (facts.md): a response larger than one of its pages warns.</summary>
+        internal const int WarningObjects = 500;
+
+        internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
+            RuleIdentifiers.UnboundedList,
+            title: "Kubernetes LIST without pagination",
+            messageFormat: "{0} lists {1} {2} in one unbounded response: {3}; pass limit and continueParameter (page by 500 as client-go does) or use an informer",
+            RuleCategories.Kubernetes,
+            DiagnosticSeverity.Warning,
+            description: "A LIST without a positive limit makes the API server build the whole result in memory (about 5× the etcd response) and send it in one piece; its size grows with the cluster.");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        private protected override string RuleId => RuleIdentifiers.UnboundedList;
+
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOut)
+        {
+            if (call.Verb != KubernetesVerb.List
+                || call.Paginates != Knowledge.No
+                || call.ReadsFromCache
+                || call.SelectsName != Knowledge.No
+                || (call.CostKind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
+                || !call.Accepts(KubernetesParameter.Limit))
+            {
+                return;
+            }
+
+            var cluster = SettingsFor(fanOut, context.Operation).Cluster;
+            var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
+            string plural = KubernetesApi.PluralForMessage(call.Kind);
+            string costText = CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
+                + " in one response and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
+                + CostText.ClusterText(cluster);
+
+            var severity = cost.ObjectsReturned > WarningObjects ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                NameLocation(call.Invocation),
+                severity,
+                additionalLocations: null,
+                properties: null,
+                call.Invocation.TargetMethod.Name,
+                plural,
+                CostText.ScopeText(call),
+                costText));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Resilience.CostModel;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Kubernetes
+{
+    /// <summary>
+    /// RES1002: code that runs on every node or in every replica lists or watches pods (or nodes) across the
+    /// whole cluster instead of its own node's pods (<c>spec.nodeName</c>) or its own object (<c>metadata.name</c>).
+    /// Other kinds are left alone: per-node agents such as kube-proxy legitimately watch every service.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class RES1002ClusterWideAccessAnalyzer : KubernetesAnalyzerBase
+    {
+        /// <summary>Diagnostic property for the fixer: "Pod" (add spec.nodeName) or "Node" (add metadata.name).</summary>
+        public const string KindProperty = "Kind";
+
+        internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
+            RuleIdentifiers.ClusterWideAccess,
+            title: "Per-node code lists or watches the whole cluster",
+            messageFormat: "This code {0} and {1} every {2} {3} instead of its own: {4}; {5}",
+            RuleCategories.Kubernetes,
+            DiagnosticSeverity.Warning,
+            description: "A LIST or WATCH from every node or replica whose cost grows with the cluster: the API server processes every object of the kind once per copy. Narrow it to what the copy needs: its node's pods (fieldSelector spec.nodeName=<node>) or its own object (GET by name or metadata.name=<name>).");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        private protected override string RuleId => RuleIdentifiers.ClusterWideAccess;
+
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOutResolver)
+        {
+            var kind = call.CostKind;
+            if (!call.IsClusterWide
+                || (kind != ResourceKind.Pod && kind != ResourceKind.Node)
+                || call.SelectsName != Knowledge.No
+                || (kind == ResourceKind.Pod && call.SelectsNode != Knowledge.No))
+            {
+                return;
+            }
+
+            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            if (!fanOut.IsReplicated)
+            {
+                return;
+            }
+
+            var cluster = fanOut.Settings.Cluster;
+            var request = CostText.ToRequest(call);
+            var cost = ApiServerCost.Estimate(cluster, request);
+            string plural = KubernetesApi.PluralForMessage(call.Kind);
+            long fleetObjects = cost.ObjectsProcessed * fanOut.Copies;
+
+            string own = kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
+                ? "this node's " + Quantity.Count(cluster.PodsPerNode)
+                : "its own one";
+            string verbText = call.Verb == KubernetesVerb.Watch
+                ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
+                : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " to return " + own;
+            string fleet = verbText + "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
+                + ", " + CostText.ClusterText(cluster);
+
+            string remedy = kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
+                ? "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"
+                : kind == ResourceKind.Pod
+                    ? "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"
+                    : "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
+
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(KindProperty, kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                NameLocation(call.Invocation),
+                properties,
+                fanOut.Describe(),
+                call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
+                kind == ResourceKind.Pod ? "pod" : "node",
+                CostText.ScopeText(call),
+                fleet,
+                remedy));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Resilience.CostModel;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Kubernetes
+{
+    /// <summary>
+    /// RES1003: a LIST repeated from a loop or timer (polling). An informer lists once and then watches, so the
+    /// API server sends only changes. Pagination loops (the call passes <c>continue</c>) and retry loops that
+    /// leave on success are not polling.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class RES1003PollingListAnalyzer : KubernetesAnalyzerBase
+    {
+        internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
+            RuleIdentifiers.PollingList,
+            title: "Kubernetes LIST repeated in a loop or timer (polling)",
+            messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; use an informer (list once, then watch and read the local cache)",
+            RuleCategories.Kubernetes,
+            DiagnosticSeverity.Warning,
+            description: "Polling re-reads the whole collection every period from every copy; the API server pays for every object each time, even when nothing changed. An informer pays once and then receives only changes.");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        private protected override string RuleId => RuleIdentifiers.PollingList;
+
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOutResolver)
+        {
+            if (call.Verb != KubernetesVerb.List)
+            {
+                return;
+            }
+
+            var frequency = Periodicity.Of(call.Invocation, callPages: call.Passes(KubernetesParameter.Continue));
+            if (!frequency.IsPeriodic)
+            {
+                return;
+            }
+
+            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var cluster = fanOut.Settings.Cluster;
+            var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
+            string plural = KubernetesApi.PluralForMessage(call.Kind);
+            long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
+
+            string when = frequency.Period.HasValue
+                ? "every " + Quantity.Duration(frequency.Period.Value) + " (" + frequency.Trigger + ")"
+                : "on every pass of " + frequency.Trigger;
+
+            string costText;
+            if (frequency.Period.HasValue)
+            {
+                double seconds = frequency.Period.Value.TotalSeconds;
+                costText = Quantity.Rate(copies / seconds) + " LIST/s making the API server process "
+                    + Quantity.Count(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s (~"
+                    + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s), "
+                    + CostText.ClusterText(cluster);
+            }
+            else
+            {
+                costText = CostText.Objects(cost.ObjectsProcessed * copies, plural, call.CostKind) + " processed per pass across " + CostText.Copies(fanOut)
+                    + ", with no delay between passes, " + CostText.ClusterText(cluster);
+            }
+
+            // Polling from many copies, or of a cluster-wide collection, hurts; one copy polling one namespace is a smell.
+            var severity = fanOut.IsReplicated && fanOut.Copies > 1 || call.IsClusterWide || !frequency.Period.HasValue
+                ? DiagnosticSeverity.Warning
+                : DiagnosticSeverity.Info;
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                NameLocation(call.Invocation),
+                severity,
+                additionalLocations: new[] { frequency.Site.GetLocation() },
+                properties: null,
+                call.Invocation.TargetMethod.Name,
+                plural,
+                CostText.ScopeText(call),
+                when,
+                fanOut.IsReplicated ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
+                costText));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace ResilienceAnalyzers
+{
+    /// <summary>Every rule ID of the package, fixed by the design's rule catalog (design.md §4).</summary>
+    public static class RuleIdentifiers
+    {
+        public const string InvalidConfiguration = "RES0001";
+
+        public const string UnboundedList = "RES1001";
+        public const string ClusterWideAccess = "RES1002";
+        public const string PollingList = "RES1003";
+
+        public const string UncachedDnsResolution = "RES2001";
+
+        public const string RepositoryUrl = "https://github.com/ResilienceAnalyzers/ResilienceAnalyzers";
+
+        /// <summary>Each rule's page lives at <c>docs/rules/{id}.md</c>.</summary>
+        public static string GetHelpUri(string id) => RepositoryUrl + "/blob/main/docs/rules/" + id + ".md";
+    }
+
+    internal static class RuleCategories
+    {
+        public const string Configuration = "Configuration";
+        public const string Kubernetes = "Kubernetes";
+        public const string Dns = "Dns";
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResilienceAnalyzers.Configuration;
+
+namespace ResilienceAnalyzers.Workload
+{
+    /// <summary>
+    /// The one place that knows who runs a piece of code (design §5): configuration first (a file's
+    /// .editorconfig, then MSBuild), then a <c>[RunsOnEveryNode]</c> / <c>[RunsInEveryReplica]</c> attribute
+    /// matched by name on the method, its types or the assembly, then inference from the downward API variables
+    /// that the containing type reads. Built once per compilation.
+    /// </summary>
+    internal sealed class FanOutResolver
+    {
+        /// <summary>
+        /// Environment variables that carry <c>spec.nodeName</c> through the downward API in the manifests of
+        /// the agents named in facts.md (Fluent Bit, Vector, OpenTelemetry's <c>node_from_env_var</c>, Datadog, …).
+        /// </summary>
+        internal static readonly ImmutableHashSet<string> NodeNameVariables = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "NODE_NAME", "K8S_NODE_NAME", "KUBE_NODE_NAME", "MY_NODE_NAME", "KUBERNETES_NODE_NAME", "SPEC_NODE_NAME", "HOST_NODE_NAME", "VECTOR_SELF_NODE_NAME", "DD_KUBERNETES_KUBELET_NODENAME");
+
+        /// <summary>The pod's own identity through the downward API (<c>metadata.name</c>, <c>metadata.namespace</c>).</summary>
+        internal static readonly ImmutableHashSet<string> PodIdentityVariables = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "POD_NAME", "POD_NAMESPACE", "MY_POD_NAME", "MY_POD_NAMESPACE", "K8S_POD_NAME", "K8S_POD_NAMESPACE", "KUBERNETES_POD_NAME");
+
+        private const string EveryNodeAttribute = "RunsOnEveryNodeAttribute";
+        private const string EveryReplicaAttribute = "RunsInEveryReplicaAttribute";
+
+        private readonly SettingsCache settings;
+        private readonly ConcurrentDictionary<INamedTypeSymbol, FanOutKind> inferredByType =
+            new ConcurrentDictionary<INamedTypeSymbol, FanOutKind>(SymbolEqualityComparer.Default);
+        private readonly FanOutKind assemblyAttribute;
+
+        public FanOutResolver(Compilation compilation, SettingsCache settings)
+        {
+            this.settings = settings;
+            assemblyAttribute = FromAttributes(compilation.Assembly);
+        }
+
+        public SettingsCache Settings => settings;
+
+        public FanOut Resolve(ISymbol? containingSymbol, SyntaxTree tree)
+        {
+            var s = settings.For(tree);
+            switch (s.Workload)
+            {
+                case WorkloadKind.DaemonSet:
+                    return new FanOut(FanOutKind.EveryNode, s.ClusterNodes, s.WorkloadSource ?? "configured", s);
+                case WorkloadKind.Deployment:
+                case WorkloadKind.StatefulSet:
+                case WorkloadKind.Job:
+                    return new FanOut(FanOutKind.EveryReplica, s.Replicas ?? 1, s.WorkloadSource ?? "configured", s);
+                case WorkloadKind.None:
+                    return new FanOut(FanOutKind.Single, 1, s.WorkloadSource ?? "configured", s);
+            }
+
+            for (var symbol = containingSymbol; symbol != null && !(symbol is INamespaceSymbol); symbol = symbol.ContainingSymbol)
+            {
+                var fromAttribute = FromAttributes(symbol);
+                if (fromAttribute != FanOutKind.Unknown)
+                {
+                    return Make(fromAttribute, s, fromAttribute == FanOutKind.EveryNode ? "[RunsOnEveryNode]" : "[RunsInEveryReplica]");
+                }
+            }
+
+            if (assemblyAttribute != FanOutKind.Unknown)
+            {
+                return Make(assemblyAttribute, s, assemblyAttribute == FanOutKind.EveryNode ? "[assembly: RunsOnEveryNode]" : "[assembly: RunsInEveryReplica]");
+            }
+
+            for (var type = containingSymbol as INamedTypeSymbol ?? containingSymbol?.ContainingType; type != null; type = type.ContainingType)
+            {
+                var inferred = inferredByType.GetOrAdd(type, InferFromEnvironment);
+                if (inferred != FanOutKind.Unknown)
+                {
+                    return Make(inferred, s, inferred == FanOutKind.EveryNode
+                        ? type.Name + " reads the node name from the downward API"
+                        : type.Name + " reads its pod's name from the downward API");
+                }
+            }
+
+            return new FanOut(FanOutKind.Unknown, 1, "not configured", s);
+        }
+
+        private static FanOut Make(FanOutKind kind, ResilienceSettings s, string reason)
+            => kind == FanOutKind.EveryNode
+                ? new FanOut(kind, s.ClusterNodes, reason, s)
+                : new FanOut(kind, s.Replicas ?? 1, reason, s);
+
+        private static FanOutKind FromAttributes(ISymbol symbol)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                string? name = attribute.AttributeClass?.Name;
+                if (name == EveryNodeAttribute || name == "RunsOnEveryNode")
+                {
+                    return FanOutKind.EveryNode;
+                }
+
+                if (name == EveryReplicaAttribute || name == "RunsInEveryReplica")
+                {
+                    return FanOutKind.EveryReplica;
+                }
+            }
+
+            return FanOutKind.Unknown;
+        }
+
+        /// <summary>
+        /// Syntax only (no semantic model for other trees in an analyzer): a string literal naming a downward-API
+        /// variable passed to <c>GetEnvironmentVariable(…)</c> or an indexer (<c>configuration["NODE_NAME"]</c>).
+        /// </summary>
+        private static FanOutKind InferFromEnvironment(INamedTypeSymbol type)
+        {
+            var result = FanOutKind.Unknown;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var literal in reference.GetSyntax().DescendantNodes().OfType<LiteralExpressionSyntax>())
+                {
+                    if (!literal.IsKind(SyntaxKind.StringLiteralExpression) || !IsEnvironmentRead(literal))
+                    {
+                        continue;
+                    }
+
+                    string value = literal.Token.ValueText;
+                    if (NodeNameVariables.Contains(value))
+                    {
+                        return FanOutKind.EveryNode;
+                    }
+
+                    if (PodIdentityVariables.Contains(value))
+                    {
+                        result = FanOutKind.EveryReplica;
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private static bool IsEnvironmentRead(LiteralExpressionSyntax literal)
+        {
+            if (!(literal.Parent is ArgumentSyntax argument))
+            {
+                return false;
+            }
+
+            if (argument.Parent is BracketedArgumentListSyntax)
+            {
+                return true;
+            }
+
+            if (argument.Parent is ArgumentListSyntax list && list.Parent is InvocationExpressionSyntax invocation)
+            {
+                string? name = invocation.Expression switch
+                {
+                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                    _ => null,
+                };
+                return name == "GetEnvironmentVariable" || name == "GetValue" || name == "GetSection";
+            }
+
+            return false;
+        }
+    }
+}

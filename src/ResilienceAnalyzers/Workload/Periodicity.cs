@@ -1,0 +1,234 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ResilienceAnalyzers.Workload
+{
+    /// <summary>How often a call runs: once, or again and again from a loop or a timer (design §5, item 5).</summary>
+    internal readonly struct Frequency
+    {
+        public static readonly Frequency Once = default;
+
+        public Frequency(string trigger, TimeSpan? period, SyntaxNode site)
+        {
+            IsPeriodic = true;
+            Trigger = trigger;
+            Period = period;
+            Site = site;
+        }
+
+        public bool IsPeriodic { get; }
+
+        /// <summary>"a while loop", "a Timer callback".</summary>
+        public string Trigger { get; }
+
+        /// <summary>The nearest constant delay, when there is one.</summary>
+        public TimeSpan? Period { get; }
+
+        /// <summary>The loop or timer creation that repeats the call.</summary>
+        public SyntaxNode Site { get; }
+    }
+
+    internal static class Periodicity
+    {
+        /// <summary>
+        /// Walks out from <paramref name="operation"/> to the enclosing loop or timer callback. A loop that
+        /// pages with <c>continue</c> is skipped (pagination is not polling), and so is a loop that leaves on
+        /// success (<c>break</c>/<c>return</c> outside a catch: retry until success, then stop).
+        /// </summary>
+        public static Frequency Of(IOperation operation, bool callPages)
+        {
+            bool skippedPagingLoop = !callPages;
+            for (IOperation? current = operation, parent = operation.Parent; parent != null; current = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IWhileLoopOperation _:
+                    case IForLoopOperation forLoop when forLoop.Condition == null:
+                        var loop = (ILoopOperation)parent;
+                        if (!skippedPagingLoop)
+                        {
+                            skippedPagingLoop = true;
+                            continue;
+                        }
+
+                        if (LeavesOnSuccess(loop))
+                        {
+                            continue;
+                        }
+
+                        return new Frequency(parent is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : parent is IForLoopOperation ? "a for(;;) loop" : "a while loop", FindDelay(loop.Body), parent.Syntax);
+
+                    case IAnonymousFunctionOperation lambda:
+                        return TimerCallback(lambda);
+
+                    case ILocalFunctionOperation _:
+                    case IMethodBodyOperation _:
+                    case IConstructorBodyOperation _:
+                        return Frequency.Once;
+                }
+            }
+
+            return Frequency.Once;
+        }
+
+        /// <summary>A lambda handed to <c>new System.Threading.Timer(callback, …, period)</c> or to <c>Timer.Elapsed +=</c>.</summary>
+        private static Frequency TimerCallback(IAnonymousFunctionOperation lambda)
+        {
+            IOperation? parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is IArgumentOperation argument && argument.Parent is IObjectCreationOperation creation)
+            {
+                var type = creation.Type;
+                if (type?.Name == "Timer" && type.ContainingNamespace?.ToDisplayString() == "System.Threading")
+                {
+                    TimeSpan? period = null;
+                    foreach (var a in creation.Arguments)
+                    {
+                        if (a.Parameter?.Name == "period")
+                        {
+                            period = TimeSpanValue.Of(a.Value);
+                        }
+                    }
+
+                    return new Frequency("a Timer callback", period, creation.Syntax);
+                }
+            }
+
+            if (parent is IEventAssignmentOperation eventAssignment
+                && eventAssignment.EventReference is IEventReferenceOperation eventReference
+                && eventReference.Event.Name == "Elapsed"
+                && eventReference.Event.ContainingType?.ToDisplayString() == "System.Timers.Timer")
+            {
+                return new Frequency("a Timer.Elapsed handler", null, eventAssignment.Syntax);
+            }
+
+            // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
+            return lambda.Parent != null ? Of(lambda, callPages: false) : Frequency.Once;
+        }
+
+        private static bool LeavesOnSuccess(ILoopOperation loop)
+        {
+            foreach (var descendant in loop.Body.DescendantsAndSelf())
+            {
+                if (descendant is IReturnOperation || (descendant is IBranchOperation branch && branch.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel)))
+                {
+                    if (!IsInsideCatchOrLambda(descendant, loop))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsInsideCatchOrLambda(IOperation operation, IOperation stop)
+        {
+            for (var p = operation.Parent; p != null && p != stop; p = p.Parent)
+            {
+                if (p is ICatchClauseOperation || p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>Task.Delay(…)</c>, <c>Thread.Sleep(…)</c> or a <c>PeriodicTimer</c>'s period inside the loop.</summary>
+        private static TimeSpan? FindDelay(IOperation body)
+        {
+            foreach (var descendant in body.DescendantsAndSelf())
+            {
+                if (descendant is IInvocationOperation invocation)
+                {
+                    var method = invocation.TargetMethod;
+                    string? type = method.ContainingType?.ToDisplayString();
+                    if ((method.Name == "Delay" && type == "System.Threading.Tasks.Task") || (method.Name == "Sleep" && type == "System.Threading.Thread"))
+                    {
+                        if (invocation.Arguments.Length > 0)
+                        {
+                            return TimeSpanValue.Of(invocation.Arguments[0].Value);
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Constant time spans: <c>TimeSpan.FromSeconds(30)</c>, <c>new TimeSpan(0, 1, 0)</c>, <c>5000</c> (ms).</summary>
+    internal static class TimeSpanValue
+    {
+        public static TimeSpan? Of(IOperation value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (value.ConstantValue.HasValue && value.ConstantValue.Value is int ms && ms > 0)
+            {
+                return TimeSpan.FromMilliseconds(ms);
+            }
+
+            if (value is IInvocationOperation invocation
+                && invocation.TargetMethod.ContainingType?.ToDisplayString() == "System.TimeSpan"
+                && invocation.Arguments.Length >= 1
+                && TryNumber(invocation.Arguments[0].Value, out double n)
+                && n > 0)
+            {
+                switch (invocation.TargetMethod.Name)
+                {
+                    case "FromMilliseconds": return TimeSpan.FromMilliseconds(n);
+                    case "FromSeconds": return TimeSpan.FromSeconds(n);
+                    case "FromMinutes": return TimeSpan.FromMinutes(n);
+                    case "FromHours": return TimeSpan.FromHours(n);
+                }
+            }
+
+            if (value is IObjectCreationOperation creation
+                && creation.Type?.ToDisplayString() == "System.TimeSpan"
+                && creation.Arguments.Length == 3
+                && TryNumber(creation.Arguments[0].Value, out double h)
+                && TryNumber(creation.Arguments[1].Value, out double m)
+                && TryNumber(creation.Arguments[2].Value, out double s))
+            {
+                var span = new TimeSpan((int)h, (int)m, (int)s);
+                return span > TimeSpan.Zero ? span : (TimeSpan?)null;
+            }
+
+            return null;
+        }
+
+        private static bool TryNumber(IOperation value, out double number)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            number = 0;
+            if (!value.ConstantValue.HasValue || value.ConstantValue.Value == null)
+            {
+                return false;
+            }
+
+            try
+            {
+                number = Convert.ToDouble(value.ConstantValue.Value, System.Globalization.CultureInfo.InvariantCulture);
+                return true;
+            }
+            catch (Exception e) when (e is InvalidCastException || e is FormatException || e is OverflowException)
+            {
+                return false;
+            }
+        }
+    }
+}

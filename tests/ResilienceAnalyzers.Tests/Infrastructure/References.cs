@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace ResilienceAnalyzers.Tests.Infrastructure
+{
+    /// <summary>
+    /// What test sources compile against: the .NET reference pack of the SDK running the tests (no download)
+    /// and the real KubernetesClient assemblies the test project restored.
+    /// </summary>
+    public static class References
+    {
+        private static readonly Lazy<ImmutableArray<MetadataReference>> Framework = new(LoadFramework);
+        private static readonly Lazy<ImmutableArray<MetadataReference>> Client21 = new(() => ClientClosure(typeof(k8s.Kubernetes).Assembly.Location));
+        private static readonly Lazy<ImmutableArray<MetadataReference>> Client19 = new(() => ClientClosure(PackagePath("kubernetesclient", "19.0.2", "lib/net8.0/KubernetesClient.dll")));
+
+        /// <summary>An empty reference set: the framework is added as plain references so nothing is downloaded.</summary>
+        public static ReferenceAssemblies None { get; } = new ReferenceAssemblies("net10.0");
+
+        public static ImmutableArray<MetadataReference> NetFramework => Framework.Value;
+
+        /// <summary>KubernetesClient 21.0.8, the version the product is checked on (facts.md).</summary>
+        public static ImmutableArray<MetadataReference> KubernetesClient => Client21.Value;
+
+        /// <summary>KubernetesClient 19.0.2: list operations without <c>shardSelector</c>.</summary>
+        public static ImmutableArray<MetadataReference> KubernetesClient19 => Client19.Value;
+
+        public static string RepositoryRoot => Metadata("RepositoryRoot");
+
+        public static string PackagePath(string id, string version, string relative)
+        {
+            string path = Path.Combine(Metadata("NuGetPackageRoot"), id, version, relative);
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"{id} {version} was not restored (PackageDownload in the test project).", path);
+            }
+
+            return path;
+        }
+
+        private static string Metadata(string key)
+            => typeof(References).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
+               ?? throw new InvalidOperationException(key + " is not set");
+
+        private static ImmutableArray<MetadataReference> LoadFramework()
+        {
+            // /usr/share/dotnet/shared/Microsoft.NETCore.App/<v>/ → /usr/share/dotnet/packs/Microsoft.NETCore.App.Ref/<v>/ref/net<major>.0
+            string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+            string dotnetRoot = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
+            string version = Path.GetFileName(runtimeDir);
+            string major = version.Split('.')[0];
+            string packs = Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref");
+            string? refDir = Directory.Exists(packs)
+                ? Directory.GetDirectories(packs)
+                    .Select(d => Path.Combine(d, "ref", "net" + major + ".0"))
+                    .Where(Directory.Exists)
+                    .OrderByDescending(d => d, StringComparer.Ordinal)
+                    .FirstOrDefault()
+                : null;
+            string dir = refDir ?? runtimeDir;
+            return Directory.GetFiles(dir, "*.dll")
+                .Where(f => !Path.GetFileName(f).StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal))
+                .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
+                .ToImmutableArray();
+        }
+
+        /// <summary>The client and the non-framework assemblies its public surface uses (copied beside the tests).</summary>
+        private static ImmutableArray<MetadataReference> ClientClosure(string clientPath)
+        {
+            var references = new List<MetadataReference> { MetadataReference.CreateFromFile(clientPath) };
+            string testBin = Path.GetDirectoryName(typeof(References).Assembly.Location)!;
+            foreach (var name in typeof(k8s.Kubernetes).Assembly.GetReferencedAssemblies())
+            {
+                string candidate = Path.Combine(testBin, name.Name + ".dll");
+                if (File.Exists(candidate))
+                {
+                    references.Add(MetadataReference.CreateFromFile(candidate));
+                }
+            }
+
+            return references.ToImmutableArray();
+        }
+    }
+}
