@@ -1,0 +1,54 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace ResilienceAnalyzers.EndToEnd.Tests
+{
+    /// <summary>A project restores the package from a folder feed and builds: the diagnostics are in its output and its SARIF log.</summary>
+    [Collection(PackageCollection.Name)]
+    public sealed class ConsumerBuildTests(PackedPackage package)
+    {
+        [Fact]
+        public void Building_the_sample_agent_reports_the_rules_at_the_offending_lines_and_in_SARIF()
+        {
+            string project = package.Consumer("NodeTelemetryAgent", "build");
+            string sarif = Path.Combine(package.Root, "build.sarif");
+            string output = Dotnet.RunOk(project, "build", "-nologo", "-p:ErrorLog=" + sarif + "%2Cversion=2.1");
+            var warnings = Dotnet.Warnings(output);
+
+            string[] source = File.ReadAllLines(Path.Combine(project, "TelemetryAgent.cs"));
+            int Line(string text) => Array.FindIndex(source, l => l.Contains(text, StringComparison.Ordinal)) + 1;
+            int podList = Line("ListPodForAllNamespacesAsync(");
+            int nodeList = Line("ListNodeAsync(");
+            int dns = Line("Dns.GetHostAddressesAsync(");
+
+            Assert.Contains(warnings, w => w.Id == "RES1002" && w.Line == podList && w.Message.Contains("5,000 copies") && w.Message.Contains("150,000 pods"));
+            Assert.Contains(warnings, w => w.Id == "RES1002" && w.Line == nodeList);
+            Assert.Contains(warnings, w => w.Id == "RES1001" && w.Line == podList);
+            Assert.Contains(warnings, w => w.Id == "RES1003" && w.Line == podList && w.Message.Contains("every 30 s"));
+            Assert.Contains(warnings, w => w.Id == "RES2001" && w.Line == dns);
+            Assert.DoesNotContain(warnings, w => w.Id == "RES0001");
+            Assert.DoesNotContain("AD0001", output);
+
+            using var log = JsonDocument.Parse(File.ReadAllText(sarif));
+            var results = log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+                .Select(r => (Id: r.GetProperty("ruleId").GetString(), Line: r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32()))
+                .ToList();
+            Assert.Contains(("RES1002", podList), results);
+            Assert.Contains(("RES1003", podList), results);
+            Assert.Contains(("RES2001", dns), results);
+        }
+
+        [Fact]
+        public void An_invalid_cluster_size_is_reported_clearly_and_the_build_still_succeeds()
+        {
+            string project = package.Consumer("NodeTelemetryAgent", "invalid");
+            string output = Dotnet.RunOk(project, "build", "-nologo", "-p:ResilienceClusterNodes=lots");
+            Assert.Contains("warning RES0001: ResilienceAnalyzers: <ResilienceClusterNodes> = 'lots' is not valid; expected a whole number from 1 to 100,000", output);
+            // The default size (1,000 nodes) prices the code instead.
+            Assert.Contains(Dotnet.Warnings(output), w => w.Id == "RES1002" && w.Message.Contains("1,000 copies"));
+        }
+    }
+}
