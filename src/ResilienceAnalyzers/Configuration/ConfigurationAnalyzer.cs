@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Configuration
@@ -33,7 +32,7 @@ namespace ResilienceAnalyzers.Configuration
                 var global = ResilienceSettings.Read(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions, null);
                 var reportedGlobally = ImmutableHashSet.CreateRange(global.Errors.Select(e => e.Key + "\u0000" + e.Value));
 
-                // Reported on each file whose settings are invalid, at its first character, so the squiggle is
+                // Reported on each file whose settings are invalid, on its first token, so the squiggle is
                 // in the file the bad .editorconfig section applies to; project-wide values once, without a location.
                 start.RegisterSyntaxTreeAction(tree =>
                 {
@@ -45,7 +44,8 @@ namespace ResilienceAnalyzers.Configuration
                             continue;
                         }
 
-                        tree.ReportDiagnostic(Diagnostic.Create(Rule, Location.Create(tree.Tree, new TextSpan(0, 0)), error.Key, error.Value, error.Expected));
+                        var firstToken = tree.Tree.GetRoot(tree.CancellationToken).GetFirstToken(includeZeroWidth: true);
+                        tree.ReportDiagnostic(Diagnostic.Create(Rule, firstToken.GetLocation(), error.Key, error.Value, error.Expected));
                     }
                 });
 

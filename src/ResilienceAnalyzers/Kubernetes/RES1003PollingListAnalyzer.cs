@@ -74,7 +74,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 Rule,
                 NameLocation(call.Invocation),
                 severity,
-                additionalLocations: new[] { frequency.Site.GetLocation() },
+                additionalLocations: null,
                 properties: null,
                 call.Invocation.TargetMethod.Name,
                 plural,

@@ -1,0 +1,109 @@
+using System.Threading.Tasks;
+using ResilienceAnalyzers.Dns;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+using Verify = ResilienceAnalyzers.Tests.Infrastructure.AnalyzerTest<ResilienceAnalyzers.Dns.RES2001UncachedDnsAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Dns
+{
+    /// <summary>RES2001: System.Net.Dns lookups with no stale-serving cache.</summary>
+    public class RES2001UncachedDnsTests
+    {
+        [Fact]
+        public async Task Lookup_in_a_loop_on_every_node_warns_with_the_failure_window()
+        {
+            const string source = """
+                using System;
+                using System.Net;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Sender
+                {
+                    async Task Run(string host, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var addresses = await Dns.{|#0:GetHostAddressesAsync|}(host, ct);
+                            await Task.Delay(1000, ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.None, Config.DaemonSet());
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES2001UncachedDnsAnalyzer.Rule,
+                "Dns.GetHostAddressesAsync resolves host with no cache on every pass of a while loop: each call queries DNS and fails as soon as DNS does; "
+                + "cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, "
+                + "so 30 s into a DNS outage every lookup from 1,000 copies fails (<ResilienceWorkload> = DaemonSet); "
+                + "resolve through CachedDnsResolver, which serves the last good answer (RFC 8767)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Every_lookup_form_is_recognized_and_a_one_off_lookup_is_a_suggestion()
+        {
+            const string source = """
+                #pragma warning disable CS0618 // the obsolete forms are flagged too
+                using System;
+                using System.Net;
+
+                class C
+                {
+                    void Run()
+                    {
+                        Dns.{|#0:GetHostEntry|}("collector.monitoring.svc");
+                        Dns.{|#1:GetHostAddresses|}("collector.monitoring.svc");
+                        Dns.{|#2:GetHostEntryAsync|}("collector.monitoring.svc");
+                        Dns.{|#3:BeginGetHostAddresses|}("collector.monitoring.svc", null, null);
+                        Dns.{|#4:GetHostByName|}("collector.monitoring.svc");
+                        Dns.{|#5:Resolve|}("collector.monitoring.svc");
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.None);
+            for (int i = 0; i < 6; i++)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Info(RES2001UncachedDnsAnalyzer.Rule, i));
+            }
+
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Literals_localhost_own_name_reverse_lookups_and_the_cache_itself_are_silent()
+        {
+            const string source = """
+                using System.Net;
+
+                class C
+                {
+                    void Run(IPAddress address)
+                    {
+                        Dns.GetHostAddresses("127.0.0.1");
+                        Dns.GetHostAddresses("::1");
+                        Dns.GetHostAddresses("localhost");
+                        Dns.GetHostAddresses("api.localhost");
+                        Dns.GetHostEntry(Dns.GetHostName());
+                        Dns.GetHostEntry(address);
+                        Dns.GetHostName();
+                    }
+                }
+
+                namespace Resilience.Dns
+                {
+                    class SystemBackend
+                    {
+                        object Lookup(string host) => System.Net.Dns.GetHostAddresses(host);
+                    }
+                }
+
+                class CachedDnsResolver
+                {
+                    object Lookup(string host) => Dns.GetHostAddresses(host);
+                }
+                """;
+            await new Verify(source, Client.None, Config.DaemonSet()).RunAsync();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Threading.Tasks;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+using Verify = ResilienceAnalyzers.Tests.Infrastructure.AnalyzerTest<ResilienceAnalyzers.Kubernetes.RES1003PollingListAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Kubernetes
+{
+    /// <summary>RES1003: LIST repeated in a loop or timer.</summary>
+    public class RES1003PollingListTests
+    {
+        [Fact]
+        public async Task Hosted_service_loop_with_a_delay_states_the_rate()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    async Task Execute(IKubernetes client, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var pods = await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(cancellationToken: ct);
+                            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1003PollingListAnalyzer.Rule,
+                "ListPodForAllNamespacesAsync lists pods in all namespaces every 30 s (a while loop) from 5,000 copies (<ResilienceWorkload> = DaemonSet): "
+                + "167 LIST/s making the API server process 25 M pods/s (~350 GB/s), at 5,000 nodes × 30 pods per node; "
+                + "use an informer (list once, then watch and read the local cache)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Timers_and_PeriodicTimer_loops_are_polling()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    Timer? timer;
+
+                    void Start(IKubernetes client)
+                    {
+                        timer = new Timer(_ => client.CoreV1.{|#0:ListNode|}(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                        var t = new System.Timers.Timer(10_000);
+                        t.Elapsed += (s, e) => client.CoreV1.{|#1:ListNamespacedService|}("default");
+                    }
+
+                    async Task Loop(IKubernetes client, CancellationToken ct)
+                    {
+                        using var periodic = new PeriodicTimer(TimeSpan.FromSeconds(10));
+                        while (await periodic.WaitForNextTickAsync(ct))
+                        {
+                            await client.CoreV1.{|#2:ListNamespacedPodAsync|}("default", cancellationToken: ct);
+                        }
+
+                        for (;;)
+                        {
+                            client.CoreV1.{|#3:ListNamespacedConfigMap|}("default");
+                            Thread.Sleep(5000);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0));
+            // No constant period for the Elapsed handler: priced per pass, a warning.
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 1));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 2));
+            // One copy polling one namespace every 5 s: a smell, not a warning.
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.Rule, 3));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Pagination_retry_until_success_and_foreach_are_not_polling()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    async Task Run(IKubernetes client, string[] namespaces)
+                    {
+                        string? token = null;
+                        do
+                        {
+                            var page = await client.CoreV1.ListPodForAllNamespacesAsync(limit: 500, continueParameter: token);
+                            token = page.Metadata.ContinueProperty;
+                        } while (token != null);
+
+                        while (true)
+                        {
+                            try
+                            {
+                                var pods = await client.CoreV1.ListNamespacedPodAsync("default");
+                                break;
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(1000);
+                            }
+                        }
+
+                        foreach (var ns in namespaces)
+                        {
+                            await client.CoreV1.ListNamespacedPodAsync(ns);
+                        }
+                    }
+                }
+                """;
+            await new Verify(source).RunAsync();
+        }
+    }
+}
