@@ -8,6 +8,8 @@ namespace ResilienceAnalyzers
         public const string UnboundedList = "RES1001";
         public const string ClusterWideAccess = "RES1002";
         public const string PollingList = "RES1003";
+        public const string WatchWithoutResume = "RES1004";
+        public const string RetryWithoutBackoff = "RES1005";
 
         public const string UncachedDnsResolution = "RES2001";
 

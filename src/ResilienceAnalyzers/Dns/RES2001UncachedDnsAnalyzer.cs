@@ -108,14 +108,9 @@ namespace ResilienceAnalyzers.Dns
                 : StockClusterDnsCacheSeconds + " s into a DNS outage every lookup fails";
 
             var severity = frequency.IsPeriodic || fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
-            var location = invocation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call
-                && call.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member
-                ? member.Name.GetLocation()
-                : invocation.Syntax.GetLocation();
-
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
-                location,
+                Locations.MethodName(invocation),
                 severity,
                 additionalLocations: null,
                 properties: null,

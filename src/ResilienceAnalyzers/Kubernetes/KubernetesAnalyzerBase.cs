@@ -41,23 +41,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected abstract void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOut);
 
-        /// <summary>The squiggle goes on the method name, not the whole (often multi-line) call.</summary>
-        private protected static Location NameLocation(IInvocationOperation invocation)
-        {
-            var syntax = invocation.Syntax;
-            if (syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call)
-            {
-                switch (call.Expression)
-                {
-                    case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member:
-                        return member.Name.Identifier.GetLocation();
-                    case Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name:
-                        return name.Identifier.GetLocation();
-                }
-            }
-
-            return syntax.GetLocation();
-        }
+        private protected static Location NameLocation(IInvocationOperation invocation) => Locations.MethodName(invocation);
 
         private protected static ResilienceSettings SettingsFor(FanOutResolver fanOut, IOperation operation)
             => fanOut.Settings.For(operation.Syntax.SyntaxTree);

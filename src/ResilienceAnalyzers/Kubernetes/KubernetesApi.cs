@@ -24,6 +24,27 @@ namespace ResilienceAnalyzers.Kubernetes
             => compilation.GetTypeByMetadataName("k8s.IKubernetes") != null
             || compilation.GetTypeByMetadataName("k8s.Kubernetes") != null;
 
+        /// <summary>
+        /// Any request to the API server through the client (GET, LIST, WATCH, CREATE, PATCH, …): a method of a
+        /// type in <c>k8s</c> / <c>k8s.ClientSets</c> that is an operations group, its extension class, a kind
+        /// client, <c>GenericClient</c>, or the pre-10.x <c>IKubernetes</c>/<c>Kubernetes</c>.
+        /// </summary>
+        public static bool IsApiCall(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type == null || !IsClientNamespace(type.ContainingNamespace, out bool inClientSets) || method.MethodKind != MethodKind.Ordinary)
+            {
+                return false;
+            }
+
+            string name = type.Name;
+            bool clientType = inClientSets
+                ? name.EndsWith("Client", StringComparison.Ordinal)
+                : name.EndsWith("Operations", StringComparison.Ordinal) || name.EndsWith("OperationsExtensions", StringComparison.Ordinal)
+                    || name == "GenericClient" || IsLegacyType(type);
+            return clientType && method.Name.EndsWith("Async", StringComparison.Ordinal) || clientType && !method.ReturnsVoid && method.IsExtensionMethod;
+        }
+
         // List / WatchList + what + optional WithHttpMessages + optional Async.
         private static readonly Regex OperationName = new Regex(
             "^(?<watch>Watch)?List(?<rest>[A-Z][A-Za-z0-9]*?)(?<http>WithHttpMessages)?(?:Async)?$",

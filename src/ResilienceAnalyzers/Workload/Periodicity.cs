@@ -111,7 +111,7 @@ namespace ResilienceAnalyzers.Workload
             return lambda.Parent != null ? Of(lambda, callPages: false) : Frequency.Once;
         }
 
-        private static bool LeavesOnSuccess(ILoopOperation loop)
+        internal static bool LeavesOnSuccess(ILoopOperation loop)
         {
             foreach (var descendant in loop.Body.DescendantsAndSelf())
             {
@@ -140,26 +140,48 @@ namespace ResilienceAnalyzers.Workload
             return false;
         }
 
-        /// <summary><c>Task.Delay(…)</c>, <c>Thread.Sleep(…)</c> or a <c>PeriodicTimer</c>'s period inside the loop.</summary>
-        private static TimeSpan? FindDelay(IOperation body)
+        /// <summary>The constant period of the first <c>Task.Delay(…)</c> / <c>Thread.Sleep(…)</c> inside the loop, if any.</summary>
+        internal static TimeSpan? FindDelay(IOperation body) => Delay.In(body).Constant;
+    }
+
+    /// <summary>A wait inside a loop: none, a constant one, or one computed at run time (backoff).</summary>
+    internal readonly struct Delay
+    {
+        private Delay(bool exists, TimeSpan? constant, IInvocationOperation? call)
+        {
+            Exists = exists;
+            Constant = constant;
+            Call = call;
+        }
+
+        public bool Exists { get; }
+
+        public TimeSpan? Constant { get; }
+
+        public IInvocationOperation? Call { get; }
+
+        public bool IsComputed => Exists && !Constant.HasValue;
+
+        /// <summary>The first <c>Task.Delay</c> / <c>Thread.Sleep</c> in <paramref name="body"/> (nested lambdas excluded).</summary>
+        public static Delay In(IOperation body)
         {
             foreach (var descendant in body.DescendantsAndSelf())
             {
-                if (descendant is IInvocationOperation invocation)
+                if (descendant is IInvocationOperation invocation && IsDelay(invocation.TargetMethod))
                 {
-                    var method = invocation.TargetMethod;
-                    string? type = method.ContainingType?.ToDisplayString();
-                    if ((method.Name == "Delay" && type == "System.Threading.Tasks.Task") || (method.Name == "Sleep" && type == "System.Threading.Thread"))
-                    {
-                        if (invocation.Arguments.Length > 0)
-                        {
-                            return TimeSpanValue.Of(invocation.Arguments[0].Value);
-                        }
-                    }
+                    var value = invocation.Arguments.Length > 0 ? TimeSpanValue.Of(invocation.Arguments[0].Value) : null;
+                    return new Delay(true, value, invocation);
                 }
             }
 
-            return null;
+            return default;
+        }
+
+        private static bool IsDelay(IMethodSymbol method)
+        {
+            string? type = method.ContainingType?.ToDisplayString();
+            return (method.Name == "Delay" && type == "System.Threading.Tasks.Task")
+                || (method.Name == "Sleep" && type == "System.Threading.Thread");
         }
     }
 

@@ -1,0 +1,138 @@
+using System.Threading.Tasks;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+using Verify = ResilienceAnalyzers.Tests.Infrastructure.AnalyzerTest<ResilienceAnalyzers.Kubernetes.RES1005RetryWithoutBackoffAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Kubernetes
+{
+    /// <summary>RES1005: retries without exponential backoff and jitter.</summary>
+    public class RES1005RetryWithoutBackoffTests
+    {
+        [Fact]
+        public async Task Fixed_delay_retry_from_every_node_warns_with_the_lockstep_rate()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    async Task Register(IKubernetes client, string node)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                await client.CoreV1.{|#0:ReadNodeAsync|}(node);
+                                return;
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(TimeSpan.FromSeconds(2));
+                            }
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1005RetryWithoutBackoffAnalyzer.Rule,
+                "ReadNodeAsync is retried by a while loop with a fixed 2 s delay and no jitter: 5,000 copies retry in lockstep, 2,500 requests/s against a failing API server; "
+                + "back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task No_delay_and_growing_delay_without_jitter_are_flagged()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Operator
+                {
+                    async Task<V1ConfigMap?> Read(IKubernetes client)
+                    {
+                        for (int attempt = 0; attempt < 5; attempt++)
+                        {
+                            try
+                            {
+                                return await client.CoreV1.{|#0:ReadNamespacedConfigMapAsync|}("settings", "default");
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+
+                        int tries = 0;
+                        do
+                        {
+                            try
+                            {
+                                return await client.CoreV1.{|#1:ReadNamespacedConfigMapAsync|}("settings", "default");
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, tries++)));
+                            }
+                        } while (tries < 5);
+
+                        return null;
+                    }
+                }
+                """;
+            var test = new Verify(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 0));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1005RetryWithoutBackoffAnalyzer.Rule, 1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Jittered_backoff_polling_loops_and_rethrowing_code_are_silent()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    async Task Register(IKubernetes client, string node, CancellationToken ct)
+                    {
+                        var delay = TimeSpan.FromMilliseconds(800);
+                        while (true)
+                        {
+                            try
+                            {
+                                await client.CoreV1.ReadNodeAsync(node, cancellationToken: ct);
+                                return;
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * delay.TotalMilliseconds), ct);
+                                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 30_000));
+                            }
+                        }
+                    }
+
+                    async Task Poll(IKubernetes client, CancellationToken ct)
+                    {
+                        // A polling loop (RES1003's business), not a retry loop.
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try { await client.CoreV1.ListNamespacedPodAsync("default", cancellationToken: ct); }
+                            catch (Exception) { }
+                            await Task.Delay(30_000, ct);
+                        }
+                    }
+                }
+                """;
+            await new Verify(source).RunAsync();
+        }
+    }
+}
