@@ -1,0 +1,514 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Resilience.Dns;
+
+/// <summary>
+/// Resolves host names through a TTL cache that keeps serving the last good answer when DNS fails (RFC 8767
+/// "serve-stale"), for up to <see cref="CachedDnsResolverOptions.MaxStale"/>. Nothing in .NET does this:
+/// <see cref="System.Net.Dns"/> does not cache, and DnsClient's cache drops expired entries, so a lookup after expiry throws
+/// while DNS is down (docs/dns.md). On 2024-12-11 services failed as node DNS caches expired after the control plane
+/// (and with it cluster DNS) went down; a per-process stale-serving cache keeps established dependencies reachable.
+/// </summary>
+/// <remarks>
+/// <para>Concurrent lookups of one name share one backend query (single-flight). A name used in the last
+/// <see cref="CachedDnsResolverOptions.RefreshAheadRatio"/> of its TTL is refreshed in the background. After a failure
+/// the backend is asked again only after <see cref="CachedDnsResolverOptions.FailureRecheckInterval"/>; a caller never
+/// waits more than <see cref="CachedDnsResolverOptions.ClientResponseTimeout"/> when a stale answer exists.</para>
+/// <para>Caching must not hide outages: every stale answer is counted (<see cref="Statistics"/>, the "Resilience.Dns"
+/// meter) and raised as <see cref="StaleAnswerServed"/>; every backend failure as <see cref="BackendFailed"/>.</para>
+/// <para>IP literals and <c>localhost</c> (RFC 6761) are answered without cache or backend.</para>
+/// <para>Thread-safe. Create one per process (or per backend) and share it.</para>
+/// </remarks>
+public sealed class CachedDnsResolver : IDisposable
+{
+    private readonly IDnsBackend _backend;
+    private readonly CachedDnsResolverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _origin;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly object _evictionLock = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly DnsResolverMetrics _metrics;
+    private long _useClock;
+    private int _disposed;
+
+    /// <summary>Creates a resolver over the system resolver (<see cref="SystemDnsBackend"/>).</summary>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">A setting is invalid (see <see cref="CachedDnsResolverOptions.Validate"/>).</exception>
+    public CachedDnsResolver(CachedDnsResolverOptions? options = null)
+        : this(SystemDnsBackend.Instance, options)
+    {
+    }
+
+    /// <summary>Creates a resolver over the given backend.</summary>
+    /// <param name="backend">Where answers come from.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="backend"/> is null.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid (see <see cref="CachedDnsResolverOptions.Validate"/>).</exception>
+    public CachedDnsResolver(IDnsBackend backend, CachedDnsResolverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        _options = (options ?? new CachedDnsResolverOptions()).Clone();
+        _options.Validate();
+        _backend = backend;
+        _time = _options.TimeProvider;
+        _origin = _time.GetTimestamp();
+        _metrics = new DnsResolverMetrics(_options.MeterFactory, () => _entries.Count);
+    }
+
+    /// <summary>Raised (synchronously, on the resolving thread) each time a caller is given a stale answer. Exceptions thrown by handlers are ignored so that observing cannot break resolution.</summary>
+    public event EventHandler<DnsStaleAnswerEventArgs>? StaleAnswerServed;
+
+    /// <summary>Raised each time a backend query fails or times out. Exceptions thrown by handlers are ignored.</summary>
+    public event EventHandler<DnsBackendFailureEventArgs>? BackendFailed;
+
+    /// <summary>Live counters since creation.</summary>
+    public DnsResolverStatistics Statistics { get; } = new();
+
+    /// <summary>Number of names currently cached.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Resolves <paramref name="host"/> to its IPv4 and IPv6 addresses.</summary>
+    /// <inheritdoc cref="ResolveAsync(string, AddressFamily, CancellationToken)"/>
+    public ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken = default) =>
+        ResolveAsync(host, AddressFamily.Unspecified, cancellationToken);
+
+    /// <summary>Resolves <paramref name="host"/> to its addresses of one family.</summary>
+    /// <param name="host">A host name, an IP literal, or <c>localhost</c>.</param>
+    /// <param name="family"><see cref="AddressFamily.InterNetwork"/>, <see cref="AddressFamily.InterNetworkV6"/> or <see cref="AddressFamily.Unspecified"/> (both).</param>
+    /// <param name="cancellationToken">Stops this caller's wait; a shared backend query goes on and still updates the cache.</param>
+    /// <returns>A new array (the caller may change it) in the backend's order; empty when the name has addresses, but none of <paramref name="family"/>.</returns>
+    /// <exception cref="SocketException">With <see cref="SocketError.HostNotFound"/> when the name does not exist or has no address.</exception>
+    /// <exception cref="Exception">The backend's exception when it failed and no answer younger than <see cref="CachedDnsResolverOptions.MaxStale"/> is cached (a <see cref="SocketException"/> from the system resolver; a <see cref="TimeoutException"/> after <see cref="CachedDnsResolverOptions.BackendTimeout"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The resolver was disposed.</exception>
+    public ValueTask<IPAddress[]> ResolveAsync(string host, AddressFamily family, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        if (family is not (AddressFamily.Unspecified or AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentOutOfRangeException(nameof(family), family, "Only InterNetwork, InterNetworkV6 and Unspecified are supported.");
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IPAddress[]>(cancellationToken);
+        }
+
+        Increment(ref Statistics.lookups, _metrics.Lookups);
+        if (TryAnswerLocally(host) is { } local)
+        {
+            Increment(ref Statistics.bypassed, _metrics.Bypassed);
+            return new ValueTask<IPAddress[]>(Filter(local, family));
+        }
+
+        string key = host.Trim().ToLowerInvariant();
+        Entry entry = GetOrAddEntry(key);
+        TimeSpan now = Now;
+        TaskCompletionSource<QueryOutcome>? started = null;
+        Task<QueryOutcome>? inFlight = null;
+        IPAddress[]? answer = null;
+        DnsStaleAnswerEventArgs? staleEvent = null;
+        bool negative = false;
+        bool staleAvailable = false;
+        lock (entry)
+        {
+            if (entry.Addresses is { } fresh && now < entry.FreshUntil)
+            {
+                Increment(ref Statistics.cacheHits, _metrics.CacheHits);
+                answer = Filter(fresh, family);
+                if (_options.RefreshAheadRatio > 0 && now >= entry.RefreshAt && entry.InFlight is null && now >= entry.RecheckAt)
+                {
+                    // Refresh-ahead: the name is in use and close to expiry; refresh it without making this caller wait.
+                    Increment(ref Statistics.refreshesAhead, _metrics.RefreshesAhead);
+                    started = StartQueryLocked(entry);
+                }
+            }
+            else if (entry.Negative && now < entry.NegativeUntil)
+            {
+                Increment(ref Statistics.cacheHits, _metrics.CacheHits);
+                negative = true;
+            }
+            else
+            {
+                staleAvailable = CanServeStaleLocked(entry, now);
+                if (staleAvailable && now < entry.RecheckAt)
+                {
+                    // RFC 8767 §5 failure recheck timer: after a failure, answer from stale data without asking the
+                    // backend again until the timer expires, so a dead DNS server is not hammered.
+                    answer = ServeStaleLocked(entry, now, DnsStaleReason.FailureRecheckPending, family, out staleEvent);
+                }
+                else if (entry.InFlight is { } existing)
+                {
+                    inFlight = existing; // single-flight: join the query already under way
+                }
+                else
+                {
+                    started = StartQueryLocked(entry);
+                    inFlight = started.Task;
+                }
+            }
+        }
+
+        if (started is not null)
+        {
+            _ = RunQueryAsync(entry, started);
+        }
+
+        if (staleEvent is not null)
+        {
+            Raise(StaleAnswerServed, staleEvent);
+        }
+
+        if (answer is not null)
+        {
+            return new ValueTask<IPAddress[]>(answer);
+        }
+
+        if (negative)
+        {
+            Increment(ref Statistics.failures, _metrics.Failures);
+            return ValueTask.FromException<IPAddress[]>(NotFound(key));
+        }
+
+        return WaitForAnswerAsync(entry, inFlight!, staleAvailable, family, cancellationToken);
+    }
+
+    /// <summary>Drops every cached answer (for tests and for operators who know the answers are wrong).</summary>
+    public void Clear() => _entries.Clear();
+
+    /// <summary>Stops background lookups and disposes the meter the resolver created.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Not disposed: background queries may still read its token; a CancellationTokenSource without a timer holds nothing.
+        _disposing.Cancel();
+        _metrics.Dispose();
+    }
+
+    private TimeSpan Now => _time.GetElapsedTime(_origin);
+
+    private static IPAddress[]? TryAnswerLocally(string host)
+    {
+        ReadOnlySpan<char> name = host.AsSpan().Trim();
+        if (IPAddress.TryParse(name, out IPAddress? literal))
+        {
+            return [literal];
+        }
+
+        if (name.EndsWith(".", StringComparison.Ordinal))
+        {
+            name = name[..^1];
+        }
+
+        // RFC 6761 §6.3: localhost and names under it are loopback, and resolvers should not send them to DNS.
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback];
+        }
+
+        return null;
+    }
+
+    private static IPAddress[] Filter(IPAddress[] addresses, AddressFamily family) =>
+        family == AddressFamily.Unspecified
+            ? (IPAddress[])addresses.Clone()
+            : Array.FindAll(addresses, a => a.AddressFamily == family);
+
+    private static SocketException NotFound(string host) =>
+        new((int)SocketError.HostNotFound, $"No address for '{host}': the DNS backend answered that the name does not exist or has no A/AAAA record.");
+
+    private bool CanServeStaleLocked(Entry entry, TimeSpan now) =>
+        entry.Addresses is not null && now - entry.FreshUntil <= _options.MaxStale && _options.MaxStale > TimeSpan.Zero;
+
+    private IPAddress[] ServeStaleLocked(Entry entry, TimeSpan now, DnsStaleReason reason, AddressFamily family, out DnsStaleAnswerEventArgs staleEvent)
+    {
+        IPAddress[] addresses = entry.Addresses!;
+        TimeSpan staleFor = now > entry.FreshUntil ? now - entry.FreshUntil : TimeSpan.Zero;
+        Increment(ref Statistics.staleAnswers, _metrics.StaleAnswers, DnsResolverMetrics.ReasonTag(reason));
+        staleEvent = new DnsStaleAnswerEventArgs(entry.Host, addresses, staleFor, reason, entry.LastError);
+        return Filter(addresses, family);
+    }
+
+    private Entry GetOrAddEntry(string key)
+    {
+        long use = Interlocked.Increment(ref _useClock);
+        if (!_entries.TryGetValue(key, out Entry? entry))
+        {
+            Entry candidate = new(key);
+            entry = _entries.GetOrAdd(key, candidate);
+            if (ReferenceEquals(entry, candidate) && _entries.Count > _options.MaxEntries)
+            {
+                Interlocked.Exchange(ref entry.LastUsed, use);
+                EvictLeastRecentlyUsed(entry);
+            }
+        }
+
+        Interlocked.Exchange(ref entry.LastUsed, use);
+        return entry;
+    }
+
+    private void EvictLeastRecentlyUsed(Entry keep)
+    {
+        // O(entries) per eviction; names are few in the processes this is for, and evictions happen only when a new
+        // name arrives at a full cache.
+        lock (_evictionLock)
+        {
+            while (_entries.Count > _options.MaxEntries)
+            {
+                Entry? oldest = null;
+                foreach (KeyValuePair<string, Entry> pair in _entries)
+                {
+                    if (!ReferenceEquals(pair.Value, keep) && (oldest is null || Interlocked.Read(ref pair.Value.LastUsed) < Interlocked.Read(ref oldest.LastUsed)))
+                    {
+                        oldest = pair.Value;
+                    }
+                }
+
+                if (oldest is null)
+                {
+                    return;
+                }
+
+                if (_entries.TryRemove(new KeyValuePair<string, Entry>(oldest.Host, oldest)))
+                {
+                    Increment(ref Statistics.evictions, _metrics.Evictions);
+                }
+            }
+        }
+    }
+
+    private static TaskCompletionSource<QueryOutcome> StartQueryLocked(Entry entry)
+    {
+        // Continuations run asynchronously so that completing the query never runs a caller's code under our locks.
+        TaskCompletionSource<QueryOutcome> source = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        entry.InFlight = source.Task;
+        return source;
+    }
+
+    private async Task RunQueryAsync(Entry entry, TaskCompletionSource<QueryOutcome> source)
+    {
+        Increment(ref Statistics.backendQueries, _metrics.BackendQueries);
+        QueryOutcome outcome;
+        try
+        {
+            DnsBackendResult result;
+            TimeSpan timeout = _options.BackendTimeout;
+            using (CancellationTokenSource timeoutSource = new(timeout, _time))
+            using (CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, _disposing.Token))
+            {
+                try
+                {
+                    // WaitAsync too, so a backend that ignores its token cannot hold the name's single flight forever.
+                    result = await _backend.QueryAsync(entry.Host, linked.Token).AsTask().WaitAsync(timeout, _time).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"{_backend.GetType().Name}.QueryAsync returned null.");
+                }
+                catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeoutSource.IsCancellationRequested))
+                {
+                    throw new TimeoutException($"The DNS backend did not answer for '{entry.Host}' within {timeout} (CachedDnsResolverOptions.BackendTimeout).", ex);
+                }
+            }
+
+            outcome = result.IsNegative ? ApplyNegative(entry, result) : ApplyAnswer(entry, result);
+        }
+        catch (Exception ex)
+        {
+            outcome = ApplyFailure(entry, ex);
+        }
+
+        source.SetResult(outcome);
+    }
+
+    private QueryOutcome ApplyAnswer(Entry entry, DnsBackendResult result)
+    {
+        TimeSpan ttl = Clamp(result.TimeToLive ?? _options.DefaultTtl, _options.MinTtl, _options.MaxTtl);
+        IPAddress[] addresses = [.. result.Addresses];
+        lock (entry)
+        {
+            TimeSpan now = Now;
+            entry.Addresses = addresses;
+            entry.FreshUntil = now + ttl;
+            entry.RefreshAt = entry.FreshUntil - (ttl * _options.RefreshAheadRatio);
+            entry.Negative = false;
+            entry.RecheckAt = TimeSpan.MinValue;
+            entry.LastError = null;
+            entry.InFlight = null;
+        }
+
+        return new QueryOutcome(addresses, null, KeptLastGood: false);
+    }
+
+    private QueryOutcome ApplyNegative(Entry entry, DnsBackendResult result)
+    {
+        Increment(ref Statistics.negativeAnswers, _metrics.NegativeAnswers);
+        TimeSpan ttl = Clamp(result.TimeToLive ?? _options.NegativeTtl, _options.MinTtl, _options.NegativeTtl);
+        lock (entry)
+        {
+            TimeSpan now = Now;
+            entry.InFlight = null;
+            if (_options.KeepLastGoodAnswerOnNegative && CanServeStaleLocked(entry, now))
+            {
+                // Opt-in: treat "no such name" like a failure and keep the last good answer (until MaxStale).
+                entry.RecheckAt = now + _options.FailureRecheckInterval;
+                return new QueryOutcome(null, null, KeptLastGood: true);
+            }
+
+            // Default: an authoritative negative answer replaces the last good one (CoreDNS: prefer_positive off),
+            // because serving a deleted record can mask real changes.
+            entry.Addresses = null;
+            entry.Negative = true;
+            entry.NegativeUntil = now + ttl;
+            entry.RecheckAt = TimeSpan.MinValue;
+            entry.LastError = null;
+        }
+
+        return new QueryOutcome(null, null, KeptLastGood: false);
+    }
+
+    private QueryOutcome ApplyFailure(Entry entry, Exception error)
+    {
+        Increment(ref Statistics.backendFailures, _metrics.BackendFailures);
+        lock (entry)
+        {
+            entry.InFlight = null;
+            entry.LastError = error;
+            entry.RecheckAt = Now + _options.FailureRecheckInterval;
+        }
+
+        Raise(BackendFailed, new DnsBackendFailureEventArgs(entry.Host, error));
+        return new QueryOutcome(null, error, KeptLastGood: false);
+    }
+
+    private async ValueTask<IPAddress[]> WaitForAnswerAsync(Entry entry, Task<QueryOutcome> inFlight, bool staleAvailable, AddressFamily family, CancellationToken cancellationToken)
+    {
+        QueryOutcome outcome;
+        if (staleAvailable)
+        {
+            try
+            {
+                outcome = await inFlight.WaitAsync(_options.ClientResponseTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // RFC 8767 §5 client response timer: answer stale now; the query goes on and refreshes the cache.
+                IPAddress[]? stale = null;
+                DnsStaleAnswerEventArgs? staleEvent = null;
+                lock (entry)
+                {
+                    if (CanServeStaleLocked(entry, Now))
+                    {
+                        stale = ServeStaleLocked(entry, Now, DnsStaleReason.BackendSlow, family, out staleEvent);
+                    }
+                }
+
+                if (stale is not null)
+                {
+                    Raise(StaleAnswerServed, staleEvent!);
+                    return stale;
+                }
+
+                outcome = await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            outcome = await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (outcome.Addresses is { } fresh)
+        {
+            return Filter(fresh, family);
+        }
+
+        IPAddress[]? served = null;
+        DnsStaleAnswerEventArgs? servedEvent = null;
+        lock (entry)
+        {
+            TimeSpan now = Now;
+            if (outcome.Error is not null || outcome.KeptLastGood)
+            {
+                if (CanServeStaleLocked(entry, now))
+                {
+                    DnsStaleReason reason = outcome.KeptLastGood ? DnsStaleReason.NegativeAnswer : DnsStaleReason.BackendFailed;
+                    served = ServeStaleLocked(entry, now, reason, family, out servedEvent);
+                }
+            }
+        }
+
+        if (served is not null)
+        {
+            Raise(StaleAnswerServed, servedEvent!);
+            return served;
+        }
+
+        Increment(ref Statistics.failures, _metrics.Failures);
+        if (outcome.Error is { } error)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        throw NotFound(entry.Host);
+    }
+
+    private void Raise<T>(EventHandler<T>? handler, T args)
+        where T : EventArgs
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(this, args);
+        }
+        catch (Exception)
+        {
+            // Observers must not be able to break name resolution; a throwing handler is their bug to see in their logs.
+        }
+    }
+
+    private static void Increment(ref long field, System.Diagnostics.Metrics.Counter<long> counter)
+    {
+        Interlocked.Increment(ref field);
+        counter.Add(1);
+    }
+
+    private static void Increment(ref long field, System.Diagnostics.Metrics.Counter<long> counter, KeyValuePair<string, object?> tag)
+    {
+        Interlocked.Increment(ref field);
+        counter.Add(1, tag);
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
+        value < min ? min : value > max ? max : value;
+
+    private sealed record QueryOutcome(IPAddress[]? Addresses, Exception? Error, bool KeptLastGood);
+
+    private sealed class Entry(string host)
+    {
+        public readonly string Host = host;
+        public long LastUsed;
+
+        // Guarded by lock (this). Times are offsets from the resolver's creation on its TimeProvider.
+        public IPAddress[]? Addresses;
+        public TimeSpan FreshUntil;
+        public TimeSpan RefreshAt;
+        public bool Negative;
+        public TimeSpan NegativeUntil;
+        public TimeSpan RecheckAt = TimeSpan.MinValue;
+        public Exception? LastError;
+        public Task<QueryOutcome>? InFlight;
+    }
+}
