@@ -1,0 +1,463 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using k8s;
+using k8s.Models;
+
+namespace Resilience.Kubernetes
+{
+    /// <summary>
+    /// A list-once-then-watch cache of one collection with client-go reflector semantics:
+    /// <list type="bullet">
+    /// <item>first LIST at <c>resourceVersion=0</c> (the API server's watch cache; not paginated because the server
+    /// ignores <c>limit</c> there), unless <see cref="InformerOptions.ConsistentInitialList"/>;</item>
+    /// <item>WATCH from the last seen resourceVersion with <c>allowWatchBookmarks=true</c> and a random
+    /// <c>timeoutSeconds</c> in [5, 10) minutes; when a watch ends it resumes from the last resourceVersion seen
+    /// (objects and bookmarks) without relisting;</item>
+    /// <item>on 410 Gone (ERROR event or HTTP status) it relists with resourceVersion unset (a consistent read,
+    /// paginated by <see cref="InformerOptions.PageSize"/>) after a backoff, as client-go does;</item>
+    /// <item>every failure (LIST or WATCH error, 429, 5xx, dropped stream, a watch that closes within 1 s without an
+    /// event) waits an <see cref="ExponentialBackoff"/> delay (0.8 s → 30 s, full jitter, reset after 2 min) and
+    /// never less than the server's Retry-After.</item>
+    /// </list>
+    /// There is no periodic resync: handlers see each change once. Reads (<see cref="Items"/>, <see cref="List"/>,
+    /// <see cref="TryGet"/>) are thread-safe snapshots; handlers run one at a time on the informer's loop.
+    /// </summary>
+    public sealed class Informer<TItem, TList> : IAsyncDisposable, IDisposable
+        where TItem : class, IKubernetesObject<V1ObjectMeta>
+        where TList : class, IMetadata<V1ListMeta>, IItems<TItem>, new()
+    {
+        private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan ErrorGrace = TimeSpan.FromSeconds(5);
+
+        private readonly ListWatch<TItem, TList> listWatch;
+        private readonly InformerOptions options;
+        private readonly TimeProvider time;
+        private readonly Random random;
+        private readonly ExponentialBackoff backoff;
+        private readonly object gate = new();
+        private readonly Dictionary<string, TItem> store = new(StringComparer.Ordinal);
+        private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource stop = new();
+        private string? lastSyncResourceVersion;
+        private Task? loop;
+        private int disposed;
+        private long listCount;
+        private long watchCount;
+        private long relistCount;
+
+        /// <summary>Creates an informer over <paramref name="listWatch"/>. Nothing is sent before <see cref="Start"/>.</summary>
+        public Informer(ListWatch<TItem, TList> listWatch, InformerOptions? options = null)
+        {
+            this.listWatch = listWatch ?? throw new ArgumentNullException(nameof(listWatch));
+            this.options = options ?? new InformerOptions();
+            if (this.options.PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "PageSize must be positive");
+            if (this.options.MinWatchTimeout < TimeSpan.FromSeconds(1)) throw new ArgumentOutOfRangeException(nameof(options), "MinWatchTimeout must be at least 1 s");
+            time = this.options.TimeProvider ?? TimeProvider.System;
+            random = this.options.Random ?? new Random();
+            backoff = new ExponentialBackoff(
+                this.options.InitialBackoff, this.options.MaxBackoff, this.options.BackoffFactor,
+                this.options.BackoffResetAfter, time, random);
+        }
+
+        /// <summary>An object appeared (initial list, relist, or ADDED event).</summary>
+        public event Action<TItem>? Added;
+
+        /// <summary>An object changed: (old, new). Raised for MODIFIED events and for relisted objects whose resourceVersion changed.</summary>
+        public event Action<TItem, TItem>? Updated;
+
+        /// <summary>An object disappeared (DELETED event, or missing from a relist; then the last known state is passed).</summary>
+        public event Action<TItem>? Deleted;
+
+        /// <summary>A LIST/WATCH failure or an exception thrown by a handler (the informer keeps running).</summary>
+        public event Action<Exception>? Error;
+
+        /// <summary>The informer is about to wait before retrying.</summary>
+        public event Action<InformerBackoff>? BackingOff;
+
+        /// <summary>True once the first LIST has been stored.</summary>
+        public bool HasSynced => synced.Task.IsCompletedSuccessfully;
+
+        /// <summary>The resourceVersion the next watch resumes from (from the last list, object event or bookmark).</summary>
+        public string? LastSyncResourceVersion
+        {
+            get { lock (gate) { return lastSyncResourceVersion; } }
+        }
+
+        /// <summary>LIST operations started (a paginated list counts once).</summary>
+        public long ListCount => Interlocked.Read(ref listCount);
+
+        /// <summary>WATCH requests started.</summary>
+        public long WatchCount => Interlocked.Read(ref watchCount);
+
+        /// <summary>Relists caused by 410 Gone.</summary>
+        public long RelistCount => Interlocked.Read(ref relistCount);
+
+        /// <summary>Number of cached objects.</summary>
+        public int Count
+        {
+            get { lock (gate) { return store.Count; } }
+        }
+
+        /// <summary>A snapshot of the cached objects, ordered by key.</summary>
+        public IReadOnlyList<TItem> Items
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return store.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToArray();
+                }
+            }
+        }
+
+        /// <summary>A snapshot as the client's list type; its metadata carries <see cref="LastSyncResourceVersion"/>.</summary>
+        public TList List()
+        {
+            lock (gate)
+            {
+                return new TList
+                {
+                    Items = store.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList(),
+                    Metadata = new V1ListMeta { ResourceVersion = lastSyncResourceVersion },
+                };
+            }
+        }
+
+        /// <summary>Looks an object up by namespace (null for cluster-scoped objects) and name.</summary>
+        public bool TryGet(string? @namespace, string name, [MaybeNullWhen(false)] out TItem item)
+        {
+            if (name is null) throw new ArgumentNullException(nameof(name));
+            lock (gate)
+            {
+                return store.TryGetValue(ObjectKey.For(@namespace, name), out item);
+            }
+        }
+
+        /// <summary>Starts the list/watch loop in the background and returns at once. Calling it again does nothing.</summary>
+        public void Start()
+        {
+            if (Volatile.Read(ref disposed) != 0) throw new ObjectDisposedException(GetType().Name);
+            lock (gate)
+            {
+                if (loop is not null) return;
+                var token = stop.Token;
+                loop = Task.Run(() => RunAsync(token));
+            }
+        }
+
+        /// <summary>Starts the loop and waits until the first list is stored (or <paramref name="cancellationToken"/> fires).</summary>
+        public Task StartAsync(CancellationToken cancellationToken = default)
+        {
+            Start();
+            return WaitForSyncAsync(cancellationToken);
+        }
+
+        /// <summary>Waits until the first list is stored. Throws <see cref="ObjectDisposedException"/> once the informer is disposed.</summary>
+        public Task WaitForSyncAsync(CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref disposed) != 0) return Task.FromException(new ObjectDisposedException(GetType().Name));
+            return synced.Task.WaitAsync(cancellationToken);
+        }
+
+        /// <summary>Stops the loop and closes the watch connection.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+            Task? running;
+            lock (gate) { running = loop; }
+            stop.Cancel();
+            if (running is not null)
+            {
+                try { await running.ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+            }
+
+            synced.TrySetException(new ObjectDisposedException(GetType().Name));
+            stop.Dispose();
+        }
+
+        /// <summary>Stops the loop and closes the watch connection (waits up to 10 s for the loop to end).</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+            Task? running;
+            lock (gate) { running = loop; }
+            stop.Cancel();
+            try { running?.Wait(TimeSpan.FromSeconds(10)); }
+            catch (AggregateException) { }
+
+            synced.TrySetException(new ObjectDisposedException(GetType().Name));
+            stop.Dispose();
+        }
+
+        private async Task RunAsync(CancellationToken ct)
+        {
+            var fromCache = !options.ConsistentInitialList;
+            var needList = true;
+            while (!ct.IsCancellationRequested)
+            {
+                if (needList)
+                {
+                    try
+                    {
+                        await ListAndReplaceAsync(fromCache, ct).ConfigureAwait(false);
+                        needList = false;
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception ex)
+                    {
+                        Report(ex);
+                        if (!await BackoffAsync(ex, ct).ConfigureAwait(false)) return;
+                        continue;
+                    }
+                }
+
+                var (outcome, error) = await WatchOnceAsync(ct).ConfigureAwait(false);
+                switch (outcome)
+                {
+                    case WatchOutcome.Stopped:
+                        return;
+                    case WatchOutcome.Closed:
+                        continue; // resume from the last resourceVersion at once
+                    case WatchOutcome.Gone:
+                        // client-go: the resourceVersion is compacted away; relist as a consistent read, after a backoff.
+                        Interlocked.Increment(ref relistCount);
+                        needList = true;
+                        fromCache = false;
+                        break;
+                }
+
+                Report(error!);
+                if (!await BackoffAsync(error!, ct).ConfigureAwait(false)) return;
+            }
+        }
+
+        private async Task ListAndReplaceAsync(bool fromCache, CancellationToken ct)
+        {
+            Interlocked.Increment(ref listCount);
+            var query = new ListOptions { FieldSelector = options.FieldSelector, LabelSelector = options.LabelSelector };
+            var list = fromCache
+                ? await listWatch.ListAsync(query with { ResourceVersion = "0" }, ct).ConfigureAwait(false)
+                : await ListPager.ListAllAsync(listWatch, query, options.PageSize, ct).ConfigureAwait(false);
+
+            var fresh = new Dictionary<string, TItem>(StringComparer.Ordinal);
+            foreach (var item in list.Items ?? Array.Empty<TItem>())
+            {
+                if (item is not null) fresh[ObjectKey.Of(item)] = item;
+            }
+
+            var added = new List<TItem>();
+            var updated = new List<(TItem Old, TItem New)>();
+            var deleted = new List<TItem>();
+            lock (gate)
+            {
+                foreach (var pair in fresh)
+                {
+                    if (!store.TryGetValue(pair.Key, out var old)) added.Add(pair.Value);
+                    else if (old.Metadata?.ResourceVersion != pair.Value.Metadata?.ResourceVersion) updated.Add((old, pair.Value));
+                }
+
+                foreach (var pair in store)
+                {
+                    if (!fresh.ContainsKey(pair.Key)) deleted.Add(pair.Value);
+                }
+
+                store.Clear();
+                foreach (var pair in fresh) store[pair.Key] = pair.Value;
+                lastSyncResourceVersion = list.Metadata?.ResourceVersion;
+            }
+
+            foreach (var item in deleted) Notify(() => Deleted?.Invoke(item));
+            foreach (var item in added) Notify(() => Added?.Invoke(item));
+            foreach (var (o, n) in updated) Notify(() => Updated?.Invoke(o, n));
+            synced.TrySetResult();
+        }
+
+        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(CancellationToken ct)
+        {
+            var timeoutSeconds = (int)Math.Floor(options.MinWatchTimeout.TotalSeconds * (1.0 + random.NextDouble()));
+            var query = new ListOptions
+            {
+                FieldSelector = options.FieldSelector,
+                LabelSelector = options.LabelSelector,
+                ResourceVersion = LastSyncResourceVersion,
+                AllowWatchBookmarks = true,
+                TimeoutSeconds = timeoutSeconds,
+            };
+
+            using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var streamError = new StrongBox();
+            using var graceTimer = time.CreateTimer(
+                static state =>
+                {
+                    try { ((CancellationTokenSource)state!).Cancel(); }
+                    catch (ObjectDisposedException) { }
+                },
+                watchCts,
+                Timeout.InfiniteTimeSpan,
+                Timeout.InfiniteTimeSpan);
+            void OnError(Exception e)
+            {
+                // The client reports ERROR events (a Status object, e.g. 410 Expired) and undecodable lines here and
+                // keeps reading. The API server closes the stream right after an ERROR event, so let the read loop end
+                // by itself (cancelling a pending read and disposing the stream concurrently has been seen to wedge the
+                // client's connection pool); stop it ourselves only if the server keeps the stream open.
+                if (Interlocked.CompareExchange(ref streamError.Value, e, null) is null)
+                {
+                    try { graceTimer.Change(ErrorGrace, Timeout.InfiniteTimeSpan); }
+                    catch (ObjectDisposedException) { }
+                }
+            }
+
+            Interlocked.Increment(ref watchCount);
+            var started = time.GetUtcNow();
+            var events = 0;
+            try
+            {
+                await foreach (var (type, item) in listWatch.WatchAsync(query, OnError, watchCts.Token).WithCancellation(watchCts.Token).ConfigureAwait(false))
+                {
+                    events++;
+                    Apply(type, item);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return (WatchOutcome.Stopped, null);
+            }
+            catch (Exception ex) when (Volatile.Read(ref streamError.Value) is null)
+            {
+                if (!ApiErrors.IsEmptyStream(ex))
+                {
+                    return (ApiErrors.IsGone(ex) ? WatchOutcome.Gone : WatchOutcome.Failed, ex);
+                }
+            }
+            catch (Exception)
+            {
+                // cancelled by OnError; handled below
+            }
+
+            if (ct.IsCancellationRequested) return (WatchOutcome.Stopped, null);
+            if (Volatile.Read(ref streamError.Value) is { } error)
+            {
+                return (ApiErrors.IsGone(error) ? WatchOutcome.Gone : WatchOutcome.Failed, error);
+            }
+
+            if (events == 0 && time.GetUtcNow() - started < ShortWatch)
+            {
+                // client-go: "very short watch" — a server that closes at once must not be hammered.
+                return (WatchOutcome.Failed, new InformerException("The watch closed within 1 s without any event."));
+            }
+
+            return (WatchOutcome.Closed, null);
+        }
+
+        private void Apply(WatchEventType type, TItem? item)
+        {
+            if (item is null) return;
+            var rv = item.Metadata?.ResourceVersion;
+            switch (type)
+            {
+                case WatchEventType.Added:
+                case WatchEventType.Modified:
+                {
+                    var key = ObjectKey.Of(item);
+                    TItem? old;
+                    lock (gate)
+                    {
+                        store.TryGetValue(key, out old);
+                        store[key] = item;
+                        if (!string.IsNullOrEmpty(rv)) lastSyncResourceVersion = rv;
+                    }
+
+                    if (old is null) Notify(() => Added?.Invoke(item));
+                    else Notify(() => Updated?.Invoke(old, item));
+                    break;
+                }
+
+                case WatchEventType.Deleted:
+                {
+                    var key = ObjectKey.Of(item);
+                    bool removed;
+                    lock (gate)
+                    {
+                        removed = store.Remove(key);
+                        if (!string.IsNullOrEmpty(rv)) lastSyncResourceVersion = rv;
+                    }
+
+                    if (removed) Notify(() => Deleted?.Invoke(item));
+                    break;
+                }
+
+                case WatchEventType.Bookmark:
+                    if (!string.IsNullOrEmpty(rv))
+                    {
+                        lock (gate) { lastSyncResourceVersion = rv; }
+                    }
+
+                    break;
+            }
+        }
+
+        private async Task<bool> BackoffAsync(Exception reason, CancellationToken ct)
+        {
+            var delay = backoff.Next();
+            if (ApiErrors.RetryAfter(reason, time.GetUtcNow()) is { } retryAfter && retryAfter > delay) delay = retryAfter;
+            Notify(() => BackingOff?.Invoke(new InformerBackoff(delay, reason)));
+            try
+            {
+                await Task.Delay(delay, time, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        private void Report(Exception error)
+        {
+            var handlers = Error;
+            if (handlers is null) return;
+            try { handlers(error); }
+            catch (Exception) { /* a failing error handler must not stop the informer */ }
+        }
+
+        private void Notify(Action raise)
+        {
+            try { raise(); }
+            catch (Exception ex) { Report(ex); }
+        }
+
+        private enum WatchOutcome
+        {
+            Closed,
+            Gone,
+            Failed,
+            Stopped,
+        }
+
+        private sealed class StrongBox
+        {
+            public Exception? Value;
+        }
+    }
+
+    /// <summary>A wait before the informer retries.</summary>
+    /// <param name="Delay">How long it waits (the jittered backoff, or the server's Retry-After if longer).</param>
+    /// <param name="Reason">The failure that caused it.</param>
+    public readonly record struct InformerBackoff(TimeSpan Delay, Exception Reason);
+
+    /// <summary>An informer-level failure (not an API error).</summary>
+    public sealed class InformerException : Exception
+    {
+        /// <summary>Creates the exception.</summary>
+        public InformerException(string message) : base(message) { }
+    }
+}

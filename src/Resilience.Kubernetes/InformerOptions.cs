@@ -1,0 +1,49 @@
+using System;
+
+namespace Resilience.Kubernetes
+{
+    /// <summary>Settings of an <see cref="Informer{TItem, TList}"/>. Defaults follow client-go's reflector.</summary>
+    public sealed class InformerOptions
+    {
+        /// <summary><c>fieldSelector</c> of every LIST and WATCH, e.g. <c>spec.nodeName=node-1</c> to hold only one node's pods.</summary>
+        public string? FieldSelector { get; set; }
+
+        /// <summary><c>labelSelector</c> of every LIST and WATCH.</summary>
+        public string? LabelSelector { get; set; }
+
+        /// <summary>
+        /// False (default): the first LIST is sent with <c>resourceVersion=0</c>, served from the API server's watch
+        /// cache without pagination (the server ignores <c>limit</c> there), as client-go's reflector does.
+        /// True: the first LIST is a consistent read (resourceVersion unset), paginated with <see cref="PageSize"/>;
+        /// it is served from etcd (KEP-2340) and costs the objects stored, not the objects returned.
+        /// </summary>
+        public bool ConsistentInitialList { get; set; }
+
+        /// <summary>Page size of consistent lists (the relist after 410 Gone, and <see cref="ConsistentInitialList"/>). client-go pager: 500.</summary>
+        public int PageSize { get; set; } = ListPager.DefaultPageSize;
+
+        /// <summary>
+        /// Watches are opened with <c>timeoutSeconds</c> drawn uniformly from [MinWatchTimeout, 2 × MinWatchTimeout)
+        /// so a fleet's watches do not expire together. client-go: 5 minutes, i.e. 5–10 min.
+        /// </summary>
+        public TimeSpan MinWatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>First backoff ceiling. client-go: 800 ms.</summary>
+        public TimeSpan InitialBackoff { get; set; } = ExponentialBackoff.DefaultInitial;
+
+        /// <summary>Largest backoff ceiling. client-go: 30 s.</summary>
+        public TimeSpan MaxBackoff { get; set; } = ExponentialBackoff.DefaultMax;
+
+        /// <summary>Backoff growth factor. client-go: 2.</summary>
+        public double BackoffFactor { get; set; } = ExponentialBackoff.DefaultFactor;
+
+        /// <summary>The backoff starts again from <see cref="InitialBackoff"/> after this long without a failure. client-go: 2 minutes.</summary>
+        public TimeSpan BackoffResetAfter { get; set; } = ExponentialBackoff.DefaultResetAfter;
+
+        /// <summary>Clock for backoff delays and watch-duration checks. Default <see cref="TimeProvider.System"/>.</summary>
+        public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+        /// <summary>Randomness for backoff jitter and watch timeouts. Default: a new <see cref="System.Random"/>.</summary>
+        public Random? Random { get; set; }
+    }
+}
