@@ -16,8 +16,31 @@ public sealed class TelemetryAgent(IKubernetes client, ILogger<TelemetryAgent> l
     private readonly string nodeName = Environment.GetEnvironmentVariable("NODE_NAME") ?? Environment.MachineName;
     private readonly string collectorHost = Environment.GetEnvironmentVariable("COLLECTOR_HOST") ?? "telemetry-collector.monitoring.svc.cluster.local";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> services = new();
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Wait for the API server before starting: retried every 5 s, in step with every other node.
+        while (true)
+        {
+            try
+            {
+                await client.CoreV1.ReadNodeAsync(nodeName, cancellationToken: cancellationToken);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "API server not reachable yet");
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Task servicesWatch = Task.Run(() => WatchServicesAsync(stoppingToken), stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -40,6 +63,28 @@ public sealed class TelemetryAgent(IKubernetes client, ILogger<TelemetryAgent> l
 
             await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
         }
+
+        await servicesWatch;
+    }
+
+    // Keeps a map of services for the metrics' labels; when the watch ends it starts again from scratch.
+    private async Task WatchServicesAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await foreach (var (type, service) in client.CoreV1.WatchListServiceForAllNamespacesAsync(cancellationToken: cancellationToken))
+            {
+                string key = service.Metadata.NamespaceProperty + "/" + service.Metadata.Name;
+                if (type == WatchEventType.Deleted)
+                {
+                    services.TryRemove(key, out _);
+                }
+                else
+                {
+                    services[key] = service.Spec.ClusterIP ?? "";
+                }
+            }
+        }
     }
 
     private async Task SendAsync(IReadOnlyList<V1Pod> pods, string zone, CancellationToken cancellationToken)
@@ -51,7 +96,8 @@ public sealed class TelemetryAgent(IKubernetes client, ILogger<TelemetryAgent> l
         var payload = new StringBuilder();
         foreach (var pod in pods)
         {
-            payload.Append(nodeName).Append(' ').Append(zone).Append(' ').Append(pod.Metadata.NamespaceProperty).Append('/').Append(pod.Metadata.Name).Append('\n');
+            payload.Append(nodeName).Append(' ').Append(zone).Append(' ').Append(pod.Metadata.NamespaceProperty).Append('/').Append(pod.Metadata.Name)
+                .Append(' ').Append(services.Count).Append('\n');
         }
 
         await socket.SendAsync(Encoding.UTF8.GetBytes(payload.ToString()), SocketFlags.None, cancellationToken);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -49,15 +50,17 @@ public static class CachedDnsConnectExtensions
         ArgumentNullException.ThrowIfNull(resolver);
         ArgumentOutOfRangeException.ThrowIfLessThan(port, IPEndPoint.MinPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
-        IPAddress[] addresses = await resolver.ResolveAsync(host, family, cancellationToken).ConfigureAwait(false);
-        if (addresses.Length == 0)
+        // The shared, read-only answer: a cache hit costs no copy of the address list per connection.
+        IReadOnlyList<IPAddress> addresses = await resolver.ResolveSharedAsync(host, family, cancellationToken).ConfigureAwait(false);
+        if (addresses.Count == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound, $"'{host}' has no {family} address.");
         }
 
         Exception? last = null;
-        foreach (IPAddress address in addresses)
+        for (int i = 0; i < addresses.Count; i++)
         {
+            IPAddress address = addresses[i];
             Socket socket = new(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {

@@ -32,7 +32,7 @@ public sealed class CachedDnsResolver : IDisposable
     private readonly CachedDnsResolverOptions _options;
     private readonly TimeProvider _time;
     private readonly long _origin;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _evictionLock = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly DnsResolverMetrics _metrics;
@@ -84,51 +84,155 @@ public sealed class CachedDnsResolver : IDisposable
     /// <param name="host">A host name, an IP literal, or <c>localhost</c>.</param>
     /// <param name="family"><see cref="AddressFamily.InterNetwork"/>, <see cref="AddressFamily.InterNetworkV6"/> or <see cref="AddressFamily.Unspecified"/> (both).</param>
     /// <param name="cancellationToken">Stops this caller's wait; a shared backend query goes on and still updates the cache.</param>
-    /// <returns>A new array (the caller may change it) in the backend's order; empty when the name has addresses, but none of <paramref name="family"/>.</returns>
+    /// <returns>A new array (the caller may change it) in the backend's order; empty when the name has addresses, but none of <paramref name="family"/>.
+    /// Use <see cref="ResolveSharedAsync(string, AddressFamily, CancellationToken)"/> on hot paths: it does not copy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="host"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="family"/> is not one of the three supported values.</exception>
     /// <exception cref="SocketException">With <see cref="SocketError.HostNotFound"/> when the name does not exist or has no address.</exception>
     /// <exception cref="Exception">The backend's exception when it failed and no answer younger than <see cref="CachedDnsResolverOptions.MaxStale"/> is cached (a <see cref="SocketException"/> from the system resolver; a <see cref="TimeoutException"/> after <see cref="CachedDnsResolverOptions.BackendTimeout"/>).</exception>
     /// <exception cref="ObjectDisposedException">The resolver was disposed.</exception>
     public ValueTask<IPAddress[]> ResolveAsync(string host, AddressFamily family, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        if (family is not (AddressFamily.Unspecified or AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        ValueTask<AddressSet> answer = ResolveCoreAsync(host, family, cancellationToken);
+        return answer.IsCompletedSuccessfully
+            ? new ValueTask<IPAddress[]>(answer.Result.Copy(family))
+            : CopyWhenDoneAsync(answer, family);
+
+        static async ValueTask<IPAddress[]> CopyWhenDoneAsync(ValueTask<AddressSet> pending, AddressFamily family) =>
+            (await pending.ConfigureAwait(false)).Copy(family);
+    }
+
+    /// <summary>Resolves <paramref name="host"/> to its IPv4 and IPv6 addresses without copying them.</summary>
+    /// <inheritdoc cref="ResolveSharedAsync(string, AddressFamily, CancellationToken)"/>
+    public ValueTask<IReadOnlyList<IPAddress>> ResolveSharedAsync(string host, CancellationToken cancellationToken = default) =>
+        ResolveSharedAsync(host, AddressFamily.Unspecified, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ResolveAsync(string, AddressFamily, CancellationToken)"/> (same caching, serve-stale, counters
+    /// and exceptions), but returns the cached answer itself as a read-only list instead of a copy: a fresh cache hit
+    /// completes synchronously and allocates nothing. For connection paths that only read the addresses.
+    /// </summary>
+    /// <param name="host">A host name, an IP literal, or <c>localhost</c>.</param>
+    /// <param name="family"><see cref="AddressFamily.InterNetwork"/>, <see cref="AddressFamily.InterNetworkV6"/> or <see cref="AddressFamily.Unspecified"/> (both).</param>
+    /// <param name="cancellationToken">Stops this caller's wait; a shared backend query goes on and still updates the cache.</param>
+    /// <returns>A read-only list shared by every caller until the name's answer changes (one list per answer and
+    /// family, created when the answer arrives), in the backend's order; empty when the name has addresses but none of
+    /// <paramref name="family"/>. Do not change the <see cref="IPAddress"/> objects in it (for example <see cref="IPAddress.ScopeId"/>): other callers see them.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="host"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="family"/> is not one of the three supported values.</exception>
+    /// <exception cref="SocketException">With <see cref="SocketError.HostNotFound"/> when the name does not exist or has no address.</exception>
+    /// <exception cref="Exception">The backend's exception when it failed and no answer younger than <see cref="CachedDnsResolverOptions.MaxStale"/> is cached.</exception>
+    /// <exception cref="ObjectDisposedException">The resolver was disposed.</exception>
+    public ValueTask<IReadOnlyList<IPAddress>> ResolveSharedAsync(string host, AddressFamily family, CancellationToken cancellationToken = default)
+    {
+        ValueTask<AddressSet> answer = ResolveCoreAsync(host, family, cancellationToken);
+        return answer.IsCompletedSuccessfully
+            ? new ValueTask<IReadOnlyList<IPAddress>>(answer.Result.Shared(family))
+            : SharedWhenDoneAsync(answer, family);
+
+        static async ValueTask<IReadOnlyList<IPAddress>> SharedWhenDoneAsync(ValueTask<AddressSet> pending, AddressFamily family) =>
+            (await pending.ConfigureAwait(false)).Shared(family);
+    }
+
+    /// <summary>Gets the fresh cached addresses of <paramref name="host"/> (IPv4 and IPv6) without waiting or allocating.</summary>
+    /// <inheritdoc cref="TryGetCached(string, AddressFamily, out IReadOnlyList{IPAddress})"/>
+    public bool TryGetCached(string host, out IReadOnlyList<IPAddress> addresses) =>
+        TryGetCached(host, AddressFamily.Unspecified, out addresses);
+
+    /// <summary>
+    /// Gets the cached answer of <paramref name="host"/> when it is fresh, without waiting and without allocating.
+    /// Never asks the backend for the caller and never serves a stale answer: on <see langword="false"/>, call
+    /// <see cref="ResolveSharedAsync(string, AddressFamily, CancellationToken)"/>, which does both (and counts them).
+    /// A hit counts as a lookup and a cache hit, and a name used near its expiry is refreshed in the background, as
+    /// with <see cref="ResolveAsync(string, AddressFamily, CancellationToken)"/>; a miss is not counted.
+    /// IP literals and <c>localhost</c> are answered too (an IP literal allocates its address).
+    /// </summary>
+    /// <param name="host">A host name, an IP literal, or <c>localhost</c>.</param>
+    /// <param name="family"><see cref="AddressFamily.InterNetwork"/>, <see cref="AddressFamily.InterNetworkV6"/> or <see cref="AddressFamily.Unspecified"/> (both).</param>
+    /// <param name="addresses">The shared read-only list (see <see cref="ResolveSharedAsync(string, AddressFamily, CancellationToken)"/>); empty when the method returns <see langword="false"/>.</param>
+    /// <returns><see langword="true"/> when a fresh answer was cached (or the name is a literal or localhost).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="host"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="family"/> is not one of the three supported values.</exception>
+    /// <exception cref="ObjectDisposedException">The resolver was disposed.</exception>
+    public bool TryGetCached(string host, AddressFamily family, out IReadOnlyList<IPAddress> addresses)
+    {
+        CheckArguments(host, family);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (TryAnswerLocally(host) is { } local)
         {
-            throw new ArgumentOutOfRangeException(nameof(family), family, "Only InterNetwork, InterNetworkV6 and Unspecified are supported.");
+            Increment(ref Statistics.lookups, _metrics.Lookups);
+            Increment(ref Statistics.bypassed, _metrics.Bypassed);
+            addresses = local.Shared(family);
+            return true;
         }
 
+        if (FindEntry(host) is { } entry)
+        {
+            TimeSpan now = Now;
+            if (Volatile.Read(ref entry.Current) is { } current && now < current.FreshUntil)
+            {
+                Volatile.Write(ref entry.LastUsed, Interlocked.Increment(ref _useClock));
+                Increment(ref Statistics.lookups, _metrics.Lookups);
+                Increment(ref Statistics.cacheHits, _metrics.CacheHits);
+                if (now >= current.RefreshAt)
+                {
+                    MaybeRefreshAhead(entry, now);
+                }
+
+                addresses = current.Addresses.Shared(family);
+                return true;
+            }
+        }
+
+        addresses = Array.Empty<IPAddress>();
+        return false;
+    }
+
+    private ValueTask<AddressSet> ResolveCoreAsync(string host, AddressFamily family, CancellationToken cancellationToken)
+    {
+        CheckArguments(host, family);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<IPAddress[]>(cancellationToken);
+            return ValueTask.FromCanceled<AddressSet>(cancellationToken);
         }
 
         Increment(ref Statistics.lookups, _metrics.Lookups);
         if (TryAnswerLocally(host) is { } local)
         {
             Increment(ref Statistics.bypassed, _metrics.Bypassed);
-            return new ValueTask<IPAddress[]>(Filter(local, family));
+            return new ValueTask<AddressSet>(local);
         }
 
-        string key = host.Trim().ToLowerInvariant();
-        Entry entry = GetOrAddEntry(key);
+        Entry entry = GetOrAddEntry(host);
         TimeSpan now = Now;
+
+        // Hot path, without a lock: a fresh answer that is not yet due for refresh-ahead. The answer object is immutable
+        // and replaced as a whole, so a reader sees either the old or the new one, never a mix.
+        if (Volatile.Read(ref entry.Current) is { } hit && now < hit.RefreshAt)
+        {
+            Increment(ref Statistics.cacheHits, _metrics.CacheHits);
+            return new ValueTask<AddressSet>(hit.Addresses);
+        }
+
         TaskCompletionSource<QueryOutcome>? started = null;
         Task<QueryOutcome>? inFlight = null;
-        IPAddress[]? answer = null;
+        AddressSet? answer = null;
         DnsStaleAnswerEventArgs? staleEvent = null;
         bool negative = false;
         bool staleAvailable = false;
         lock (entry)
         {
-            if (entry.Addresses is { } fresh && now < entry.FreshUntil)
+            if (entry.Current is { } fresh && now < fresh.FreshUntil)
             {
                 Increment(ref Statistics.cacheHits, _metrics.CacheHits);
-                answer = Filter(fresh, family);
-                if (_options.RefreshAheadRatio > 0 && now >= entry.RefreshAt && entry.InFlight is null && now >= entry.RecheckAt)
+                answer = fresh.Addresses;
+                if (now >= fresh.RefreshAt)
                 {
-                    // Refresh-ahead: the name is in use and close to expiry; refresh it without making this caller wait.
-                    Increment(ref Statistics.refreshesAhead, _metrics.RefreshesAhead);
-                    started = StartQueryLocked(entry);
+                    started = StartRefreshAheadLocked(entry, now);
                 }
             }
             else if (entry.Negative && now < entry.NegativeUntil)
@@ -143,7 +247,7 @@ public sealed class CachedDnsResolver : IDisposable
                 {
                     // RFC 8767 §5 failure recheck timer: after a failure, answer from stale data without asking the
                     // backend again until the timer expires, so a dead DNS server is not hammered.
-                    answer = ServeStaleLocked(entry, now, DnsStaleReason.FailureRecheckPending, family, out staleEvent);
+                    answer = ServeStaleLocked(entry, now, DnsStaleReason.FailureRecheckPending, out staleEvent);
                 }
                 else if (entry.InFlight is { } existing)
                 {
@@ -169,16 +273,16 @@ public sealed class CachedDnsResolver : IDisposable
 
         if (answer is not null)
         {
-            return new ValueTask<IPAddress[]>(answer);
+            return new ValueTask<AddressSet>(answer);
         }
 
         if (negative)
         {
             Increment(ref Statistics.failures, _metrics.Failures);
-            return ValueTask.FromException<IPAddress[]>(NotFound(key));
+            return ValueTask.FromException<AddressSet>(NotFound(entry.Host));
         }
 
-        return WaitForAnswerAsync(entry, inFlight!, staleAvailable, family, cancellationToken);
+        return WaitForAnswerAsync(entry, inFlight!, staleAvailable, cancellationToken);
     }
 
     /// <summary>Drops every cached answer (for tests and for operators who know the answers are wrong).</summary>
@@ -197,14 +301,30 @@ public sealed class CachedDnsResolver : IDisposable
         _metrics.Dispose();
     }
 
+
     private TimeSpan Now => _time.GetElapsedTime(_origin);
 
-    private static IPAddress[]? TryAnswerLocally(string host)
+    private static void CheckArguments(string host, AddressFamily family)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        if (family is not (AddressFamily.Unspecified or AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentOutOfRangeException(nameof(family), family, "Only InterNetwork, InterNetworkV6 and Unspecified are supported.");
+        }
+    }
+
+    private static AddressSet? TryAnswerLocally(string host)
     {
         ReadOnlySpan<char> name = host.AsSpan().Trim();
-        if (IPAddress.TryParse(name, out IPAddress? literal))
+
+        // Cheap pre-check: a name that does not start like an IP literal skips the parser (every host name starting
+        // with a letter), so the common cache hit does not pay for two failed parses.
+        if (name.Length > 0 && (char.IsAsciiDigit(name[0]) || name[0] is ':' or '[' || name.Contains(':')))
         {
-            return [literal];
+            if (IPAddress.TryParse(name, out IPAddress? literal))
+            {
+                return new AddressSet([literal]);
+            }
         }
 
         if (name.EndsWith(".", StringComparison.Ordinal))
@@ -215,47 +335,55 @@ public sealed class CachedDnsResolver : IDisposable
         // RFC 6761 §6.3: localhost and names under it are loopback, and resolvers should not send them to DNS.
         if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback];
+            return Loopback;
         }
 
         return null;
     }
 
-    private static IPAddress[] Filter(IPAddress[] addresses, AddressFamily family) =>
-        family == AddressFamily.Unspecified
-            ? (IPAddress[])addresses.Clone()
-            : Array.FindAll(addresses, a => a.AddressFamily == family);
+    private static AddressSet Loopback { get; } =
+        new(Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback]);
 
     private static SocketException NotFound(string host) =>
         new((int)SocketError.HostNotFound, $"No address for '{host}': the DNS backend answered that the name does not exist or has no A/AAAA record.");
 
     private bool CanServeStaleLocked(Entry entry, TimeSpan now) =>
-        entry.Addresses is not null && now - entry.FreshUntil <= _options.MaxStale && _options.MaxStale > TimeSpan.Zero;
+        entry.Current is { } last && now - last.FreshUntil <= _options.MaxStale && _options.MaxStale > TimeSpan.Zero;
 
-    private IPAddress[] ServeStaleLocked(Entry entry, TimeSpan now, DnsStaleReason reason, AddressFamily family, out DnsStaleAnswerEventArgs staleEvent)
+    private AddressSet ServeStaleLocked(Entry entry, TimeSpan now, DnsStaleReason reason, out DnsStaleAnswerEventArgs staleEvent)
     {
-        IPAddress[] addresses = entry.Addresses!;
-        TimeSpan staleFor = now > entry.FreshUntil ? now - entry.FreshUntil : TimeSpan.Zero;
+        CachedAnswer last = entry.Current!;
+        TimeSpan staleFor = now > last.FreshUntil ? now - last.FreshUntil : TimeSpan.Zero;
         Increment(ref Statistics.staleAnswers, _metrics.StaleAnswers, DnsResolverMetrics.ReasonTag(reason));
-        staleEvent = new DnsStaleAnswerEventArgs(entry.Host, addresses, staleFor, reason, entry.LastError);
-        return Filter(addresses, family);
+        staleEvent = new DnsStaleAnswerEventArgs(entry.Host, last.Addresses.All, staleFor, reason, entry.LastError);
+        return last.Addresses;
     }
 
-    private Entry GetOrAddEntry(string key)
+    private static string TrimIfNeeded(string host) =>
+        char.IsWhiteSpace(host[0]) || char.IsWhiteSpace(host[^1]) ? host.Trim() : host;
+
+    /// <summary>Finds the entry without allocating: the dictionary compares case-insensitively, so "Collector.TEST" finds "collector.test".</summary>
+    private Entry? FindEntry(string host) =>
+        _entries.TryGetValue(TrimIfNeeded(host), out Entry? entry) ? entry : null;
+
+    private Entry GetOrAddEntry(string host)
     {
         long use = Interlocked.Increment(ref _useClock);
-        if (!_entries.TryGetValue(key, out Entry? entry))
+        string name = TrimIfNeeded(host);
+        if (!_entries.TryGetValue(name, out Entry? entry))
         {
+            // A new name: the key (and the name given to the backend and to events) is lower case.
+            string key = name.ToLowerInvariant();
             Entry candidate = new(key);
             entry = _entries.GetOrAdd(key, candidate);
             if (ReferenceEquals(entry, candidate) && _entries.Count > _options.MaxEntries)
             {
-                Interlocked.Exchange(ref entry.LastUsed, use);
+                Volatile.Write(ref entry.LastUsed, use);
                 EvictLeastRecentlyUsed(entry);
             }
         }
 
-        Interlocked.Exchange(ref entry.LastUsed, use);
+        Volatile.Write(ref entry.LastUsed, use);
         return entry;
     }
 
@@ -270,7 +398,7 @@ public sealed class CachedDnsResolver : IDisposable
                 Entry? oldest = null;
                 foreach (KeyValuePair<string, Entry> pair in _entries)
                 {
-                    if (!ReferenceEquals(pair.Value, keep) && (oldest is null || Interlocked.Read(ref pair.Value.LastUsed) < Interlocked.Read(ref oldest.LastUsed)))
+                    if (!ReferenceEquals(pair.Value, keep) && (oldest is null || Volatile.Read(ref pair.Value.LastUsed) < Volatile.Read(ref oldest.LastUsed)))
                     {
                         oldest = pair.Value;
                     }
@@ -287,6 +415,34 @@ public sealed class CachedDnsResolver : IDisposable
                 }
             }
         }
+    }
+
+    private void MaybeRefreshAhead(Entry entry, TimeSpan now)
+    {
+        TaskCompletionSource<QueryOutcome>? started;
+        lock (entry)
+        {
+            started = entry.Current is { } fresh && now < fresh.FreshUntil && now >= fresh.RefreshAt
+                ? StartRefreshAheadLocked(entry, now)
+                : null;
+        }
+
+        if (started is not null)
+        {
+            _ = RunQueryAsync(entry, started);
+        }
+    }
+
+    private TaskCompletionSource<QueryOutcome>? StartRefreshAheadLocked(Entry entry, TimeSpan now)
+    {
+        if (_options.RefreshAheadRatio > 0 && entry.InFlight is null && now >= entry.RecheckAt)
+        {
+            // Refresh-ahead: the name is in use and close to expiry; refresh it without making this caller wait.
+            Increment(ref Statistics.refreshesAhead, _metrics.RefreshesAhead);
+            return StartQueryLocked(entry);
+        }
+
+        return null;
     }
 
     private static TaskCompletionSource<QueryOutcome> StartQueryLocked(Entry entry)
@@ -311,7 +467,7 @@ public sealed class CachedDnsResolver : IDisposable
                 try
                 {
                     // WaitAsync too, so a backend that ignores its token cannot hold the name's single flight forever.
-                    result = await _backend.QueryAsync(entry.Host, linked.Token).AsTask().WaitAsync(timeout, _time).ConfigureAwait(false)
+                    result = await StartBackendQuery(entry.Host, linked.Token).AsTask().WaitAsync(timeout, _time).ConfigureAwait(false)
                         ?? throw new InvalidOperationException($"{_backend.GetType().Name}.QueryAsync returned null.");
                 }
                 catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeoutSource.IsCancellationRequested))
@@ -330,16 +486,37 @@ public sealed class CachedDnsResolver : IDisposable
         source.SetResult(outcome);
     }
 
+    private ValueTask<DnsBackendResult> StartBackendQuery(string host, CancellationToken cancellationToken)
+    {
+        // The query starts on the caller's thread. Leave the caller's SynchronizationContext behind, so that a backend
+        // that awaits without ConfigureAwait(false) cannot post its continuations to a thread that blocks on this very
+        // lookup (the synchronous CachedDns methods do): that would deadlock a UI or legacy ASP.NET thread.
+        SynchronizationContext? callers = SynchronizationContext.Current;
+        if (callers is null)
+        {
+            return _backend.QueryAsync(host, cancellationToken);
+        }
+
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return _backend.QueryAsync(host, cancellationToken);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(callers);
+        }
+    }
+
     private QueryOutcome ApplyAnswer(Entry entry, DnsBackendResult result)
     {
         TimeSpan ttl = Clamp(result.TimeToLive ?? _options.DefaultTtl, _options.MinTtl, _options.MaxTtl);
-        IPAddress[] addresses = [.. result.Addresses];
+        AddressSet addresses = new([.. result.Addresses]);
         lock (entry)
         {
             TimeSpan now = Now;
-            entry.Addresses = addresses;
-            entry.FreshUntil = now + ttl;
-            entry.RefreshAt = entry.FreshUntil - (ttl * _options.RefreshAheadRatio);
+            TimeSpan freshUntil = now + ttl;
+            Volatile.Write(ref entry.Current, new CachedAnswer(addresses, freshUntil, freshUntil - (ttl * _options.RefreshAheadRatio)));
             entry.Negative = false;
             entry.RecheckAt = TimeSpan.MinValue;
             entry.LastError = null;
@@ -366,7 +543,7 @@ public sealed class CachedDnsResolver : IDisposable
 
             // Default: an authoritative negative answer replaces the last good one (CoreDNS: prefer_positive off),
             // because serving a deleted record can mask real changes.
-            entry.Addresses = null;
+            Volatile.Write(ref entry.Current, null);
             entry.Negative = true;
             entry.NegativeUntil = now + ttl;
             entry.RecheckAt = TimeSpan.MinValue;
@@ -390,7 +567,7 @@ public sealed class CachedDnsResolver : IDisposable
         return new QueryOutcome(null, error, KeptLastGood: false);
     }
 
-    private async ValueTask<IPAddress[]> WaitForAnswerAsync(Entry entry, Task<QueryOutcome> inFlight, bool staleAvailable, AddressFamily family, CancellationToken cancellationToken)
+    private async ValueTask<AddressSet> WaitForAnswerAsync(Entry entry, Task<QueryOutcome> inFlight, bool staleAvailable, CancellationToken cancellationToken)
     {
         QueryOutcome outcome;
         if (staleAvailable)
@@ -402,13 +579,13 @@ public sealed class CachedDnsResolver : IDisposable
             catch (TimeoutException)
             {
                 // RFC 8767 §5 client response timer: answer stale now; the query goes on and refreshes the cache.
-                IPAddress[]? stale = null;
+                AddressSet? stale = null;
                 DnsStaleAnswerEventArgs? staleEvent = null;
                 lock (entry)
                 {
                     if (CanServeStaleLocked(entry, Now))
                     {
-                        stale = ServeStaleLocked(entry, Now, DnsStaleReason.BackendSlow, family, out staleEvent);
+                        stale = ServeStaleLocked(entry, Now, DnsStaleReason.BackendSlow, out staleEvent);
                     }
                 }
 
@@ -428,10 +605,10 @@ public sealed class CachedDnsResolver : IDisposable
 
         if (outcome.Addresses is { } fresh)
         {
-            return Filter(fresh, family);
+            return fresh;
         }
 
-        IPAddress[]? served = null;
+        AddressSet? served = null;
         DnsStaleAnswerEventArgs? servedEvent = null;
         lock (entry)
         {
@@ -441,7 +618,7 @@ public sealed class CachedDnsResolver : IDisposable
                 if (CanServeStaleLocked(entry, now))
                 {
                     DnsStaleReason reason = outcome.KeptLastGood ? DnsStaleReason.NegativeAnswer : DnsStaleReason.BackendFailed;
-                    served = ServeStaleLocked(entry, now, reason, family, out servedEvent);
+                    served = ServeStaleLocked(entry, now, reason, out servedEvent);
                 }
             }
         }
@@ -494,17 +671,27 @@ public sealed class CachedDnsResolver : IDisposable
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value < min ? min : value > max ? max : value;
 
-    private sealed record QueryOutcome(IPAddress[]? Addresses, Exception? Error, bool KeptLastGood);
+    private sealed record QueryOutcome(AddressSet? Addresses, Exception? Error, bool KeptLastGood);
+
+    /// <summary>A positive answer; immutable, replaced as a whole so the hot path can read it without the entry's lock.</summary>
+    private sealed class CachedAnswer(AddressSet addresses, TimeSpan freshUntil, TimeSpan refreshAt)
+    {
+        public readonly AddressSet Addresses = addresses;
+        public readonly TimeSpan FreshUntil = freshUntil;
+
+        /// <summary>From here on a use of the name starts a background refresh (equal to <see cref="FreshUntil"/> when refresh-ahead is off).</summary>
+        public readonly TimeSpan RefreshAt = refreshAt;
+    }
 
     private sealed class Entry(string host)
     {
         public readonly string Host = host;
         public long LastUsed;
 
+        /// <summary>The last good answer (fresh or stale), or null. Written under lock (this) with Volatile.Write; read without the lock by the hot path.</summary>
+        public CachedAnswer? Current;
+
         // Guarded by lock (this). Times are offsets from the resolver's creation on its TimeProvider.
-        public IPAddress[]? Addresses;
-        public TimeSpan FreshUntil;
-        public TimeSpan RefreshAt;
         public bool Negative;
         public TimeSpan NegativeUntil;
         public TimeSpan RecheckAt = TimeSpan.MinValue;

@@ -24,7 +24,7 @@ internal sealed class DnsResolverMetrics : IDisposable
             _meter = factory.Create(new MeterOptions(MeterName));
         }
 
-        Lookups = _meter.CreateCounter<long>("resilience.dns.lookups", "{lookup}", "Calls to CachedDnsResolver.ResolveAsync.");
+        Lookups = _meter.CreateCounter<long>("resilience.dns.lookups", "{lookup}", "Calls to CachedDnsResolver.ResolveAsync/ResolveSharedAsync, and TryGetCached hits.");
         Bypassed = _meter.CreateCounter<long>("resilience.dns.bypassed", "{lookup}", "Lookups of IP literals and localhost.");
         CacheHits = _meter.CreateCounter<long>("resilience.dns.cache.hits", "{lookup}", "Lookups answered from a fresh cache entry.");
         StaleAnswers = _meter.CreateCounter<long>("resilience.dns.stale_answers", "{lookup}", "Lookups answered with an expired answer; tag 'reason'.");

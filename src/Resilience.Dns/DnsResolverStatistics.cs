@@ -24,7 +24,7 @@ public sealed class DnsResolverStatistics
     {
     }
 
-    /// <summary>Calls to ResolveAsync (including bypassed ones).</summary>
+    /// <summary>Calls to ResolveAsync / ResolveSharedAsync (including bypassed ones), and TryGetCached calls that found an answer.</summary>
     public long Lookups => Volatile.Read(ref lookups);
 
     /// <summary>Lookups of IP literals and localhost, answered without cache or backend.</summary>

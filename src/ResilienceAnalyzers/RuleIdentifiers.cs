@@ -12,6 +12,8 @@ namespace ResilienceAnalyzers
         public const string RetryWithoutBackoff = "RES1005";
 
         public const string UncachedDnsResolution = "RES2001";
+        public const string DnsClientWithoutStale = "RES2002";
+        public const string HostNameConnect = "RES2003";
 
         public const string RepositoryUrl = "https://github.com/ResilienceAnalyzers/ResilienceAnalyzers";
 

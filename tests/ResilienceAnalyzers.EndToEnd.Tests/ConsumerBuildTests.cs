@@ -23,12 +23,16 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             int podList = Line("ListPodForAllNamespacesAsync(");
             int nodeList = Line("ListNodeAsync(");
             int dns = Line("Dns.GetHostAddressesAsync(");
+            int retry = Line("ReadNodeAsync(");
+            int watch = Line("WatchListServiceForAllNamespacesAsync(");
 
             Assert.Contains(warnings, w => w.Id == "RES1002" && w.Line == podList && w.Message.Contains("5,000 copies") && w.Message.Contains("150,000 pods"));
             Assert.Contains(warnings, w => w.Id == "RES1002" && w.Line == nodeList);
             Assert.Contains(warnings, w => w.Id == "RES1001" && w.Line == podList);
             Assert.Contains(warnings, w => w.Id == "RES1003" && w.Line == podList && w.Message.Contains("every 30 s"));
-            Assert.Contains(warnings, w => w.Id == "RES2001" && w.Line == dns);
+            Assert.Contains(warnings, w => w.Id == "RES2001" && w.Line == dns && w.Message.Contains("on every connection"));
+            Assert.Contains(warnings, w => w.Id == "RES1004" && w.Line == watch && w.Message.Contains("restarted by a while loop"));
+            Assert.Contains(warnings, w => w.Id == "RES1005" && w.Line == retry && w.Message.Contains("5,000 copies retry in lockstep, 1,000 requests/s"));
             Assert.DoesNotContain(warnings, w => w.Id == "RES0001");
             Assert.DoesNotContain("AD0001", output);
 

@@ -70,6 +70,6 @@ namespace ResilienceAnalyzers.Configuration
             RuleCategories.Configuration,
             DiagnosticSeverity.Warning,
             description: "A workload or cluster-size setting could not be read. Costs in messages fall back to the defaults (1,000 nodes, 30 pods per node) until it is fixed.",
-            WellKnownDiagnosticTags.CompilationEnd);
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
     }
 }

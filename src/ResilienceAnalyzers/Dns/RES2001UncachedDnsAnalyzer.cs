@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using System.Net;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using Resilience.CostModel;
 using ResilienceAnalyzers.Configuration;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
@@ -13,8 +11,10 @@ namespace ResilienceAnalyzers.Dns
 {
     /// <summary>
     /// RES2001: forward lookups through <c>System.Net.Dns</c> (sync, async, APM and obsolete forms). It has no
-    /// cache (getaddrinfo), so every call depends on DNS being up at that moment. Silent for IP literals,
-    /// <c>localhost</c>, the machine's own name and code inside a <c>CachedDnsResolver</c>.
+    /// cache (getaddrinfo), so every call depends on DNS being up at that moment. A warning on repeated paths
+    /// (loops, timers) and connection paths (resolve, then connect); a suggestion for a one-shot lookup. Silent
+    /// for IP literals, <c>localhost</c>, the machine's own name, reverse lookups, the resolver's own code and
+    /// code that keeps the last good answer when the lookup fails.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RES2001UncachedDnsAnalyzer : DiagnosticAnalyzer
@@ -25,14 +25,27 @@ namespace ResilienceAnalyzers.Dns
         /// </summary>
         internal const int StockClusterDnsCacheSeconds = 30;
 
-        private static readonly ImmutableHashSet<string> LookupMethods = ImmutableHashSet.Create(
-            "GetHostAddresses", "GetHostAddressesAsync", "GetHostEntry", "GetHostEntryAsync",
-            "BeginGetHostAddresses", "BeginGetHostEntry", "GetHostByName", "BeginGetHostByName", "Resolve", "BeginResolve");
+        /// <summary>Diagnostic property for the fixer: the <c>CachedDns</c> method that replaces the call, when there is one.</summary>
+        public const string ReplacementProperty = "Replacement";
+
+        private static readonly ImmutableDictionary<string, string?> Replacements = ImmutableDictionary.CreateRange(new[]
+        {
+            Pair("GetHostAddresses", "GetHostAddresses"),
+            Pair("GetHostAddressesAsync", "GetHostAddressesAsync"),
+            Pair("GetHostEntry", "GetHostEntry"),
+            Pair("GetHostEntryAsync", "GetHostEntryAsync"),
+            Pair("GetHostByName", "GetHostEntry"),
+            Pair("Resolve", "GetHostEntry"),
+            Pair("BeginGetHostAddresses", null),
+            Pair("BeginGetHostEntry", null),
+            Pair("BeginGetHostByName", null),
+            Pair("BeginResolve", null),
+        });
 
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.UncachedDnsResolution,
             title: "DNS resolution with no stale-serving cache",
-            messageFormat: "Dns.{0} resolves {1} with no cache{2}: each call queries DNS and fails as soon as DNS does; cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only {3} s without serving stale, so {4}; resolve through CachedDnsResolver, which serves the last good answer (RFC 8767)",
+            messageFormat: "Dns.{0} resolves {1} with no cache{2}: each call queries DNS and fails as soon as DNS does; cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only {3} s without serving stale, so {4}; resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)",
             RuleCategories.Dns,
             DiagnosticSeverity.Warning,
             description: "System.Net.Dns does not cache. When cluster DNS fails (for example while the Kubernetes control plane is down), every lookup fails at once instead of using the last good answer.");
@@ -63,57 +76,41 @@ namespace ResilienceAnalyzers.Dns
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, dns)
-                || !LookupMethods.Contains(method.Name)
+                || !Replacements.TryGetValue(method.Name, out string? replacement)
                 || invocation.Arguments.Length == 0
                 || method.Parameters.Length == 0
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String
-                || IsInsideCachingResolver(context.ContainingSymbol))
+                || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
+                || HostNames.KeepsLastKnownGood(invocation))
             {
                 return;
             }
 
-            var host = invocation.Arguments[0].Value;
-            string hostText;
-            var value = StringValue.Of(host);
-            if (value != null && value.IsConstant)
+            string? hostText = HostNames.DescribeRemote(invocation.Arguments[0].Value);
+            if (hostText == null)
             {
-                if (IsLocal(value.Text))
-                {
-                    return;
-                }
-
-                hostText = "\"" + value.Text + "\"";
-            }
-            else
-            {
-                if (IsOwnHostName(host))
-                {
-                    return;
-                }
-
-                hostText = host.Syntax.ToString();
-                if (hostText.Length > 60)
-                {
-                    hostText = hostText.Substring(0, 57) + "...";
-                }
+                return;
             }
 
             var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
             var frequency = Periodicity.Of(invocation, callPages: false);
-            string where = frequency.IsPeriodic
-                ? " on every pass of " + frequency.Trigger
+            bool connectionPath = HostNames.IsOnConnectionPath(invocation);
+            string where = frequency.IsPeriodic ? " on every pass of " + frequency.Trigger
+                : connectionPath ? " on every connection"
                 : string.Empty;
             string consequence = fanOut.IsReplicated
                 ? StockClusterDnsCacheSeconds + " s into a DNS outage every lookup from " + CostText.Copies(fanOut) + " fails (" + fanOut.Reason + ")"
                 : StockClusterDnsCacheSeconds + " s into a DNS outage every lookup fails";
 
-            var severity = frequency.IsPeriodic || fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            // A one-shot (startup) lookup is a suggestion at most: it fails once, visibly, rather than over and over.
+            var severity = frequency.IsPeriodic || connectionPath ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, replacement);
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 Locations.MethodName(invocation),
                 severity,
                 additionalLocations: null,
-                properties: null,
+                properties: properties,
                 method.Name,
                 hostText,
                 where,
@@ -121,35 +118,7 @@ namespace ResilienceAnalyzers.Dns
                 consequence));
         }
 
-        private static bool IsLocal(string host)
-            => host.Length == 0
-            || string.Equals(host, "localhost", System.StringComparison.OrdinalIgnoreCase)
-            || host.EndsWith(".localhost", System.StringComparison.OrdinalIgnoreCase)
-            || IPAddress.TryParse(host, out _);
-
-        private static bool IsOwnHostName(IOperation host)
-        {
-            while (host is IConversionOperation conversion)
-            {
-                host = conversion.Operand;
-            }
-
-            return host is IInvocationOperation inner
-                && inner.TargetMethod.Name == "GetHostName"
-                && inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Net.Dns";
-        }
-
-        private static bool IsInsideCachingResolver(ISymbol? symbol)
-        {
-            for (var type = symbol as INamedTypeSymbol ?? symbol?.ContainingType; type != null; type = type.ContainingType)
-            {
-                if (type.Name.Contains("CachedDnsResolver") || type.ContainingNamespace?.ToDisplayString() == "Resilience.Dns")
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private static System.Collections.Generic.KeyValuePair<string, string?> Pair(string key, string? value)
+            => new System.Collections.Generic.KeyValuePair<string, string?>(key, value);
     }
 }

@@ -12,6 +12,7 @@ namespace ResilienceAnalyzers.Infrastructure
             string category,
             DiagnosticSeverity defaultSeverity,
             string description,
+            bool isEnabledByDefault = true,
             params string[] customTags)
             => new DiagnosticDescriptor(
                 id,
@@ -19,7 +20,7 @@ namespace ResilienceAnalyzers.Infrastructure
                 messageFormat,
                 category,
                 defaultSeverity,
-                isEnabledByDefault: true,
+                isEnabledByDefault: isEnabledByDefault,
                 description: description,
                 helpLinkUri: RuleIdentifiers.GetHelpUri(id),
                 customTags: customTags);

@@ -64,7 +64,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var delay = Delay.In(loop.Body);
-            if (delay.IsComputed && HasJitter(loop))
+            if (DelegatesToBackoff(loop) || (delay.IsComputed && HasJitter(loop)))
             {
                 return;
             }
@@ -107,7 +107,7 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>The loop that retries the call: the call is inside a <c>try</c> whose catch swallows, in a loop that leaves on success.</summary>
-        private static ILoopOperation? RetryLoop(IOperation call)
+        internal static ILoopOperation? RetryLoop(IOperation call)
         {
             bool inTry = false;
             for (var parent = call.Parent; parent != null; parent = parent.Parent)
@@ -148,19 +148,37 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             foreach (var descendant in loop.Body.DescendantsAndSelf())
             {
-                if (descendant is IInvocationOperation inner)
+                if (descendant is IInvocationOperation inner
+                    && (inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Random" || NamedLikeBackoff(inner.TargetMethod)))
                 {
-                    var method = inner.TargetMethod;
-                    if (method.ContainingType?.ToDisplayString() == "System.Random"
-                        || method.Name.IndexOf("Jitter", StringComparison.OrdinalIgnoreCase) >= 0
-                        || method.Name.IndexOf("Backoff", StringComparison.OrdinalIgnoreCase) >= 0)
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 
             return false;
         }
+
+        /// <summary>
+        /// The loop waits through a backoff policy (Resilience.Kubernetes' ExponentialBackoff, a user's own
+        /// <c>…Backoff</c> / <c>…Jitter</c> helper): trusted to grow and randomize its delays.
+        /// </summary>
+        private static bool DelegatesToBackoff(ILoopOperation loop)
+        {
+            foreach (var descendant in loop.Body.DescendantsAndSelf())
+            {
+                if (descendant is IInvocationOperation inner && NamedLikeBackoff(inner.TargetMethod))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool NamedLikeBackoff(IMethodSymbol method)
+            => Mentions(method.Name) || Mentions(method.ContainingType?.Name);
+
+        private static bool Mentions(string? name)
+            => name != null && (name.IndexOf("Backoff", StringComparison.OrdinalIgnoreCase) >= 0 || name.IndexOf("Jitter", StringComparison.OrdinalIgnoreCase) >= 0);
     }
 }

@@ -36,7 +36,7 @@ namespace ResilienceAnalyzers.Tests.Dns
                 "Dns.GetHostAddressesAsync resolves host with no cache on every pass of a while loop: each call queries DNS and fails as soon as DNS does; "
                 + "cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, "
                 + "so 30 s into a DNS outage every lookup from 1,000 copies fails (<ResilienceWorkload> = DaemonSet); "
-                + "resolve through CachedDnsResolver, which serves the last good answer (RFC 8767)"));
+                + "resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)"));
             await test.RunAsync();
         }
 

@@ -30,6 +30,15 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
         /// <summary>KubernetesClient 19.0.2: list operations without <c>shardSelector</c>.</summary>
         public static ImmutableArray<MetadataReference> KubernetesClient19 => Client19.Value;
 
+        /// <summary>DnsClient 1.8.0 (RES2002).</summary>
+        public static MetadataReference DnsClient { get; } = MetadataReference.CreateFromFile(typeof(global::DnsClient.LookupClient).Assembly.Location);
+
+        /// <summary>The product's Resilience.Dns, which the RES2001 fix calls.</summary>
+        public static MetadataReference ResilienceDns { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Dns.CachedDnsResolver).Assembly.Location);
+
+        /// <summary>The product's Resilience.Kubernetes (informer, pager, backoff), which the RES100x fixes call.</summary>
+        public static MetadataReference ResilienceKubernetes { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Informers).Assembly.Location);
+
         public static string RepositoryRoot => Metadata("RepositoryRoot");
 
         public static string PackagePath(string id, string version, string relative)

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ResilienceAnalyzers.Dns;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Dns
+{
+    /// <summary>
+    /// RES2001 → route the lookup through <c>Resilience.Dns.CachedDns</c>, whose methods have the shapes of
+    /// <c>System.Net.Dns</c>'s (same parameters, same return types), so the surrounding code keeps compiling:
+    /// <c>Dns.GetHostAddressesAsync(host, ct)</c> → <c>CachedDns.GetHostAddressesAsync(host, ct)</c>; the obsolete
+    /// <c>GetHostByName</c>/<c>Resolve</c> → <c>CachedDns.GetHostEntry</c>. Offered only when the compilation
+    /// references Resilience.Dns (the diagnostic says how to get it otherwise); no fix for the APM forms.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES2001UseCachedDnsFixer))]
+    [Shared]
+    public sealed class RES2001UseCachedDnsFixer : CodeFixProvider
+    {
+        internal const string CachedDnsType = "Resilience.Dns.CachedDns";
+        private const string Title = "Resolve through CachedDns (serves the last good answer when DNS fails)";
+
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UncachedDnsResolution);
+
+        /// <summary>One pass per document so the <c>using</c> is added once, however many lookups are fixed.</summary>
+        public override FixAllProvider GetFixAllProvider()
+            => FixAllProvider.Create(async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (model?.Compilation.GetTypeByMetadataName(CachedDnsType) == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (diagnostic.Properties.TryGetValue(RES2001UncachedDnsAnalyzer.ReplacementProperty, out string? replacement) && replacement != null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(Title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), ct), equivalenceKey: nameof(RES2001UseCachedDnsFixer)),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var cachedDns = model?.Compilation.GetTypeByMetadataName(CachedDnsType);
+            if (root == null || model == null || cachedDns == null)
+            {
+                return document;
+            }
+
+            var targets = new Dictionary<MemberAccessExpressionSyntax, string>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (!diagnostic.Properties.TryGetValue(RES2001UncachedDnsAnalyzer.ReplacementProperty, out string? replacement) || replacement == null)
+                {
+                    continue;
+                }
+
+                var member = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
+                    .AncestorsAndSelf().OfType<MemberAccessExpressionSyntax>().FirstOrDefault();
+                if (member != null && member.Parent is InvocationExpressionSyntax && cachedDns.GetMembers(replacement).Any())
+                {
+                    targets[member] = replacement;
+                }
+            }
+
+            if (targets.Count == 0)
+            {
+                return document;
+            }
+
+            // "CachedDns" if it already means Resilience.Dns.CachedDns here; else add the using, unless another
+            // CachedDns is in scope, in which case qualify.
+            int position = targets.Keys.First().SpanStart;
+            var inScope = model.LookupNamespacesAndTypes(position, name: "CachedDns");
+            bool bound = inScope.Any(s => SymbolEqualityComparer.Default.Equals(s, cachedDns));
+            bool conflict = !bound && inScope.Any();
+            ExpressionSyntax receiver = conflict ? ParseExpression("global::" + CachedDnsType) : IdentifierName("CachedDns");
+
+            var updated = root.ReplaceNodes(
+                targets.Keys,
+                (original, _) => original
+                    .WithExpression(receiver.WithTriviaFrom(original.Expression))
+                    .WithName(IdentifierName(targets[original]).WithTriviaFrom(original.Name)));
+
+            if (!bound && !conflict && !updated.Usings.Any(u => u.Name?.ToString() == "Resilience.Dns"))
+            {
+                updated = updated.AddUsings(UsingDirective(ParseName("Resilience.Dns")).WithAdditionalAnnotations(Formatter.Annotation));
+            }
+
+            return document.WithSyntaxRoot(updated);
+        }
+    }
+}

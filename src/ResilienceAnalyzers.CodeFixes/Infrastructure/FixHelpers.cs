@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Infrastructure
+{
+    internal static class FixHelpers
+    {
+        /// <summary><paramref name="preferred"/>, or with a number appended, so it clashes with nothing in scope or already taken.</summary>
+        public static string UniqueName(SemanticModel model, int position, string preferred, ISet<string> taken)
+        {
+            var inScope = new HashSet<string>(model.LookupSymbols(position).Select(s => s.Name));
+            string name = preferred;
+            for (int i = 2; inScope.Contains(name) || taken.Contains(name); i++)
+            {
+                name = preferred + i;
+            }
+
+            taken.Add(name);
+            return name;
+        }
+
+        /// <summary>Adds <c>using <paramref name="ns"/>;</c> unless the file already has it.</summary>
+        public static CompilationUnitSyntax EnsureUsing(CompilationUnitSyntax root, string ns)
+        {
+            if (root.Usings.Any(u => u.Name?.ToString() == ns)
+                || root.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>().Any(n => n.Usings.Any(u => u.Name?.ToString() == ns)))
+            {
+                return root;
+            }
+
+            var directive = UsingDirective(ParseName(ns).WithLeadingTrivia(Space)).WithTrailingTrivia(NewLine(root));
+            return root.AddUsings(directive.WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        /// <summary>The document's own line ending (the first one it uses), so an added line matches its neighbours.</summary>
+        public static SyntaxTrivia NewLine(SyntaxNode root)
+        {
+            var first = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            return first.IsKind(SyntaxKind.EndOfLineTrivia) && first.ToString() == "\r\n" ? ElasticCarriageReturnLineFeed : ElasticLineFeed;
+        }
+
+        /// <summary>The method (or local function) that contains <paramref name="node"/> is <c>async</c>.</summary>
+        public static bool InAsyncMember(SyntaxNode node)
+        {
+            foreach (var ancestor in node.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax lambda:
+                        return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+                    case LocalFunctionStatementSyntax local:
+                        return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                    case MethodDeclarationSyntax method:
+                        return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                    case MemberDeclarationSyntax _:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.CodeFixes.Infrastructure;
+using ResilienceAnalyzers.Kubernetes;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Kubernetes
+{
+    /// <summary>
+    /// Turns a recognized LIST call into the <c>ListWatch</c> the runtime's pager and informer take:
+    /// <c>ListWatch.FromHttpOperation&lt;V1Pod, V1PodList&gt;((o, c) =&gt; client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(
+    /// …the call's own arguments…, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, …,
+    /// watch: o.Watch, cancellationToken: c))</c>. Only for the group and pre-10.x shapes, whose
+    /// <c>…WithHttpMessagesAsync</c> twin takes the same named parameters plus <c>watch</c>.
+    /// </summary>
+    internal sealed class ListWatchSyntax
+    {
+        /// <summary>The parameters the runtime drives; the call's own values for them are dropped.</summary>
+        private static readonly Dictionary<string, string> Driven = new Dictionary<string, string>
+        {
+            ["allowWatchBookmarks"] = "AllowWatchBookmarks",
+            ["continueParameter"] = "Continue",
+            ["limit"] = "Limit",
+            ["resourceVersion"] = "ResourceVersion",
+            ["resourceVersionMatch"] = "ResourceVersionMatch",
+            ["timeoutSeconds"] = "TimeoutSeconds",
+            ["watch"] = "Watch",
+        };
+
+        private static readonly Dictionary<string, string> SelectorDefaults = new Dictionary<string, string>
+        {
+            ["fieldSelector"] = "FieldSelector",
+            ["labelSelector"] = "LabelSelector",
+        };
+
+        private ListWatchSyntax(ExpressionSyntax expression, TypeSyntax itemType, TypeSyntax listType, ExpressionSyntax? cancellationToken, IReadOnlyList<ILocalSymbol> capturedLocals)
+        {
+            Expression = expression;
+            ItemType = itemType;
+            ListType = listType;
+            CancellationToken = cancellationToken;
+            CapturedLocals = capturedLocals;
+        }
+
+        /// <summary><c>ListWatch.FromHttpOperation&lt;TItem, TList&gt;(…)</c>.</summary>
+        public ExpressionSyntax Expression { get; }
+
+        public TypeSyntax ItemType { get; }
+
+        public TypeSyntax ListType { get; }
+
+        /// <summary>The call's own cancellation token, if it passed one.</summary>
+        public ExpressionSyntax? CancellationToken { get; }
+
+        /// <summary>Locals the lambda captures (a fix that moves it must keep them in scope).</summary>
+        public IReadOnlyList<ILocalSymbol> CapturedLocals { get; }
+
+        public static ListWatchSyntax? TryCreate(SemanticModel model, IInvocationOperation invocation, KubernetesCall call, ISet<string> takenNames)
+        {
+            if ((call.Shape != ClientShape.GroupExtension && call.Shape != ClientShape.Legacy)
+                || !(invocation.Syntax is InvocationExpressionSyntax syntax)
+                || !(syntax.Expression is MemberAccessExpressionSyntax member))
+            {
+                return null;
+            }
+
+            var method = invocation.TargetMethod;
+            string baseName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name.Substring(0, method.Name.Length - 5) : method.Name;
+            ITypeSymbol? receiverType = method.IsExtensionMethod
+                ? (method.ReducedFrom ?? method).Parameters.FirstOrDefault()?.Type
+                : method.ContainingType;
+            var http = receiverType?.GetMembers(baseName + "WithHttpMessagesAsync").OfType<IMethodSymbol>().FirstOrDefault()
+                ?? receiverType?.AllInterfaces.SelectMany(i => i.GetMembers(baseName + "WithHttpMessagesAsync")).OfType<IMethodSymbol>().FirstOrDefault();
+            if (http == null)
+            {
+                return null;
+            }
+
+            // Task<V1PodList> or V1PodList → V1PodList; its Items → V1Pod.
+            ITypeSymbol? listType = method.ReturnType;
+            if (listType is INamedTypeSymbol task && task.Name == "Task" && task.TypeArguments.Length == 1)
+            {
+                listType = task.TypeArguments[0];
+            }
+
+            var itemsProperty = listType?.GetMembers("Items").OfType<IPropertySymbol>().FirstOrDefault();
+            var itemType = (itemsProperty?.Type as INamedTypeSymbol)?.TypeArguments.FirstOrDefault();
+            if (listType == null || itemType == null || listType.SpecialType == SpecialType.System_Object)
+            {
+                return null;
+            }
+
+            int position = syntax.SpanStart;
+            var httpParameters = new HashSet<string>(http.Parameters.Select(p => p.Name));
+            // The lambda's parameters only need to differ from what is in scope at the call (sibling lambdas may reuse them).
+            var lambdaNames = new HashSet<string>();
+            string o = FixHelpers.UniqueName(model, position, "o", lambdaNames);
+            string c = FixHelpers.UniqueName(model, position, "c", lambdaNames);
+
+            var arguments = new List<ArgumentSyntax>();
+            var passed = new HashSet<string>();
+            ExpressionSyntax? token = null;
+            var captured = new List<ILocalSymbol>();
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Parameter == null || !(argument.Syntax is ArgumentSyntax argumentSyntax))
+                {
+                    continue;
+                }
+
+                string name = argument.Parameter.Name;
+                if (argument.Parameter.Ordinal == 0 && method.IsExtensionMethod && method.ReducedFrom == null)
+                {
+                    continue;
+                }
+
+                if (name == "cancellationToken")
+                {
+                    token = argumentSyntax.Expression;
+                    continue;
+                }
+
+                if (Driven.ContainsKey(name) || !httpParameters.Contains(name))
+                {
+                    continue;
+                }
+
+                passed.Add(name);
+                arguments.Add(Argument(NameColon(IdentifierName(name)), default, argumentSyntax.Expression.WithoutTrivia()));
+                captured.AddRange(argument.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => l.Local));
+            }
+
+            foreach (var pair in SelectorDefaults.Concat(Driven))
+            {
+                if (!passed.Contains(pair.Key) && httpParameters.Contains(pair.Key))
+                {
+                    arguments.Add(Argument(NameColon(IdentifierName(pair.Key)), default, MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(o), IdentifierName(pair.Value))));
+                }
+            }
+
+            arguments.Add(Argument(NameColon(IdentifierName("cancellationToken")), default, IdentifierName(c)));
+
+            var operation = InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, member.Expression.WithoutTrivia(), IdentifierName(http.Name)),
+                ArgumentList(SeparatedList(arguments)));
+            var lambda = ParenthesizedLambdaExpression(
+                ParameterList(SeparatedList(new[] { Parameter(Identifier(o)), Parameter(Identifier(c)) })),
+                operation);
+
+            var itemSyntax = ParseTypeName(itemType.ToMinimalDisplayString(model, position));
+            var listSyntax = ParseTypeName(listType.ToMinimalDisplayString(model, position));
+            var fromHttp = InvocationExpression(
+                MemberAccessExpression(
+                    SyntaxKind.SimpleMemberAccessExpression,
+                    IdentifierName("ListWatch"),
+                    GenericName(Identifier("FromHttpOperation"), TypeArgumentList(SeparatedList(new[] { itemSyntax, listSyntax })))),
+                ArgumentList(SingletonSeparatedList(Argument(lambda))));
+
+            captured.AddRange(invocation.Arguments.Where(a => a.Parameter?.Name == "cancellationToken").SelectMany(a => a.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => l.Local)));
+            foreach (var reference in model.GetOperation(member.Expression)?.DescendantsAndSelf().OfType<ILocalReferenceOperation>() ?? Enumerable.Empty<ILocalReferenceOperation>())
+            {
+                captured.Add(reference.Local);
+            }
+
+            return new ListWatchSyntax(fromHttp, itemSyntax, listSyntax, token?.WithoutTrivia(), captured);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.CodeFixes.Infrastructure;
+using ResilienceAnalyzers.Kubernetes;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Kubernetes
+{
+    /// <summary>
+    /// RES1001 → page through the list with the runtime's pager, 500 objects a page (client-go's size), which
+    /// falls back to a full list when a continue token expires:
+    /// <c>await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: s, cancellationToken: ct)</c> →
+    /// <c>await ListPager.ListAllAsync(ListWatch.FromHttpOperation&lt;V1Pod, V1PodList&gt;((o, c) =&gt; …), cancellationToken: ct)</c>.
+    /// The result is the same list type, so the code that uses it compiles unchanged. Offered for awaited calls
+    /// of the group and pre-10.x shapes when the project references Resilience.Kubernetes.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1001PaginateFixer))]
+    [Shared]
+    public sealed class RES1001PaginateFixer : CodeFixProvider
+    {
+        internal const string RuntimeMarker = "Resilience.Kubernetes.ListPager";
+
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UnboundedList);
+
+        public override FixAllProvider GetFixAllProvider()
+            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root == null || model?.Compilation.GetTypeByMetadataName(RuntimeMarker) == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (Plan(root, model, diagnostic, new HashSet<string>(), context.CancellationToken) != null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Page through the list with ListPager (500 per page)",
+                            ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
+                            equivalenceKey: nameof(RES1001PaginateFixer)),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static (InvocationExpressionSyntax Call, ExpressionSyntax Replacement)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, CancellationToken cancellationToken)
+        {
+            var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            if (invocation == null
+                || !(invocation.Parent is AwaitExpressionSyntax)
+                || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
+                || !KubernetesApi.TryGetCall(operation, out var call) || call == null
+                || call.Verb != KubernetesVerb.List
+                || call.Passes(KubernetesParameter.Continue))
+            {
+                return null;
+            }
+
+            var listWatch = ListWatchSyntax.TryCreate(model, operation, call, taken);
+            if (listWatch == null)
+            {
+                return null;
+            }
+
+            var arguments = new List<ArgumentSyntax> { Argument(listWatch.Expression) };
+            if (listWatch.CancellationToken != null)
+            {
+                arguments.Add(Argument(NameColon(IdentifierName("cancellationToken")), default, listWatch.CancellationToken));
+            }
+
+            var replacement = InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName("ListPager"), IdentifierName("ListAllAsync")),
+                ArgumentList(SeparatedList(arguments)));
+            return (invocation, replacement.WithTriviaFrom(invocation));
+        }
+
+        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return document;
+            }
+
+            var taken = new HashSet<string>();
+            var plans = diagnostics
+                .Select(d => Plan(root, model, d, taken, cancellationToken))
+                .Where(p => p != null)
+                .Select(p => p!.Value)
+                .GroupBy(p => p.Call)
+                .ToDictionary(g => g.Key, g => g.First().Replacement);
+            if (plans.Count == 0)
+            {
+                return document;
+            }
+
+            var updated = root.ReplaceNodes(plans.Keys, (original, _) => plans[original]);
+            return document.WithSyntaxRoot(FixHelpers.EnsureUsing(updated, "Resilience.Kubernetes"));
+        }
+    }
+}

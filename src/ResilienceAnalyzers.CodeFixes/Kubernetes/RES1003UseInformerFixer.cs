@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.CodeFixes.Infrastructure;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Workload;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Kubernetes
+{
+    /// <summary>
+    /// RES1003 → an informer: created and started once before the polling loop (it lists at resourceVersion 0,
+    /// then watches and resumes), and the LIST in the loop becomes a read of its local cache, which has the same
+    /// list type, so the loop body compiles unchanged:
+    /// <code>
+    /// using var podInformer = Informers.Create(ListWatch.FromHttpOperation&lt;V1Pod, V1PodList&gt;((o, c) =&gt; …));
+    /// await podInformer.StartAsync(stoppingToken);
+    /// while (…) { V1PodList pods = podInformer.List(); … }
+    /// </code>
+    /// Offered in async methods for loops (not timers), when the call's arguments use nothing declared inside
+    /// the loop, and when the project references Resilience.Kubernetes. Fix All puts one informer per call.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1003UseInformerFixer))]
+    [Shared]
+    public sealed class RES1003UseInformerFixer : CodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.PollingList);
+
+        public override FixAllProvider GetFixAllProvider()
+            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root == null || model?.Compilation.GetTypeByMetadataName("Resilience.Kubernetes.Informers") == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (Plan(root, model, diagnostic, new HashSet<string>(), context.CancellationToken) is { } plan)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Use an informer: list once, then watch (" + plan.Name + ")",
+                            ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
+                            equivalenceKey: nameof(RES1003UseInformerFixer)),
+                        diagnostic);
+                }
+            }
+        }
+
+        private sealed class FixPlan
+        {
+            public FixPlan(StatementSyntax loop, ExpressionSyntax target, string name, StatementSyntax[] setup)
+            {
+                Loop = loop;
+                Target = target;
+                Name = name;
+                Setup = setup;
+            }
+
+            public StatementSyntax Loop { get; }
+
+            public ExpressionSyntax Target { get; }
+
+            public string Name { get; }
+
+            public StatementSyntax[] Setup { get; }
+        }
+
+        private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, CancellationToken cancellationToken)
+        {
+            var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            if (invocation == null
+                || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
+                || !KubernetesApi.TryGetCall(operation, out var call) || call == null
+                || call.Verb != KubernetesVerb.List)
+            {
+                return null;
+            }
+
+            var frequency = Periodicity.Of(operation, callPages: call.Passes(KubernetesParameter.Continue));
+            bool isAsync = operation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal);
+            if (!frequency.IsPeriodic
+                || !(frequency.Site is StatementSyntax loop)
+                || !(loop.Parent is BlockSyntax)
+                || !FixHelpers.InAsyncMember(loop)
+                || (isAsync && !(invocation.Parent is AwaitExpressionSyntax)))
+            {
+                return null;
+            }
+
+            var listWatch = ListWatchSyntax.TryCreate(model, operation, call, taken);
+            if (listWatch == null || listWatch.CapturedLocals.Any(local => DeclaredInside(local, loop)))
+            {
+                return null;
+            }
+
+            string kind = char.ToLowerInvariant(call.Kind[0]) + call.Kind.Substring(1);
+            string name = FixHelpers.UniqueName(model, loop.SpanStart, kind + "Informer", taken);
+
+            var create = LocalDeclarationStatement(
+                VariableDeclaration(
+                    IdentifierName("var"),
+                    SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(
+                        InvocationExpression(
+                            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName("Informers"), IdentifierName("Create")),
+                            ArgumentList(SingletonSeparatedList(Argument(listWatch.Expression)))))))))
+                .WithUsingKeyword(Token(SyntaxKind.UsingKeyword));
+            var startArguments = listWatch.CancellationToken == null
+                ? ArgumentList()
+                : ArgumentList(SingletonSeparatedList(Argument(listWatch.CancellationToken)));
+            var start = ExpressionStatement(AwaitExpression(InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name), IdentifierName("StartAsync")),
+                startArguments)));
+
+            ExpressionSyntax target = isAsync ? (ExpressionSyntax)invocation.Parent! : invocation;
+            return new FixPlan(
+                loop,
+                target,
+                name,
+                new StatementSyntax[] { create.WithAdditionalAnnotations(Formatter.Annotation), start.WithAdditionalAnnotations(Formatter.Annotation) });
+        }
+
+        private static bool DeclaredInside(ILocalSymbol local, SyntaxNode loop)
+            => local.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(r.Span));
+
+        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return document;
+            }
+
+            var taken = new HashSet<string>();
+            var seen = new HashSet<SyntaxNode>();
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            bool changed = false;
+            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+            {
+                var plan = Plan(root, model, diagnostic, taken, cancellationToken);
+                if (plan == null || !seen.Add(plan.Target))
+                {
+                    continue;
+                }
+
+                editor.InsertBefore(plan.Loop, plan.Setup);
+                editor.ReplaceNode(plan.Target, InvocationExpression(
+                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(plan.Name), IdentifierName("List"))).WithTriviaFrom(plan.Target));
+                changed = true;
+            }
+
+            if (!changed)
+            {
+                return document;
+            }
+
+            var updated = editor.GetChangedRoot();
+            return updated is CompilationUnitSyntax unit
+                ? document.WithSyntaxRoot(FixHelpers.EnsureUsing(unit, "Resilience.Kubernetes"))
+                : document.WithSyntaxRoot(updated);
+        }
+    }
+}

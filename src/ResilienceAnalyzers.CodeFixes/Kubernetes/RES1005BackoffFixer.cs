@@ -1,0 +1,171 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.CodeFixes.Infrastructure;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Workload;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ResilienceAnalyzers.CodeFixes.Kubernetes
+{
+    /// <summary>
+    /// RES1005 → exponential backoff with full jitter (the runtime's <c>ExponentialBackoff</c>: 0.8 s → 30 s, ×2,
+    /// reset after 2 minutes healthy, as client-go). A <c>var backoff = new ExponentialBackoff();</c> before the
+    /// retry loop; the loop's <c>Task.Delay(…)</c> becomes <c>backoff.DelayAsync(…)</c>, its <c>Thread.Sleep(…)</c>
+    /// sleeps <c>backoff.Next()</c>, and a loop that did not wait at all waits at the end of each swallowing catch.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1005BackoffFixer))]
+    [Shared]
+    public sealed class RES1005BackoffFixer : CodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.RetryWithoutBackoff);
+
+        public override FixAllProvider GetFixAllProvider()
+            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root == null || model?.Compilation.GetTypeByMetadataName("Resilience.Kubernetes.ExponentialBackoff") == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (Find(root, model, diagnostic, context.CancellationToken) != null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Back off exponentially with full jitter (ExponentialBackoff)",
+                            ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
+                            equivalenceKey: nameof(RES1005BackoffFixer)),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static (IInvocationOperation Call, ILoopOperation Loop)? Find(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            if (invocation == null || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation))
+            {
+                return null;
+            }
+
+            var loop = RES1005RetryWithoutBackoffAnalyzer.RetryLoop(operation);
+            return loop != null && loop.Syntax.Parent is BlockSyntax ? (operation, loop) : ((IInvocationOperation, ILoopOperation)?)null;
+        }
+
+        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return document;
+            }
+
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            var loops = new HashSet<SyntaxNode>();
+            // Names added by this fix, per member: loops in one method must not both declare "backoff".
+            var takenByMember = new Dictionary<SyntaxNode, HashSet<string>>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (!(Find(root, model, diagnostic, cancellationToken) is { } found) || !loops.Add(found.Loop.Syntax))
+                {
+                    continue;
+                }
+
+                var loopSyntax = (StatementSyntax)found.Loop.Syntax;
+                bool isAsync = FixHelpers.InAsyncMember(loopSyntax);
+                var member = loopSyntax.Ancestors().First(a => a is MemberDeclarationSyntax || a is LocalFunctionStatementSyntax || a is AnonymousFunctionExpressionSyntax);
+                if (!takenByMember.TryGetValue(member, out var taken))
+                {
+                    takenByMember[member] = taken = new HashSet<string>();
+                }
+
+                string name = FixHelpers.UniqueName(model, loopSyntax.SpanStart, "backoff", taken);
+                var declaration = LocalDeclarationStatement(VariableDeclaration(
+                        IdentifierName("var"),
+                        SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(
+                            ObjectCreationExpression(IdentifierName("ExponentialBackoff")).WithArgumentList(ArgumentList()))))))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+
+                var delay = Delay.In(found.Loop.Body);
+                if (delay.Call is { } delayCall && delayCall.Syntax is InvocationExpressionSyntax delaySyntax)
+                {
+                    if (delayCall.TargetMethod.Name == "Sleep")
+                    {
+                        editor.ReplaceNode(delaySyntax, delaySyntax.WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(Next(name))))));
+                    }
+                    else
+                    {
+                        var token = delayCall.Arguments.FirstOrDefault(a => a.Parameter?.Type.Name == "CancellationToken" && a.ArgumentKind != ArgumentKind.DefaultValue)?.Syntax as ArgumentSyntax;
+                        editor.ReplaceNode(delaySyntax, Wait(name, token?.Expression).WithTriviaFrom(delaySyntax));
+                    }
+                }
+                else
+                {
+                    var token = found.Call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "cancellationToken" && a.ArgumentKind != ArgumentKind.DefaultValue)?.Syntax as ArgumentSyntax;
+                    StatementSyntax wait = isAsync
+                        ? ExpressionStatement(AwaitExpression(Wait(name, token?.Expression)))
+                        : ExpressionStatement(InvocationExpression(
+                            ParseExpression("System.Threading.Thread.Sleep"),
+                            ArgumentList(SingletonSeparatedList(Argument(Next(name))))));
+                    foreach (var @catch in CatchesAround(found.Call))
+                    {
+                        editor.ReplaceNode(@catch.Block, @catch.Block.AddStatements(wait.WithAdditionalAnnotations(Formatter.Annotation)));
+                    }
+                }
+
+                editor.InsertBefore(loopSyntax, declaration);
+            }
+
+            var updated = editor.GetChangedRoot();
+            return updated is CompilationUnitSyntax unit && loops.Count > 0
+                ? document.WithSyntaxRoot(FixHelpers.EnsureUsing(unit, "Resilience.Kubernetes"))
+                : document.WithSyntaxRoot(updated);
+        }
+
+        private static InvocationExpressionSyntax Next(string backoff)
+            => InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(backoff), IdentifierName("Next")));
+
+        private static InvocationExpressionSyntax Wait(string backoff, ExpressionSyntax? token)
+            => InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(backoff), IdentifierName("DelayAsync")),
+                token == null
+                    ? ArgumentList()
+                    : ArgumentList(SingletonSeparatedList(Argument(NameColon(IdentifierName("cancellationToken")), default, token.WithoutTrivia()))));
+
+        /// <summary>The catch clauses of the try that guards the call and swallow the error (no throw inside).</summary>
+        private static IEnumerable<CatchClauseSyntax> CatchesAround(IOperation call)
+        {
+            for (var parent = call.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is ITryOperation tryOperation && !tryOperation.Catches.IsEmpty)
+                {
+                    return tryOperation.Catches
+                        .Where(c => !c.Handler.DescendantsAndSelf().OfType<IThrowOperation>().Any())
+                        .Select(c => c.Syntax)
+                        .OfType<CatchClauseSyntax>()
+                        .ToList();
+                }
+            }
+
+            return Enumerable.Empty<CatchClauseSyntax>();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Net;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Kubernetes;
+
+namespace ResilienceAnalyzers.Dns
+{
+    /// <summary>What the DNS rules need to know about a host-name argument and the code around a lookup.</summary>
+    internal static class HostNames
+    {
+        /// <summary>
+        /// The host as the message shows it ("\"collector.svc\"" or the expression), or null when the lookup
+        /// never reaches DNS: IP literals, <c>localhost</c> and <c>*.localhost</c> (RFC 6761), the machine's own name.
+        /// </summary>
+        public static string? DescribeRemote(IOperation host)
+        {
+            var value = StringValue.Of(host);
+            if (value != null && value.IsConstant)
+            {
+                return IsLocal(value.Text) ? null : "\"" + value.Text + "\"";
+            }
+
+            while (host is IConversionOperation conversion)
+            {
+                host = conversion.Operand;
+            }
+
+            if (host is IInvocationOperation inner
+                && inner.TargetMethod.Name == "GetHostName"
+                && inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Net.Dns")
+            {
+                return null;
+            }
+
+            string text = host.Syntax.ToString();
+            return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+        }
+
+        public static bool IsLocal(string host)
+            => host.Length == 0
+            || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || IPAddress.TryParse(host, out _);
+
+        /// <summary>Code inside the product's resolver, or any type named like a caching resolver, is the cure, not the disease.</summary>
+        public static bool IsInsideCachingResolver(ISymbol? symbol)
+        {
+            for (var type = symbol as INamedTypeSymbol ?? symbol?.ContainingType; type != null; type = type.ContainingType)
+            {
+                if (type.Name.IndexOf("CachedDns", StringComparison.Ordinal) >= 0
+                    || type.ContainingNamespace?.ToDisplayString().StartsWith("Resilience.Dns", StringComparison.Ordinal) == true)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The code already keeps a last-known-good answer: the lookup sits in a <c>try</c> whose <c>catch</c>
+        /// does not rethrow, and its result is stored in a field or property (kept for the next failure).
+        /// </summary>
+        public static bool KeepsLastKnownGood(IInvocationOperation lookup)
+        {
+            ITryOperation? guardedBy = null;
+            for (var parent = lookup.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is ITryOperation tryOperation && !tryOperation.Catches.IsEmpty)
+                {
+                    guardedBy = tryOperation;
+                    break;
+                }
+
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation || parent is IMethodBodyOperation)
+                {
+                    return false;
+                }
+            }
+
+            if (guardedBy == null)
+            {
+                return false;
+            }
+
+            foreach (var @catch in guardedBy.Catches)
+            {
+                foreach (var descendant in @catch.Handler.DescendantsAndSelf())
+                {
+                    if (descendant is IThrowOperation)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            IOperation value = lookup;
+            while (value.Parent is IAwaitOperation || value.Parent is IConversionOperation || value.Parent is IPropertyReferenceOperation { Property.Name: "Result" })
+            {
+                value = value.Parent;
+            }
+
+            return value.Parent is ISimpleAssignmentOperation assignment
+                && (assignment.Target is IFieldReferenceOperation || assignment.Target is IPropertyReferenceOperation);
+        }
+
+        /// <summary>The method that makes the lookup also opens a connection: a connection path (resolve per connect).</summary>
+        public static bool IsOnConnectionPath(IOperation lookup)
+        {
+            IOperation root = lookup;
+            while (root.Parent != null && !(root is IMethodBodyOperation) && !(root is IAnonymousFunctionOperation) && !(root is ILocalFunctionOperation))
+            {
+                root = root.Parent;
+            }
+
+            foreach (var descendant in root.DescendantsAndSelf())
+            {
+                if (descendant is IInvocationOperation invocation
+                    && (invocation.TargetMethod.Name == "Connect" || invocation.TargetMethod.Name == "ConnectAsync")
+                    && invocation.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Dns
+{
+    /// <summary>
+    /// RES2002: DnsClient <c>LookupClient</c> forward queries. DnsClient caches by TTL but deletes an expired
+    /// entry on read, so a query after expiry while DNS is down throws (facts.md; observed against dnsmasq in
+    /// tests/Resilience.Dns.Tests). A suggestion by default: the TTL cache helps, it just does not serve stale.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class RES2002DnsClientWithoutStaleAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly ImmutableHashSet<string> QueryMethods = ImmutableHashSet.Create(
+            "Query", "QueryAsync", "QueryServer", "QueryServerAsync", "GetHostEntry", "GetHostEntryAsync", "ResolveService", "ResolveServiceAsync");
+
+        internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
+            RuleIdentifiers.DnsClientWithoutStale,
+            title: "DnsClient lookup with no stale fallback",
+            messageFormat: "{0} queries {1} through DnsClient{2}: its cache drops an entry when the TTL expires, so once DNS is down a query past the TTL throws instead of returning the last answer; resolve through Resilience.Dns.CachedDnsResolver with the DnsClient backend (Resilience.Dns.DnsClient), which serves stale (RFC 8767)",
+            RuleCategories.Dns,
+            DiagnosticSeverity.Info,
+            description: "DnsClient's LookupClient caches answers for their TTL but never serves an expired one: when the DNS server is unreachable, queries fail as soon as the TTL passes.");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (start.Compilation.GetTypeByMetadataName("DnsClient.LookupClient") == null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(
+                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, Analyze),
+                    OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            if (type == null
+                || type.ContainingNamespace?.ToDisplayString() != "DnsClient"
+                || !(type.Name == "LookupClient" || type.Name == "ILookupClient" || type.Name == "IDnsQuery" || type.Name == "DnsQueryExtensions")
+                || !QueryMethods.Contains(method.Name)
+                || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
+                || HostNames.KeepsLastKnownGood(invocation))
+            {
+                return;
+            }
+
+            // The name is the first string argument (after the receiver for the extension methods).
+            IOperation? host = null;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Type.SpecialType == SpecialType.System_String)
+                {
+                    host = argument.Value;
+                    break;
+                }
+            }
+
+            string? hostText = host == null ? "its question" : HostNames.DescribeRemote(host);
+            if (hostText == null)
+            {
+                return;
+            }
+
+            var frequency = Periodicity.Of(invocation, callPages: false);
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                Locations.MethodName(invocation),
+                method.Name,
+                hostText,
+                frequency.IsPeriodic ? " on every pass of " + frequency.Trigger : string.Empty));
+        }
+    }
+}

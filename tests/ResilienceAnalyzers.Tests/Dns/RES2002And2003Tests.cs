@@ -1,0 +1,112 @@
+using System.Threading.Tasks;
+using ResilienceAnalyzers.Dns;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace ResilienceAnalyzers.Tests.Dns
+{
+    /// <summary>RES2002 (DnsClient without stale fallback) and RES2003 (host-name connects, off by default).</summary>
+    public class RES2002And2003Tests
+    {
+        [Fact]
+        public async Task DnsClient_queries_are_a_suggestion()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using DnsClient;
+
+                class Discovery
+                {
+                    async Task Run(LookupClient client, IDnsQuery query)
+                    {
+                        await client.{|#0:QueryAsync|}("collector.monitoring.svc", QueryType.A);
+                        query.{|#1:Query|}("db.default.svc", QueryType.AAAA);
+                        await query.{|#2:GetHostEntryAsync|}("cache.default.svc");
+                        await client.QueryReverseAsync(System.Net.IPAddress.Loopback);
+                        client.Query("localhost", QueryType.A);
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES2002DnsClientWithoutStaleAnalyzer>(source, Client.None);
+            test.TestState.AdditionalReferences.Add(References.DnsClient);
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES2002DnsClientWithoutStaleAnalyzer.Rule,
+                "QueryAsync queries \"collector.monitoring.svc\" through DnsClient: its cache drops an entry when the TTL expires, so once DNS is down a query past the TTL throws instead of returning the last answer; "
+                + "resolve through Resilience.Dns.CachedDnsResolver with the DnsClient backend (Resilience.Dns.DnsClient), which serves stale (RFC 8767)"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2002DnsClientWithoutStaleAnalyzer.Rule, 1));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2002DnsClientWithoutStaleAnalyzer.Rule, 2));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task DnsClient_query_that_keeps_the_last_good_answer_is_silent()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using DnsClient;
+
+                class Discovery
+                {
+                    IDnsQueryResponse? last;
+
+                    async Task Refresh(LookupClient client)
+                    {
+                        try
+                        {
+                            last = await client.QueryAsync("collector.monitoring.svc", QueryType.A);
+                        }
+                        catch (DnsResponseException)
+                        {
+                            // keep serving `last`
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES2002DnsClientWithoutStaleAnalyzer>(source, Client.None);
+            test.TestState.AdditionalReferences.Add(References.DnsClient);
+            await test.RunAsync();
+        }
+
+        private const string ConnectSource = """
+            using System.Net.Sockets;
+            using System.Threading.Tasks;
+
+            class Client
+            {
+                async Task Run(string host, Socket socket)
+                {
+                    using var tcp = {|#0:new TcpClient(host, 4317)|};
+                    await tcp.{|#1:ConnectAsync|}("collector.monitoring.svc", 4317);
+                    socket.{|#2:Connect|}(host, 53);
+                    using var udp = {|#3:new UdpClient("statsd.monitoring.svc", 8125)|};
+                    socket.Connect("127.0.0.1", 80);
+                    await tcp.ConnectAsync("localhost", 80);
+                }
+            }
+            """;
+
+        [Fact]
+        public void Host_name_connects_are_off_by_default()
+        {
+            // The test framework turns every rule on, so "off" is checked on the descriptor; the packed package's
+            // build (tests/ResilienceAnalyzers.EndToEnd.Tests) shows no RES2003 by default.
+            Assert.False(RES2003HostNameConnectAnalyzer.Rule.IsEnabledByDefault);
+        }
+
+        [Fact]
+        public async Task Host_name_connects_are_flagged_when_enabled()
+        {
+            var test = new AnalyzerTest<RES2003HostNameConnectAnalyzer>(ConnectSource, Client.None, Config.EditorConfig("dotnet_diagnostic.RES2003.severity = suggestion"));
+            for (int i = 0; i < 4; i++)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Info(RES2003HostNameConnectAnalyzer.Rule, i));
+            }
+
+            test.ExpectedDiagnostics[1] = test.ExpectedDiagnostics[1].WithMessage(
+                "TcpClient.ConnectAsync connects to \"collector.monitoring.svc\" by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does; "
+                + "resolve through Resilience.Dns.CachedDns and connect to the addresses");
+            await test.RunAsync();
+        }
+    }
+}
