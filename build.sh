@@ -22,9 +22,10 @@ ensure_test_tools() {
 
 demo() {
   local version=0.1.0-local
-  rm -rf artifacts/feed artifacts/sample-packages/resilienceanalyzers
-  dotnet pack src/ResilienceAnalyzers.Package/ResilienceAnalyzers.Package.csproj -c Release -o artifacts/feed \
-    -p:Version=$version -nologo -v:quiet
+  rm -rf artifacts/feed artifacts/sample-packages/resilienceanalyzers artifacts/sample-packages/resilience.*
+  for package in ResilienceAnalyzers.Package Resilience.Kubernetes Resilience.Dns; do
+    dotnet pack "src/$package/$package.csproj" -c Release -o artifacts/feed -p:Version=$version -nologo -v:quiet
+  done
   echo
   echo "== Building samples/NodeTelemetryAgent (a per-node agent, as a DaemonSet on 5,000 nodes) with ResilienceAnalyzers $version =="
   local log

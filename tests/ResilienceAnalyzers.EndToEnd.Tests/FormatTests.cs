@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using Xunit;
 
 namespace ResilienceAnalyzers.EndToEnd.Tests
@@ -10,7 +11,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
         [Fact]
         public void Dotnet_format_scopes_the_agent_to_its_node_and_the_result_builds_without_RES1002()
         {
-            string project = package.Consumer("NodeTelemetryAgent", "format");
+            string project = package.Consumer("NodeTelemetryAgent", "format-1002");
             string file = Path.Combine(project, "TelemetryAgent.cs");
             string before = File.ReadAllText(file);
             Dotnet.RunOk(project, "restore", "-nologo");
@@ -25,6 +26,35 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             string build = Dotnet.RunOk(project, "build", "-nologo", "--no-restore");
             Assert.DoesNotContain(Dotnet.Warnings(build), w => w.Id == "RES1002");
             Assert.Contains(Dotnet.Warnings(build), w => w.Id == "RES1003");
+        }
+
+        /// <summary>
+        /// The whole remedy from the command line, one rule at a time as a user would: node scoping, informers,
+        /// backoff, cached DNS. The agent then builds with only the watch it still restarts by hand (RES1004,
+        /// which has no automatic fix) left to do.
+        /// </summary>
+        [Fact]
+        public void Dotnet_format_moves_the_agent_onto_the_runtime_and_the_result_builds()
+        {
+            string project = package.Consumer("NodeTelemetryAgent", "format-all");
+            string file = Path.Combine(project, "TelemetryAgent.cs");
+            Dotnet.RunOk(project, "restore", "-nologo");
+            foreach (var id in new[] { "RES1002", "RES1003", "RES1005", "RES2001" })
+            {
+                Dotnet.RunOk(project, "format", "analyzers", "NodeTelemetryAgent.csproj", "--diagnostics", id, "--severity", "warn", "--no-restore");
+            }
+
+            string after = File.ReadAllText(file);
+            Assert.Contains("using Resilience.Kubernetes;", after);
+            Assert.Contains("using var podInformer = Informers.Create(ListWatch.FromHttpOperation<V1Pod, V1PodList>(", after);
+            Assert.Contains("fieldSelector: \"spec.nodeName=\" + nodeName", after);
+            Assert.Contains("V1PodList pods = podInformer.List();", after);
+            Assert.Contains("V1NodeList nodes = nodeInformer.List();", after);
+            Assert.Contains("await backoff.DelayAsync(cancellationToken: cancellationToken);", after);
+            Assert.Contains("await CachedDns.GetHostAddressesAsync(collectorHost, cancellationToken)", after);
+
+            string build = Dotnet.RunOk(project, "build", "-nologo", "--no-restore");
+            Assert.Equal(new[] { "RES1004" }, Dotnet.Warnings(build).Select(w => w.Id).Distinct());
         }
     }
 }

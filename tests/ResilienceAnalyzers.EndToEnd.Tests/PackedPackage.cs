@@ -17,10 +17,15 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Feed = Path.Combine(Root, "feed");
             Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
             Directory.CreateDirectory(Feed);
-            Dotnet.RunOk(
-                Dotnet.RepositoryRoot,
-                "pack", Path.Combine("src", "ResilienceAnalyzers.Package", "ResilienceAnalyzers.Package.csproj"),
-                "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nologo");
+            // The analyzers, and the runtime packages their code fixes call.
+            foreach (var project in new[] { "ResilienceAnalyzers.Package", "Resilience.Kubernetes", "Resilience.Dns" })
+            {
+                Dotnet.RunOk(
+                    Dotnet.RepositoryRoot,
+                    "pack", Path.Combine("src", project, project + ".csproj"),
+                    "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nologo");
+            }
+
             PackagePath = Path.Combine(Feed, "ResilienceAnalyzers." + Version + ".nupkg");
             if (!File.Exists(PackagePath))
             {
