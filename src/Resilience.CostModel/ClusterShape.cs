@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Resilience.CostModel
 {
@@ -40,9 +41,47 @@ namespace Resilience.CostModel
 
         public long Pods => (long)Nodes * PodsPerNode;
 
+        private Dictionary<ResourceKind, long>? objectCounts;
+        private Dictionary<ResourceKind, int>? objectBytes;
+
+        /// <summary>A copy of this shape that stores <paramref name="count"/> objects of <paramref name="kind"/> (overrides the default rule).</summary>
+        public ClusterShape WithObjects(ResourceKind kind, long count)
+        {
+            if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "An object count cannot be negative.");
+            var copy = Copy();
+            copy.objectCounts ??= new Dictionary<ResourceKind, long>();
+            copy.objectCounts[kind] = count;
+            return copy;
+        }
+
+        /// <summary>A copy of this shape whose objects of <paramref name="kind"/> are <paramref name="bytes"/> as JSON.</summary>
+        public ClusterShape WithObjectBytes(ResourceKind kind, int bytes)
+        {
+            if (bytes < 1) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "An object has at least one byte.");
+            var copy = Copy();
+            copy.objectBytes ??= new Dictionary<ResourceKind, int>();
+            copy.objectBytes[kind] = bytes;
+            return copy;
+        }
+
+        /// <summary>Bytes of one object of a kind as JSON in this cluster: the override, else <see cref="JsonBytes"/>.</summary>
+        public int ObjectBytes(ResourceKind kind)
+            => objectBytes != null && objectBytes.TryGetValue(kind, out var b) ? b : JsonBytes(kind);
+
+        /// <summary>JSON bytes of every object of a kind the cluster stores (what the watch cache holds for it).</summary>
+        public long StoredBytes(ResourceKind kind) => ObjectsStored(kind) * ObjectBytes(kind);
+
+        private ClusterShape Copy()
+            => new ClusterShape(Nodes, PodsPerNode)
+            {
+                objectCounts = objectCounts == null ? null : new Dictionary<ResourceKind, long>(objectCounts),
+                objectBytes = objectBytes == null ? null : new Dictionary<ResourceKind, int>(objectBytes),
+            };
+
         /// <summary>How many objects of a kind the cluster stores, all namespaces together.</summary>
         public long ObjectsStored(ResourceKind kind)
         {
+            if (objectCounts != null && objectCounts.TryGetValue(kind, out var overridden)) return overridden;
             switch (kind)
             {
                 case ResourceKind.Pod: return Pods;
