@@ -54,6 +54,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         /// <summary>Base URL, e.g. http://127.0.0.1:41234.</summary>
         public string Url { get; }
 
+        /// <summary>Clock stamped on <see cref="RequestRecord.Received"/> (e.g. a test's fake clock). Default: the system clock.</summary>
+        public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
         /// <summary>When set, watches end after this long instead of their timeoutSeconds (graceful close).</summary>
         public TimeSpan? WatchTimeoutOverride { get; set; }
 
@@ -67,6 +70,12 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         public int ActiveWatchCount
         {
             get { lock (gate) { return watchers.Count; } }
+        }
+
+        /// <summary>The requests of the open watch streams.</summary>
+        public IReadOnlyList<RequestRecord> ActiveWatches
+        {
+            get { lock (gate) { return watchers.Select(w => w.Record).ToArray(); } }
         }
 
         /// <summary>Snapshot of all requests so far.</summary>
@@ -151,6 +160,16 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             return true;
         }
 
+        /// <summary>The stored objects of a resource as key (<c>namespace/name</c>) → (resourceVersion, spec.nodeName), for comparing a client's cache with the server.</summary>
+        public IReadOnlyDictionary<string, (string ResourceVersion, string? NodeName)> Snapshot(string plural)
+        {
+            lock (gate)
+            {
+                return objects.Where(p => p.Key.Plural == plural)
+                    .ToDictionary(p => p.Key.Key, p => (p.Value.Rv.ToString(CultureInfo.InvariantCulture), p.Value.NodeName), StringComparer.Ordinal);
+            }
+        }
+
         /// <summary>Number of stored objects of a resource.</summary>
         public int Count(string plural)
         {
@@ -202,6 +221,18 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         public void DelayNext(Func<RequestRecord, bool> match, TimeSpan delay, int times = 1)
         {
             lock (gate) { faults.Add(new Fault(match, times, null, null, delay)); }
+        }
+
+        /// <summary>When the next <paramref name="times"/> requests matching <paramref name="match"/> arrive, every continue token issued so far expires (before the request is served).</summary>
+        public void ExpireContinueTokensOnNext(Func<RequestRecord, bool> match, int times = 1)
+        {
+            lock (gate) { faults.Add(new Fault(match, times, null, null, null) { ExpireTokens = true }); }
+        }
+
+        /// <summary>Faults armed but not yet consumed.</summary>
+        public int PendingFaults
+        {
+            get { lock (gate) { return faults.Where(f => f.Remaining > 0).Sum(f => f.Remaining == int.MaxValue ? 1 : f.Remaining); } }
         }
 
         /// <summary>Removes all pending faults.</summary>
@@ -271,6 +302,25 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             lock (gate) { tokenGeneration++; }
         }
 
+        /// <summary>
+        /// A restart: all watches are lost, the history is compacted, continue tokens expire. With
+        /// <paramref name="advanceResourceVersion"/>, the server comes back one write later (a write to a resource no
+        /// test watches), so every watch resuming from a resourceVersion seen before the restart gets 410 Expired.
+        /// </summary>
+        public void Restart(bool advanceResourceVersion)
+        {
+            if (!advanceResourceVersion)
+            {
+                Restart();
+                return;
+            }
+
+            DropWatches();
+            lock (gate) { resourceVersion++; }
+            CompactHistory();
+            ExpireContinueTokens();
+        }
+
         /// <summary>A restart: all watches are lost, the history is compacted, continue tokens expire.</summary>
         public void Restart()
         {
@@ -308,6 +358,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             var record = new RequestRecord
             {
                 Id = Interlocked.Increment(ref nextId),
+                Received = Clock(),
                 Verb = watch ? "watch" : "list",
                 Resource = type.Plural,
                 Namespace = ns,
@@ -327,7 +378,11 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             {
                 requests.Add(record);
                 fault = faults.FirstOrDefault(f => f.Remaining > 0 && f.Match(record));
-                if (fault is not null) fault.Remaining--;
+                if (fault is not null)
+                {
+                    if (fault.Remaining != int.MaxValue) fault.Remaining--;
+                    if (fault.ExpireTokens) tokenGeneration++;
+                }
             }
 
             if (fault?.Delay is { } delay)
@@ -651,6 +706,8 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             public int? RetryAfterSeconds { get; }
 
             public TimeSpan? Delay { get; }
+
+            public bool ExpireTokens { get; init; }
         }
 
         private sealed class Watcher
@@ -673,6 +730,8 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
             public ResourceType Type { get; }
 
+            public RequestRecord Record => record;
+
             public bool Bookmarks { get; }
 
             public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
@@ -688,6 +747,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
             public void Send(string line, bool isObject)
             {
+                if (Dropped) return; // the connection is gone: nothing more reaches this client
                 if (Lines.Writer.TryWrite(line))
                 {
                     if (isObject)

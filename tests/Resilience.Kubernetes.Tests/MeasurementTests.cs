@@ -1,0 +1,39 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Resilience.Kubernetes.Tests.Measurement;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Resilience.Kubernetes.Tests
+{
+    /// <summary>A scaled-down run of <c>dotnet run -c Release --project tests/Resilience.Kubernetes.Measure</c>.</summary>
+    public class MeasurementTests
+    {
+        private readonly ITestOutputHelper output;
+
+        public MeasurementTests(ITestOutputHelper output) => this.output = output;
+
+        [Fact]
+        public async Task NodeScopedInformersCostOrdersOfMagnitudeLessThanClusterWidePolling()
+        {
+            var scenario = new FleetScenario(Agents: 20, PodsPerNode: 30, PollRounds: 2, PollIntervalSeconds: 30, ChurnPerMinute: 60);
+            var results = await FleetMeasurement.RunAsync(scenario, ct: TestKit.Timeout(60));
+            output.WriteLine(FleetMeasurement.Table(scenario, results));
+            var polling = results[0];
+            var selected = results[1];
+            var informers = results[2];
+
+            Assert.Equal(40, polling.RequestsPerMinute);                        // 20 agents × 2 polls per minute
+            Assert.Equal(40 * 600, polling.ObjectsProcessedPerMinute);          // every stored pod, each time
+            Assert.Equal(polling.ObjectsProcessedPerMinute, selected.ObjectsProcessedPerMinute); // etcd: stored, not returned
+            Assert.Equal(40 * 30, selected.ObjectsReturnedPerMinute);
+            Assert.Equal(0, informers.RequestsPerMinute);                       // steady state: no new requests within the watch timeout
+            Assert.Equal(60, informers.ObjectsProcessedPerMinute);              // each change goes to one node's watch only
+            Assert.Equal(20 * 30, informers.StartupObjectsProcessed);           // one RV=0 list per node via the spec.nodeName index
+            Assert.True(polling.ObjectsProcessedPerMinute >= 100 * informers.ObjectsProcessedPerMinute);
+            Assert.True(polling.BytesPerMinute >= 100 * informers.BytesPerMinute);
+            Assert.True(selected.ObjectsProcessedPerMinute >= 100 * informers.ObjectsProcessedPerMinute);
+            Assert.True(polling.ObjectsProcessedPerMinute >= 10 * informers.StartupObjectsProcessed, "even the informers' one-time startup is cheaper than a minute of polling");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// Flagged: the patterns the rules exist for, in every client shape. The robustness tests mutate this file
+// token by token; the fix tests apply every offered fix to it and compile the result.
+using System;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using k8s;
+using k8s.ClientSets;
+using k8s.Models;
+
+namespace Flagged
+{
+    public sealed class PerNodeAgent
+    {
+        private readonly Kubernetes client;
+        private readonly string nodeName = Environment.GetEnvironmentVariable("NODE_NAME") ?? "";
+
+        public PerNodeAgent(Kubernetes client) => this.client = client;
+
+        public async Task PollAsync(CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var pods = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct);
+                var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: ct);
+                var mine = pods.Items.Where(p => p.Spec.NodeName == nodeName).Count() + nodes.Items.Count;
+                var addresses = await Dns.GetHostAddressesAsync("collector.monitoring.svc", ct);
+                await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            }
+        }
+
+        public async Task ShapesAsync(GenericClient generic, CancellationToken ct)
+        {
+            await client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(watch: true, cancellationToken: ct);
+            await new ClientSet(client).CoreV1.Pod.ListAsync(cancellationToken: ct);
+            await generic.ListAsync<V1PodList>(cancel: ct);
+            client.CoreV1.ListPodForAllNamespaces();
+            await client.CustomObjects.ListClusterCustomObjectAsync("example.com", "v1", "widgets", cancellationToken: ct);
+        }
+
+        public async Task WatchForeverAsync(CancellationToken ct)
+        {
+            while (true)
+            {
+                await foreach (var (type, pod) in client.CoreV1.WatchListPodForAllNamespacesAsync(cancellationToken: ct))
+                {
+                    Console.WriteLine(type + " " + pod.Metadata.Name);
+                }
+            }
+        }
+
+        public async Task RegisterAsync(CancellationToken ct)
+        {
+            while (true)
+            {
+                try
+                {
+                    await client.CoreV1.ReadNodeAsync(nodeName, cancellationToken: ct);
+                    return;
+                }
+                catch (Exception)
+                {
+                    await Task.Delay(2000, ct);
+                }
+            }
+        }
+
+        public void Lookup(string host)
+        {
+            Dns.GetHostEntry(host);
+#pragma warning disable CS0618
+            Dns.GetHostByName(host);
+#pragma warning restore CS0618
+        }
+    }
+}
