@@ -48,7 +48,7 @@ test_all() {
   # One test project at a time, each with its own results folder: TRX files named by timestamp cannot collide,
   # and the Roslyn and end-to-end suites do not compete for the two cores.
   local projects
-  projects=$(dotnet sln ResilienceAnalyzers.sln list | grep -E '^tests/.*\.csproj$' | grep -v Benchmarks || true)
+  projects=$(dotnet sln ResilienceAnalyzers.sln list | grep -E '^tests/.*\.Tests\.csproj$' | grep -v Benchmarks || true)
   for project in $projects; do
     local name
     name=$(basename "$project" .csproj)
