@@ -43,6 +43,14 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Assert.Contains(("RES1002", podList), results);
             Assert.Contains(("RES1003", podList), results);
             Assert.Contains(("RES2001", dns), results);
+
+            // The numbers behind the message travel with it, for tools.
+            var clusterWide = log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+                .First(r => r.GetProperty("ruleId").GetString() == "RES1002");
+            var properties = clusterWide.GetProperty("properties").GetProperty("customProperties");
+            Assert.Equal("5000", properties.GetProperty("Copies").GetString());
+            Assert.Equal("150000", properties.GetProperty("ObjectsProcessedPerCall").GetString());
+            Assert.Equal("Etcd", properties.GetProperty("ServedFrom").GetString());
         }
 
         [Fact]

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Globalization;
 using Resilience.CostModel;
 using ResilienceAnalyzers.Workload;
 
@@ -35,6 +37,38 @@ namespace ResilienceAnalyzers.Kubernetes
 
         public static string PerSecond(TimeSpan period, long copies)
             => Quantity.Rate(copies / period.TotalSeconds);
+
+        /// <summary>"from etcd" / "from the watch cache" (KEP-2340 routing, facts.md).</summary>
+        public static string Served(RequestCost cost)
+            => cost.ServedFrom == ServedFrom.Etcd ? "from etcd" : "from the watch cache";
+
+        /// <summary>
+        /// The numbers behind a message, for tools (SARIF <c>properties</c>): fan-out, cluster size, per-call cost
+        /// and, when the period is known, per-minute cost. Invariant culture, plain integers.
+        /// </summary>
+        public static ImmutableDictionary<string, string?> Properties(FanOut fanOut, ClusterShape cluster, RequestCost cost, TimeSpan? period = null)
+        {
+            long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
+            var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+            builder["FanOut"] = fanOut.Kind.ToString();
+            builder["Copies"] = copies.ToString(CultureInfo.InvariantCulture);
+            builder["ClusterNodes"] = cluster.Nodes.ToString(CultureInfo.InvariantCulture);
+            builder["PodsPerNode"] = cluster.PodsPerNode.ToString(CultureInfo.InvariantCulture);
+            builder["ServedFrom"] = cost.ServedFrom.ToString();
+            builder["ObjectsProcessedPerCall"] = cost.ObjectsProcessed.ToString(CultureInfo.InvariantCulture);
+            builder["ObjectsReturnedPerCall"] = cost.ObjectsReturned.ToString(CultureInfo.InvariantCulture);
+            builder["BytesPerCall"] = cost.BytesReturned.ToString(CultureInfo.InvariantCulture);
+            builder["ApiServerMemoryBytesPerCall"] = cost.ApiServerMemoryBytes.ToString(CultureInfo.InvariantCulture);
+            builder["SeatsPerCall"] = cost.Seats.ToString(CultureInfo.InvariantCulture);
+            if (period.HasValue && period.Value > TimeSpan.Zero)
+            {
+                double perMinute = 60.0 / period.Value.TotalSeconds * copies;
+                builder["RequestsPerMinute"] = Math.Round(perMinute, 3).ToString(CultureInfo.InvariantCulture);
+                builder["ObjectsProcessedPerMinute"] = Math.Round(perMinute * cost.ObjectsProcessed).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return builder.ToImmutable();
+        }
 
         public static string Copies(FanOut fanOut)
             => fanOut.IsReplicated ? Quantity.Count(fanOut.Copies) + (fanOut.Copies == 1 ? " copy" : " copies") : "one copy";

@@ -42,8 +42,5 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected abstract void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOut);
 
         private protected static Location NameLocation(IInvocationOperation invocation) => Locations.MethodName(invocation);
-
-        private protected static ResilienceSettings SettingsFor(FanOutResolver fanOut, IOperation operation)
-            => fanOut.Settings.For(operation.Syntax.SyntaxTree);
     }
 }

@@ -42,11 +42,12 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var cluster = SettingsFor(fanOut, context.Operation).Cluster;
+            var fanOutOfCall = fanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var cluster = fanOutOfCall.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
             string plural = KubernetesApi.PluralForMessage(call.Kind);
             string costText = CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
-                + " in one response and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
+                + " in one response " + CostText.Served(cost) + " and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
                 + CostText.ClusterText(cluster);
 
             var severity = cost.ObjectsReturned > WarningObjects ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
@@ -55,7 +56,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NameLocation(call.Invocation),
                 severity,
                 additionalLocations: null,
-                properties: null,
+                properties: CostText.Properties(fanOutOfCall, cluster, cost),
                 call.Invocation.TargetMethod.Name,
                 plural,
                 CostText.ScopeText(call),

@@ -58,7 +58,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 : "its own one";
             string verbText = call.Verb == KubernetesVerb.Watch
                 ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
-                : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " to return " + own;
+                : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own;
             string fleet = verbText + "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
                 + ", " + CostText.ClusterText(cluster);
 
@@ -68,7 +68,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     ? "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"
                     : "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
 
-            var properties = ImmutableDictionary<string, string?>.Empty
+            var properties = CostText.Properties(fanOut, cluster, cost)
                 .Add(KindProperty, kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
 
             context.ReportDiagnostic(Diagnostic.Create(

@@ -56,7 +56,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 double seconds = frequency.Period.Value.TotalSeconds;
                 costText = Quantity.Rate(copies / seconds) + " LIST/s making the API server process "
                     + Quantity.Count(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s (~"
-                    + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s), "
+                    + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s) " + CostText.Served(cost) + ", "
                     + CostText.ClusterText(cluster);
             }
             else
@@ -75,7 +75,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NameLocation(call.Invocation),
                 severity,
                 additionalLocations: null,
-                properties: null,
+                properties: CostText.Properties(fanOut, cluster, cost, frequency.Period),
                 call.Invocation.TargetMethod.Name,
                 plural,
                 CostText.ScopeText(call),

@@ -62,7 +62,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NameLocation(call.Invocation),
                 severity,
                 additionalLocations: null,
-                properties: null,
+                properties: CostText.Properties(fanOut, cluster, cost),
                 call.Invocation.TargetMethod.Name,
                 plural,
                 CostText.ScopeText(call),

@@ -30,7 +30,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.ExpectedDiagnostics.Add(Expect.Message(
                 RES1002ClusterWideAccessAnalyzer.Rule,
                 "This code runs on every node (5,000 copies; <ResilienceWorkload> = DaemonSet) and lists every pod in all namespaces instead of its own: "
-                + "each call makes the API server process 150,000 pods (~2.1 GB as JSON) to return this node's 30; "
+                + "each call makes the API server process 150,000 pods (~2.1 GB as JSON) from etcd to return this node's 30; "
                 + "750 M pods (~10.5 TB as JSON) for one round of 5,000 copies, at 5,000 nodes × 30 pods per node; "
                 + "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
             await test.RunAsync();
