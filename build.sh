@@ -36,6 +36,12 @@ demo() {
   grep -E ": (warning|error) RES[0-9]{4}:" <<<"$log" | sed -E 's| \[[^]]*\]$||; s|^'"$root"'/||' | sort -u
   echo
   grep -qE "warning RES[0-9]{4}" <<<"$log" || { echo "No RES diagnostics: something is wrong."; exit 1; }
+  echo "== Its fixed twin, samples/NodeTelemetryAgent.Fixed (node-scoped informers, backoff, CachedDns) =="
+  log=$(dotnet build samples/NodeTelemetryAgent.Fixed/NodeTelemetryAgent.Fixed.csproj -nologo --no-incremental \
+    -p:ResilienceAnalyzersVersion=$version -p:RestorePackagesPath="$root/artifacts/sample-packages" 2>&1) || {
+    echo "$log"; exit 1; }
+  echo "$(grep -cE ": warning RES[0-9]{4}:" <<<"$log" || true) RES diagnostics"
+  echo
   echo "Fix them from the command line: dotnet format analyzers samples/NodeTelemetryAgent --diagnostics RES1002"
 }
 

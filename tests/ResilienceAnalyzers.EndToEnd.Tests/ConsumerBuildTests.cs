@@ -54,6 +54,16 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
         }
 
         [Fact]
+        public void The_fixed_twin_builds_without_a_single_RES_diagnostic_at_5000_nodes()
+        {
+            string project = package.Consumer("NodeTelemetryAgent.Fixed", "fixed");
+            string output = Dotnet.RunOk(project, "build", "-nologo");
+            Assert.Empty(Dotnet.Warnings(output));
+            Assert.DoesNotContain("AD0001", output);
+            Assert.Contains("Build succeeded", output);
+        }
+
+        [Fact]
         public void An_invalid_cluster_size_is_reported_clearly_and_the_build_still_succeeds()
         {
             string project = package.Consumer("NodeTelemetryAgent", "invalid");
