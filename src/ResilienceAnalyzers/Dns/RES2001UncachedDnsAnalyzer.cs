@@ -95,7 +95,7 @@ namespace ResilienceAnalyzers.Dns
             var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
             var frequency = Periodicity.Of(invocation, callPages: false);
             bool connectionPath = HostNames.IsOnConnectionPath(invocation);
-            string where = frequency.IsPeriodic ? " on every pass of " + frequency.Trigger
+            string where = frequency.IsPeriodic ? " " + frequency.Describe()
                 : connectionPath ? " on every connection"
                 : string.Empty;
             string consequence = fanOut.IsReplicated

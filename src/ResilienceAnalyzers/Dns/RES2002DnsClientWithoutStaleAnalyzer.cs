@@ -84,7 +84,7 @@ namespace ResilienceAnalyzers.Dns
                 Locations.MethodName(invocation),
                 method.Name,
                 hostText,
-                frequency.IsPeriodic ? " on every pass of " + frequency.Trigger : string.Empty));
+                frequency.IsPeriodic ? " " + frequency.Describe() : string.Empty));
         }
     }
 }

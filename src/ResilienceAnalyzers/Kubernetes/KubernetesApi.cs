@@ -146,7 +146,9 @@ namespace ResilienceAnalyzers.Kubernetes
                     : ClientShape.GroupExtension;
 
                 verb = match.Groups["watch"].Success ? KubernetesVerb.Watch : KubernetesVerb.List;
-                if (http && arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument) && IsTrue(watchArgument.Value))
+                // watch: true turns a list operation into a watch in every shape that has the parameter: the
+                // …WithHttpMessagesAsync methods, and the pre-10.x extension methods, which had it too.
+                if (arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument) && IsTrue(watchArgument.Value))
                 {
                     verb = KubernetesVerb.Watch;
                 }

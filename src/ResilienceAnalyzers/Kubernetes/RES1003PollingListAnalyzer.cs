@@ -48,7 +48,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string when = frequency.Period.HasValue
                 ? "every " + Quantity.Duration(frequency.Period.Value) + " (" + frequency.Trigger + ")"
-                : "on every pass of " + frequency.Trigger;
+                : frequency.Describe();
 
             string costText;
             if (frequency.Period.HasValue)
@@ -57,6 +57,11 @@ namespace ResilienceAnalyzers.Kubernetes
                 costText = Quantity.Rate(copies / seconds) + " LIST/s making the API server process "
                     + Quantity.Count(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s (~"
                     + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s) " + CostText.Served(cost) + ", "
+                    + CostText.ClusterText(cluster);
+            }
+            else if (frequency.PerRequest)
+            {
+                costText = CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + " processed " + CostText.Served(cost) + " for every request served, "
                     + CostText.ClusterText(cluster);
             }
             else

@@ -27,10 +27,21 @@ namespace ResilienceAnalyzers.Workload
 
         /// <summary>The loop or timer creation that repeats the call.</summary>
         public SyntaxNode Site { get; }
+
+        /// <summary>The call runs once per incoming request (a controller action, a minimal-API handler).</summary>
+        public bool PerRequest => Trigger == Periodicity.RequestTrigger;
+
+        /// <summary>"on every pass of a while loop", "on every HTTP request".</summary>
+        public string Describe() => PerRequest ? "on every " + Trigger : "on every pass of " + Trigger;
     }
 
     internal static class Periodicity
     {
+        internal const string RequestTrigger = "HTTP request";
+
+        private static readonly System.Collections.Immutable.ImmutableHashSet<string> RouteMethods = System.Collections.Immutable.ImmutableHashSet.Create(
+            "MapGet", "MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods", "Map");
+
         /// <summary>
         /// Walks out from <paramref name="operation"/> to the enclosing loop or timer callback. A loop that
         /// pages with <c>continue</c> is skipped (pagination is not polling), and so is a loop that leaves on
@@ -62,8 +73,10 @@ namespace ResilienceAnalyzers.Workload
                     case IAnonymousFunctionOperation lambda:
                         return TimerCallback(lambda);
 
+                    case IMethodBodyOperation body:
+                        return IsRequestHandler(body) ? new Frequency(RequestTrigger, null, body.Syntax) : Frequency.Once;
+
                     case ILocalFunctionOperation _:
-                    case IMethodBodyOperation _:
                     case IConstructorBodyOperation _:
                         return Frequency.Once;
                 }
@@ -99,6 +112,15 @@ namespace ResilienceAnalyzers.Workload
                 }
             }
 
+            // app.MapGet("/pods", async (IKubernetes client) => …): the handler runs on every request.
+            if (parent is IArgumentOperation routeArgument
+                && routeArgument.Parent is IInvocationOperation route
+                && RouteMethods.Contains(route.TargetMethod.Name)
+                && route.TargetMethod.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true)
+            {
+                return new Frequency(RequestTrigger, null, route.Syntax);
+            }
+
             if (parent is IEventAssignmentOperation eventAssignment
                 && eventAssignment.EventReference is IEventReferenceOperation eventReference
                 && eventReference.Event.Name == "Elapsed"
@@ -109,6 +131,38 @@ namespace ResilienceAnalyzers.Workload
 
             // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
             return lambda.Parent != null ? Of(lambda, callPages: false) : Frequency.Once;
+        }
+
+        /// <summary>
+        /// An MVC/Web API action (an <c>[Http…]</c>/<c>[Route]</c> attribute, or a public method of a type deriving
+        /// from <c>ControllerBase</c>) or a Razor page handler: it runs once per incoming request.
+        /// </summary>
+        private static bool IsRequestHandler(IMethodBodyOperation body)
+        {
+            if (!(body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method) || method.DeclaredAccessibility != Accessibility.Public || method.IsStatic)
+            {
+                return false;
+            }
+
+            foreach (var attribute in method.GetAttributes())
+            {
+                string? name = attribute.AttributeClass?.Name;
+                if (name != null && ((name.StartsWith("Http", StringComparison.Ordinal) && name.EndsWith("Attribute", StringComparison.Ordinal)) || name == "RouteAttribute"))
+                {
+                    return true;
+                }
+            }
+
+            for (var type = method.ContainingType?.BaseType; type != null; type = type.BaseType)
+            {
+                if ((type.Name == "ControllerBase" || type.Name == "PageModel")
+                    && type.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore.Mvc", StringComparison.Ordinal) == true)
+                {
+                    return method.MethodKind == MethodKind.Ordinary;
+                }
+            }
+
+            return false;
         }
 
         internal static bool LeavesOnSuccess(ILoopOperation loop)

@@ -56,14 +56,21 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
             => typeof(References).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
                ?? throw new InvalidOperationException(key + " is not set");
 
-        private static ImmutableArray<MetadataReference> LoadFramework()
+        private static readonly Lazy<ImmutableArray<MetadataReference>> AspNet = new(() => LoadPack("Microsoft.AspNetCore.App.Ref"));
+
+        /// <summary>The ASP.NET Core reference pack of the SDK (controllers, minimal APIs), for per-request paths.</summary>
+        public static ImmutableArray<MetadataReference> AspNetCore => AspNet.Value;
+
+        private static ImmutableArray<MetadataReference> LoadFramework() => LoadPack("Microsoft.NETCore.App.Ref");
+
+        private static ImmutableArray<MetadataReference> LoadPack(string pack)
         {
             // /usr/share/dotnet/shared/Microsoft.NETCore.App/<v>/ → /usr/share/dotnet/packs/Microsoft.NETCore.App.Ref/<v>/ref/net<major>.0
             string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
             string dotnetRoot = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
             string version = Path.GetFileName(runtimeDir);
             string major = version.Split('.')[0];
-            string packs = Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref");
+            string packs = Path.Combine(dotnetRoot, "packs", pack);
             string? refDir = Directory.Exists(packs)
                 ? Directory.GetDirectories(packs)
                     .Select(d => Path.Combine(d, "ref", "net" + major + ".0"))
@@ -71,7 +78,7 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
                     .OrderByDescending(d => d, StringComparer.Ordinal)
                     .FirstOrDefault()
                 : null;
-            string dir = refDir ?? runtimeDir;
+            string dir = refDir ?? (pack == "Microsoft.NETCore.App.Ref" ? runtimeDir : throw new DirectoryNotFoundException(pack + " is not installed with the SDK under " + packs));
             return Directory.GetFiles(dir, "*.dll")
                 .Where(f => !Path.GetFileName(f).StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal))
                 .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
