@@ -21,20 +21,51 @@ namespace ResilienceAnalyzers.Dns
                 return IsLocal(value.Text) ? null : "\"" + value.Text + "\"";
             }
 
-            while (host is IConversionOperation conversion)
-            {
-                host = conversion.Operand;
-            }
-
-            if (host is IInvocationOperation inner
-                && inner.TargetMethod.Name == "GetHostName"
-                && inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Net.Dns")
+            if (IsOwnName(host))
             {
                 return null;
             }
 
             string text = host.Syntax.ToString();
             return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+        }
+
+        /// <summary>
+        /// The machine's or pod's own name — <c>Dns.GetHostName()</c>, <c>Environment.MachineName</c>, or the downward
+        /// API's <c>HOSTNAME</c>/<c>POD_NAME</c> — directly, through <c>??</c>, or through a local initialized with it:
+        /// /etc/hosts answers it, not cluster DNS.
+        /// </summary>
+        private static bool IsOwnName(IOperation host)
+        {
+            for (int depth = 0; depth < 4; depth++)
+            {
+                while (host is IConversionOperation conversion)
+                {
+                    host = conversion.Operand;
+                }
+
+                switch (host)
+                {
+                    case IInvocationOperation inner when inner.TargetMethod.Name == "GetHostName" && inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Net.Dns":
+                        return true;
+                    case IPropertyReferenceOperation property when property.Property.Name == "MachineName" && property.Property.ContainingType?.ToDisplayString() == "System.Environment":
+                        return true;
+                    case IInvocationOperation env when env.TargetMethod.Name == "GetEnvironmentVariable" && env.Arguments.Length > 0
+                        && env.Arguments[0].Value.ConstantValue.Value is string name
+                        && (name == "HOSTNAME" || Workload.FanOutResolver.PodIdentityVariables.Contains(name) && name.EndsWith("NAME", StringComparison.Ordinal)):
+                        return true;
+                    case ICoalesceOperation coalesce:
+                        host = coalesce.Value;
+                        continue;
+                    case ILocalReferenceOperation local when StringValue.InitializerOf(local) is IOperation initializer:
+                        host = initializer;
+                        continue;
+                }
+
+                return false;
+            }
+
+            return false;
         }
 
         public static bool IsLocal(string host)

@@ -148,9 +148,18 @@ namespace ResilienceAnalyzers.Kubernetes
                 verb = match.Groups["watch"].Success ? KubernetesVerb.Watch : KubernetesVerb.List;
                 // watch: true turns a list operation into a watch in every shape that has the parameter: the
                 // …WithHttpMessagesAsync methods, and the pre-10.x extension methods, which had it too.
-                if (arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument) && IsTrue(watchArgument.Value))
+                if (arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument) && watchArgument.ArgumentKind != ArgumentKind.DefaultValue)
                 {
-                    verb = KubernetesVerb.Watch;
+                    if (IsTrue(watchArgument.Value))
+                    {
+                        verb = KubernetesVerb.Watch;
+                    }
+                    else if (!IsConstant(watchArgument.Value))
+                    {
+                        // watch: someFlag — a list or a watch depending on run time (informer plumbing, wrappers):
+                        // no rule guesses which.
+                        return false;
+                    }
                 }
 
                 string rest = match.Groups["rest"].Value;
@@ -270,6 +279,16 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string name = VersionPrefix.Replace(type.Name, string.Empty);
             return name.EndsWith("List", StringComparison.Ordinal) && name.Length > 4 ? name.Substring(0, name.Length - 4) : name;
+        }
+
+        private static bool IsConstant(IOperation value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value.ConstantValue.HasValue;
         }
 
         private static bool IsTrue(IOperation value)

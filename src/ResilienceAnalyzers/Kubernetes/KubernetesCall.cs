@@ -139,6 +139,9 @@ namespace ResilienceAnalyzers.Kubernetes
         public bool ReadsFromCache
             => StringValue.Of(Argument(KubernetesParameter.ResourceVersion)?.Value) is StringValue v && v.IsConstant && v.Text == "0";
 
+        /// <summary>A label selector is passed (its value may narrow the result to a few objects, such as a workload's own replicas).</summary>
+        public bool SelectsLabels => Passes(KubernetesParameter.LabelSelector);
+
         /// <summary>The field selector narrows pods to one node (<c>spec.nodeName=</c>).</summary>
         public Knowledge SelectsNode => FieldSelectorMentions("spec.nodeName=");
 

@@ -46,11 +46,13 @@ namespace ResilienceAnalyzers.Kubernetes
             var cluster = fanOutOfCall.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
             string plural = KubernetesApi.PluralForMessage(call.Kind);
-            string costText = CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
+            // A label selector usually narrows the list to one workload's objects (clustering providers list their own
+            // replicas this way): the response is then at most the figure below, and only a suggestion.
+            string costText = (call.SelectsLabels ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
                 + " in one response " + CostText.Served(cost) + " and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
                 + CostText.ClusterText(cluster);
 
-            var severity = cost.ObjectsReturned > WarningObjects ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            var severity = cost.ObjectsReturned > WarningObjects && !call.SelectsLabels ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 NameLocation(call.Invocation),

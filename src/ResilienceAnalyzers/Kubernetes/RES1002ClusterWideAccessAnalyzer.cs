@@ -55,7 +55,8 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string own = kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
                 ? "this node's " + Quantity.Count(cluster.PodsPerNode)
-                : "its own one";
+                : kind == ResourceKind.Node ? "its own node"
+                : call.SelectsLabels ? "the few pods it selects" : "its own pod";
             string verbText = call.Verb == KubernetesVerb.Watch
                 ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
                 : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own;

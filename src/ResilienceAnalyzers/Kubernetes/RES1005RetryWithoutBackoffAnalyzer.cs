@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -114,7 +115,7 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 switch (parent)
                 {
-                    case ITryOperation tryOperation when !tryOperation.Catches.IsEmpty && IsInside(call, tryOperation.Body):
+                    case ITryOperation tryOperation when IsInside(call, tryOperation.Body) && tryOperation.Catches.Any(Swallows):
                         inTry = true;
                         break;
                     case IForEachLoopOperation _:
@@ -129,6 +130,10 @@ namespace ResilienceAnalyzers.Kubernetes
 
             return null;
         }
+
+        /// <summary>A catch clause that can end without throwing: the loop goes round again.</summary>
+        private static bool Swallows(ICatchClauseOperation clause)
+            => !clause.Handler.Operations.Any(o => o is IThrowOperation || (o is IExpressionStatementOperation e && e.Operation is IThrowOperation));
 
         private static bool IsInside(IOperation operation, IOperation container)
         {

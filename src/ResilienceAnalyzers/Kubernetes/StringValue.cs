@@ -96,7 +96,7 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>The initializer of a local that is never reassigned... approximated: declared once with a value, in the same tree.</summary>
-        private static IOperation? InitializerOf(ILocalReferenceOperation reference)
+        internal static IOperation? InitializerOf(ILocalReferenceOperation reference)
         {
             var local = reference.Local;
             if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel == null)

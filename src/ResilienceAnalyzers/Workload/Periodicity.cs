@@ -68,7 +68,10 @@ namespace ResilienceAnalyzers.Workload
                             continue;
                         }
 
-                        return new Frequency(parent is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : parent is IForLoopOperation ? "a for(;;) loop" : "a while loop", FindDelay(loop.Body), parent.Syntax);
+                        return new Frequency(
+                            parent is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : parent is IForLoopOperation ? "a for(;;) loop" : "a while loop",
+                            FindDelay(loop.Body) ?? PeriodicTimerPeriod((parent as IWhileLoopOperation)?.Condition),
+                            parent.Syntax);
 
                     case IAnonymousFunctionOperation lambda:
                         return TimerCallback(lambda);
@@ -163,6 +166,30 @@ namespace ResilienceAnalyzers.Workload
             }
 
             return false;
+        }
+
+        /// <summary><c>while (await timer.WaitForNextTickAsync())</c> with <c>var timer = new PeriodicTimer(period)</c> in the same method.</summary>
+        private static TimeSpan? PeriodicTimerPeriod(IOperation? condition)
+        {
+            if (condition == null)
+            {
+                return null;
+            }
+
+            foreach (var descendant in condition.DescendantsAndSelf())
+            {
+                if (descendant is IInvocationOperation tick
+                    && tick.TargetMethod.Name == "WaitForNextTickAsync"
+                    && tick.TargetMethod.ContainingType?.ToDisplayString() == "System.Threading.PeriodicTimer"
+                    && tick.Instance is ILocalReferenceOperation local
+                    && Kubernetes.StringValue.InitializerOf(local) is IObjectCreationOperation creation
+                    && creation.Arguments.Length > 0)
+                {
+                    return TimeSpanValue.Of(creation.Arguments[0].Value);
+                }
+            }
+
+            return null;
         }
 
         internal static bool LeavesOnSuccess(ILoopOperation loop)

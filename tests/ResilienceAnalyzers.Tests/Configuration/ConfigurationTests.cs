@@ -94,7 +94,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
             var test = new VerifyRes1002(source, Client.V21, Config.MsBuild("build_property.ResilienceReplicas = 40"));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
                 "runs in every replica (40 copies; Library reads its pod's name from the downward API)", "lists", "pod", "in all namespaces",
-                "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own one; 1.2 M pods (~16.8 GB as JSON) for one round of 40 copies, at 1,000 nodes × 30 pods per node",
+                "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own pod; 1.2 M pods (~16.8 GB as JSON) for one round of 40 copies, at 1,000 nodes × 30 pods per node",
                 "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"));
             await test.RunAsync();
         }

@@ -1,0 +1,640 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ResilienceAnalyzers.Survey;
+
+/// <summary>
+/// Runs every analyzer of ResilienceAnalyzers over a directory of someone else's C#: one compilation per project
+/// (the files under the nearest folder holding a *.csproj), against the SDK reference packs and the real
+/// KubernetesClient. Third-party code has dependencies we do not have, so compilations are partial; the
+/// analyzers must cope. Prints every diagnostic, the client call sites the recognizer saw (and list/watch-looking
+/// ones it did not), and every analyzer exception with its stack.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Options.Usage);
+            return 2;
+        }
+
+        var analyzers = Analyzers.All();
+        var references = References.Load(options.AspNet);
+        var recognizer = new Recognizer();
+
+        var summary = new Summary();
+        foreach (var project in Projects.Find(options))
+        {
+            await AnalyzeProjectAsync(project, options, analyzers, references, recognizer, summary).ConfigureAwait(false);
+        }
+
+        summary.Print(options);
+        return summary.Exceptions.Count > 0 ? 1 : 0;
+    }
+
+    private static async Task AnalyzeProjectAsync(
+        Project project,
+        Options options,
+        ImmutableArray<DiagnosticAnalyzer> analyzers,
+        ImmutableArray<MetadataReference> references,
+        Recognizer recognizer,
+        Summary summary)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: Projects.PreprocessorSymbols);
+        var trees = new List<SyntaxTree>();
+        foreach (string file in project.Files)
+        {
+            string text = await File.ReadAllTextAsync(file).ConfigureAwait(false);
+            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path: file));
+        }
+
+        if (project.GlobalUsings.Count > 0)
+        {
+            string usings = string.Concat(project.GlobalUsings.Select(u => "global using " + u + ";\n"));
+            trees.Add(CSharpSyntaxTree.ParseText(usings, parseOptions, path: Path.Combine(project.Directory, "<survey-global-usings>.cs")));
+        }
+
+        var compilation = CSharpCompilation.Create(
+            "Survey_" + Path.GetFileName(project.Directory),
+            trees,
+            references,
+            new CSharpCompilationOptions(
+                // Top-level statements need an executable; everything else compiles as a library.
+                trees.Any(t => t.GetRoot().ChildNodes().OfType<GlobalStatementSyntax>().Any()) ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                allowUnsafe: true));
+
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var exceptions = new List<string>();
+        var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigProvider(options.GlobalOptions()));
+        var withAnalyzers = compilation.WithAnalyzers(
+            analyzers,
+            new CompilationWithAnalyzersOptions(
+                analyzerOptions,
+                onAnalyzerException: (exception, analyzer, diagnostic) =>
+                {
+                    lock (exceptions)
+                    {
+                        exceptions.Add(analyzer.GetType().Name + ": " + exception);
+                    }
+                },
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false));
+
+        var diagnostics = (await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false))
+            .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ToList();
+
+        var calls = new List<CallSite>();
+        foreach (var tree in trees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                var site = recognizer.Classify(model, invocation);
+                if (site != null)
+                {
+                    calls.Add(site);
+                }
+            }
+        }
+
+        summary.Add(project, options, trees.Count - (project.GlobalUsings.Count > 0 ? 1 : 0), errors, diagnostics, calls, exceptions);
+    }
+}
+
+internal sealed class Options
+{
+    public const string Usage =
+        "usage: ResilienceAnalyzers.Survey <dir> [--workload DaemonSet|Deployment|StatefulSet|Job|None] [--replicas N] [--nodes N]\n" +
+        "       [--pods-per-node N] [--skip-tests] [--single] [--calls] [--errors] [--no-aspnet]\n" +
+        "  --single      one compilation for the whole directory (projects that reference each other), instead of one per *.csproj folder\n" +
+        "  --skip-tests  skip folders named test/tests/samples or ending in .Test(s)/.Tests.* (bin/obj are always skipped)\n" +
+        "  --calls       print every KubernetesClient call site (recognized LIST/WATCH, other API calls, unrecognized list/watch-looking calls)\n" +
+        "  --errors      print the most frequent compile errors per project (the compilations are partial by design)";
+
+    public string Root { get; private set; } = "";
+
+    public string? Workload { get; private set; }
+
+    public string? Replicas { get; private set; }
+
+    public string? Nodes { get; private set; }
+
+    public string? PodsPerNode { get; private set; }
+
+    public bool SkipTests { get; private set; }
+
+    public bool PrintCalls { get; private set; }
+
+    public bool PrintErrors { get; private set; }
+
+    public bool AspNet { get; private set; } = true;
+
+    public bool Single { get; private set; }
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(arg + " needs a value");
+            switch (arg)
+            {
+                case "--workload": options.Workload = Next(); break;
+                case "--replicas": options.Replicas = Next(); break;
+                case "--nodes": options.Nodes = Next(); break;
+                case "--pods-per-node": options.PodsPerNode = Next(); break;
+                case "--skip-tests": options.SkipTests = true; break;
+                case "--calls": options.PrintCalls = true; break;
+                case "--errors": options.PrintErrors = true; break;
+                case "--no-aspnet": options.AspNet = false; break;
+                case "--single": options.Single = true; break;
+                default:
+                    if (arg.StartsWith("--", StringComparison.Ordinal) || options.Root.Length > 0)
+                    {
+                        throw new ArgumentException("unknown argument " + arg);
+                    }
+
+                    options.Root = Path.GetFullPath(arg);
+                    break;
+            }
+        }
+
+        if (options.Root.Length == 0 || !Directory.Exists(options.Root))
+        {
+            throw new ArgumentException("give an existing directory");
+        }
+
+        return options;
+    }
+
+    /// <summary>The MSBuild properties a consumer would set, as the analyzers read them (build_property.*).</summary>
+    public Dictionary<string, string> GlobalOptions()
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Workload != null)
+        {
+            values["build_property.ResilienceWorkload"] = Workload;
+        }
+
+        if (Replicas != null)
+        {
+            values["build_property.ResilienceReplicas"] = Replicas;
+        }
+
+        if (Nodes != null)
+        {
+            values["build_property.ResilienceClusterNodes"] = Nodes;
+        }
+
+        if (PodsPerNode != null)
+        {
+            values["build_property.ResiliencePodsPerNode"] = PodsPerNode;
+        }
+
+        return values;
+    }
+
+    public string Describe()
+        => "workload=" + (Workload ?? "(unset)") + " replicas=" + (Replicas ?? "(unset)") + " nodes=" + (Nodes ?? "(default)")
+           + " pods-per-node=" + (PodsPerNode ?? "(default)");
+}
+
+internal sealed class Project
+{
+    public Project(string directory, List<string> files, List<string> globalUsings)
+    {
+        Directory = directory;
+        Files = files;
+        GlobalUsings = globalUsings;
+    }
+
+    public string Directory { get; }
+
+    public List<string> Files { get; }
+
+    public List<string> GlobalUsings { get; }
+}
+
+internal static class Projects
+{
+    /// <summary>Modern target frameworks' symbols, so #if NET8_0_OR_GREATER branches are the ones analyzed.</summary>
+    public static readonly string[] PreprocessorSymbols =
+    {
+        "NET", "NETCOREAPP", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP3_1_OR_GREATER", "NET5_0_OR_GREATER", "NET6_0_OR_GREATER",
+        "NET7_0_OR_GREATER", "NET8_0_OR_GREATER", "NET9_0_OR_GREATER", "NET10_0_OR_GREATER", "NET10_0", "RELEASE",
+    };
+
+    private static readonly string[] SdkUsings =
+    {
+        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks",
+    };
+
+    private static readonly string[] WebUsings =
+    {
+        "System.Net.Http.Json", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Http",
+        "Microsoft.AspNetCore.Routing", "Microsoft.Extensions.Configuration", "Microsoft.Extensions.DependencyInjection",
+        "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
+    };
+
+    private static readonly string[] WorkerUsings =
+    {
+        "Microsoft.Extensions.Configuration", "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
+    };
+
+    private static readonly Regex UsingItem = new("<Using\\s+Include=\"(?<ns>[A-Za-z0-9_.]+)\"(?<rest>[^>]*)>", RegexOptions.Compiled);
+
+    public static IEnumerable<Project> Find(Options options)
+    {
+        var byProject = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(options.Root, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(options.Root, file);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts.Take(parts.Length - 1).Any(p => p is "bin" or "obj" || (options.SkipTests && IsTestFolder(p))))
+            {
+                continue;
+            }
+
+            string owner = ProjectDirectory(options.Root, Path.GetDirectoryName(file)!);
+            if (!byProject.TryGetValue(owner, out var list))
+            {
+                byProject[owner] = list = new List<string>();
+            }
+
+            list.Add(file);
+        }
+
+        if (options.Single)
+        {
+            // One compilation: every file, and the union of the projects' global usings.
+            var all = byProject.Values.SelectMany(f => f).OrderBy(f => f, StringComparer.Ordinal).ToList();
+            var usings = byProject.Keys.SelectMany(d => GlobalUsings(options.Root, d)).Distinct(StringComparer.Ordinal).ToList();
+            yield return new Project(options.Root, all, usings);
+            yield break;
+        }
+
+        foreach (var (directory, files) in byProject)
+        {
+            files.Sort(StringComparer.Ordinal);
+            yield return new Project(directory, files, GlobalUsings(options.Root, directory));
+        }
+    }
+
+    private static bool IsTestFolder(string name)
+    {
+        string lower = name.ToLowerInvariant();
+        return lower is "test" or "tests" or "samples" or "sample" or "testing"
+            || lower.EndsWith(".test", StringComparison.Ordinal) || lower.EndsWith(".tests", StringComparison.Ordinal)
+            || lower.Contains(".tests.", StringComparison.Ordinal) || lower.Contains(".test.", StringComparison.Ordinal)
+            || lower.EndsWith(".testkit", StringComparison.Ordinal) || lower.EndsWith("tests", StringComparison.Ordinal);
+    }
+
+    /// <summary>The nearest folder (up to the root) that holds a project file; else the root.</summary>
+    private static string ProjectDirectory(string root, string directory)
+    {
+        for (string? d = directory; d != null && d.Length >= root.Length; d = Path.GetDirectoryName(d))
+        {
+            if (Directory.EnumerateFiles(d, "*.csproj").Any())
+            {
+                return d;
+            }
+        }
+
+        return root;
+    }
+
+    /// <summary>ImplicitUsings and &lt;Using&gt; items, read crudely from the project file and the Directory.Build.props above it.</summary>
+    private static List<string> GlobalUsings(string root, string directory)
+    {
+        var files = new List<string>();
+        files.AddRange(Directory.EnumerateFiles(directory, "*.csproj"));
+        for (string? d = directory; d != null; d = Path.GetDirectoryName(d))
+        {
+            string props = Path.Combine(d, "Directory.Build.props");
+            if (File.Exists(props))
+            {
+                files.Add(props);
+            }
+        }
+
+        var usings = new List<string>();
+        bool implicitUsings = false;
+        bool web = false;
+        bool worker = false;
+        foreach (string file in files)
+        {
+            string text = File.ReadAllText(file);
+            implicitUsings |= Regex.IsMatch(text, "<ImplicitUsings>\\s*(enable|true)\\s*</ImplicitUsings>", RegexOptions.IgnoreCase);
+            web |= text.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal);
+            worker |= text.Contains("Microsoft.NET.Sdk.Worker", StringComparison.Ordinal);
+            foreach (Match m in UsingItem.Matches(text))
+            {
+                if (!m.Groups["rest"].Value.Contains("Static", StringComparison.Ordinal) && !m.Groups["rest"].Value.Contains("Alias", StringComparison.Ordinal))
+                {
+                    usings.Add(m.Groups["ns"].Value);
+                }
+            }
+        }
+
+        if (implicitUsings)
+        {
+            usings.AddRange(SdkUsings);
+            usings.AddRange(web ? WebUsings : worker ? WorkerUsings : Array.Empty<string>());
+        }
+
+        return usings.Distinct(StringComparer.Ordinal).ToList();
+    }
+}
+
+internal static class References
+{
+    /// <summary>The SDK's reference packs (no download), found from the running runtime as the tests do, and KubernetesClient 21.0.8.</summary>
+    public static ImmutableArray<MetadataReference> Load(bool aspNet)
+    {
+        string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        string dotnetRoot = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
+        string major = Path.GetFileName(runtimeDir).Split('.')[0];
+        var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string pack in aspNet ? new[] { "Microsoft.NETCore.App.Ref", "Microsoft.AspNetCore.App.Ref" } : new[] { "Microsoft.NETCore.App.Ref" })
+        {
+            string? refDir = RefDirectory(Path.Combine(dotnetRoot, "packs", pack), major);
+            if (refDir == null)
+            {
+                if (pack == "Microsoft.NETCore.App.Ref")
+                {
+                    refDir = runtimeDir;
+                }
+                else
+                {
+                    Console.Error.WriteLine("note: " + pack + " not found; compiling without it");
+                    continue;
+                }
+            }
+
+            foreach (string dll in Directory.GetFiles(refDir, "*.dll"))
+            {
+                string name = Path.GetFileNameWithoutExtension(dll);
+                if (!name.StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal))
+                {
+                    paths.TryAdd(name, dll);
+                }
+            }
+        }
+
+        var client = typeof(k8s.Kubernetes).Assembly;
+        paths["KubernetesClient"] = client.Location;
+        string bin = AppContext.BaseDirectory;
+        foreach (var name in client.GetReferencedAssemblies())
+        {
+            string candidate = Path.Combine(bin, name.Name + ".dll");
+            if (File.Exists(candidate))
+            {
+                paths.TryAdd(name.Name!, candidate);
+            }
+        }
+
+        return paths.Values.OrderBy(p => p, StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }
+
+    private static string? RefDirectory(string packs, string major)
+        => Directory.Exists(packs)
+            ? Directory.GetDirectories(packs)
+                .Select(d => Path.Combine(d, "ref", "net" + major + ".0"))
+                .Where(Directory.Exists)
+                .OrderByDescending(d => d, StringComparer.Ordinal)
+                .FirstOrDefault()
+            : null;
+}
+
+internal static class Analyzers
+{
+    /// <summary>Every non-abstract analyzer with [DiagnosticAnalyzer] in the product assembly.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> All()
+        => typeof(ResilienceAnalyzers.Kubernetes.RES1001UnboundedListAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() != null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+}
+
+internal sealed class ConfigProvider : AnalyzerConfigOptionsProvider
+{
+    private readonly Config global;
+    private static readonly Config Empty = new(new Dictionary<string, string>());
+
+    public ConfigProvider(Dictionary<string, string> globalValues) => global = new Config(globalValues);
+
+    public override AnalyzerConfigOptions GlobalOptions => global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Empty;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Empty;
+
+    private sealed class Config : AnalyzerConfigOptions
+    {
+        private readonly Dictionary<string, string> values;
+
+        public Config(Dictionary<string, string> values) => this.values = values;
+
+        public override bool TryGetValue(string key, out string value)
+        {
+            if (values.TryGetValue(key, out var found))
+            {
+                value = found;
+                return true;
+            }
+
+            value = null!;
+            return false;
+        }
+    }
+}
+
+internal sealed record CallSite(string File, int Line, string Kind, string Text);
+
+/// <summary>
+/// Asks the product's own recognizer (internal <c>KubernetesApi</c>, reached by reflection: the survey must see
+/// exactly what the rules see) about every invocation, and flags list/watch-looking calls it did not take.
+/// </summary>
+internal sealed class Recognizer
+{
+    private static readonly Regex ListOrWatch = new("^(Watch|List|ListNamespaced|WatchList|WatchNamespaced)", RegexOptions.Compiled);
+    private readonly MethodInfo tryGetCall;
+    private readonly MethodInfo isApiCall;
+
+    public Recognizer()
+    {
+        var api = typeof(ResilienceAnalyzers.Kubernetes.RES1001UnboundedListAnalyzer).Assembly.GetType("ResilienceAnalyzers.Kubernetes.KubernetesApi", throwOnError: true)!;
+        tryGetCall = api.GetMethod("TryGetCall", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+        isApiCall = api.GetMethod("IsApiCall", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+    }
+
+    public CallSite? Classify(SemanticModel model, InvocationExpressionSyntax syntax)
+    {
+        var line = syntax.GetLocation().GetLineSpan();
+        string text = Shorten(syntax.Expression.ToString());
+        var symbolInfo = model.GetSymbolInfo(syntax);
+        var method = symbolInfo.Symbol as IMethodSymbol;
+        string name = syntax.Expression switch
+        {
+            MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText,
+            IdentifierNameSyntax i => i.Identifier.ValueText,
+            GenericNameSyntax g => g.Identifier.ValueText,
+            _ => "",
+        };
+
+        if (method == null)
+        {
+            // Unresolved: only interesting if it looks like a client call (a candidate in k8s, or a client-looking name).
+            var candidate = symbolInfo.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault();
+            bool k8sCandidate = candidate != null && InClientNamespace(candidate.ContainingType);
+            bool looksLikeClient = Regex.IsMatch(name, "^(Watch)?List[A-Z].*(Namespaced|ForAllNamespaces|Node|Pod|Endpoints|Service|CustomObject)", RegexOptions.None)
+                || name.EndsWith("WithHttpMessagesAsync", StringComparison.Ordinal);
+            return k8sCandidate || looksLikeClient
+                ? new CallSite(line.Path, line.StartLinePosition.Line + 1, "UNRESOLVED " + symbolInfo.CandidateReason, text)
+                : null;
+        }
+
+        if (!InClientNamespace(method.ContainingType))
+        {
+            return null;
+        }
+
+        var operation = model.GetOperation(syntax) as IInvocationOperation;
+        if (operation != null)
+        {
+            object?[] args = { operation, null };
+            if ((bool)tryGetCall.Invoke(null, args)!)
+            {
+                var call = args[1]!;
+                string verb = Property(call, "Verb");
+                string kind = Property(call, "Kind");
+                string scope = Property(call, "Scope");
+                string shape = Property(call, "Shape");
+                return new CallSite(line.Path, line.StartLinePosition.Line + 1, "RECOGNIZED " + verb + " " + kind + " " + scope + " " + shape, text);
+            }
+        }
+
+        bool api = (bool)isApiCall.Invoke(null, new object[] { method })!;
+        if (ListOrWatch.IsMatch(method.Name) || method.Name is "Watch" or "WatchAsync")
+        {
+            return new CallSite(line.Path, line.StartLinePosition.Line + 1, "MISSED list/watch-looking " + method.ContainingType.Name + "." + method.Name, text);
+        }
+
+        return api ? new CallSite(line.Path, line.StartLinePosition.Line + 1, "API " + method.ContainingType.Name + "." + method.Name, text) : null;
+    }
+
+    private static string Property(object o, string name) => o.GetType().GetProperty(name)?.GetValue(o)?.ToString() ?? "?";
+
+    private static bool InClientNamespace(INamedTypeSymbol? type)
+    {
+        var ns = type?.ContainingNamespace;
+        while (ns != null && !ns.IsGlobalNamespace && ns.ContainingNamespace is { IsGlobalNamespace: false })
+        {
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns != null && ns.Name == "k8s";
+    }
+
+    private static string Shorten(string s)
+    {
+        s = Regex.Replace(s, "\\s+", " ");
+        return s.Length > 90 ? s.Substring(0, 87) + "..." : s;
+    }
+}
+
+internal sealed class Summary
+{
+    private int files;
+    private int projects;
+    private int compileErrors;
+    private readonly SortedDictionary<string, int> perRule = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, int> callKinds = new(StringComparer.Ordinal);
+
+    public List<string> Exceptions { get; } = new();
+
+    public void Add(Project project, Options options, int fileCount, List<Diagnostic> errors, List<Diagnostic> diagnostics, List<CallSite> calls, List<string> exceptions)
+    {
+        projects++;
+        files += fileCount;
+        compileErrors += errors.Count;
+        string relativeProject = Path.GetRelativePath(options.Root, project.Directory);
+        int recognized = calls.Count(c => c.Kind.StartsWith("RECOGNIZED", StringComparison.Ordinal));
+        Console.WriteLine($"== {relativeProject}: {fileCount} files, {errors.Count} compile errors, {recognized} LIST/WATCH call sites recognized, {calls.Count(c => c.Kind.StartsWith("API", StringComparison.Ordinal))} other API calls, {calls.Count(c => c.Kind.StartsWith("MISSED", StringComparison.Ordinal) || c.Kind.StartsWith("UNRESOLVED", StringComparison.Ordinal))} missed/unresolved");
+        if (options.PrintErrors && errors.Count > 0)
+        {
+            foreach (var group in errors.GroupBy(e => e.Id + " " + e.GetMessage()).OrderByDescending(g => g.Count()).Take(8))
+            {
+                Console.WriteLine($"   error x{group.Count()}: {group.Key}");
+            }
+        }
+
+        foreach (var call in calls)
+        {
+            string key = call.Kind.Split(' ')[0];
+            callKinds[key] = callKinds.GetValueOrDefault(key) + 1;
+            if (options.PrintCalls && !call.Kind.StartsWith("API", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"   call {Path.GetRelativePath(options.Root, call.File)}:{call.Line}: {call.Kind}: {call.Text}");
+            }
+        }
+
+        foreach (var d in diagnostics)
+        {
+            var span = d.Location.GetLineSpan();
+            string where = d.Location.IsInSource ? Path.GetRelativePath(options.Root, span.Path) + ":" + (span.StartLinePosition.Line + 1) : "(no location)";
+            Console.WriteLine($"{where}: {d.Id} {d.Severity}: {d.GetMessage()}");
+            perRule[d.Id] = perRule.GetValueOrDefault(d.Id) + 1;
+            if (d.Id == "AD0001")
+            {
+                Exceptions.Add(where + ": " + d.GetMessage());
+            }
+        }
+
+        foreach (string e in exceptions)
+        {
+            Console.WriteLine("ANALYZER EXCEPTION in " + relativeProject + ": " + e);
+            Exceptions.Add(relativeProject + ": " + e);
+        }
+    }
+
+    public void Print(Options options)
+    {
+        Console.WriteLine();
+        Console.WriteLine("== summary: " + options.Root);
+        Console.WriteLine($"settings: {options.Describe()}");
+        Console.WriteLine($"projects: {projects}, files: {files}, compile errors: {compileErrors} (partial compilations are expected)");
+        Console.WriteLine("KubernetesClient call sites: " + (callKinds.Count == 0 ? "none" : string.Join(", ", callKinds.Select(k => k.Key.ToLowerInvariant() + " " + k.Value))));
+        Console.WriteLine("diagnostics: " + (perRule.Count == 0 ? "none" : string.Join(", ", perRule.Select(k => k.Key + " " + k.Value))));
+        Console.WriteLine("analyzer exceptions: " + Exceptions.Count);
+        foreach (string e in Exceptions)
+        {
+            Console.WriteLine("  " + e);
+        }
+    }
+}
