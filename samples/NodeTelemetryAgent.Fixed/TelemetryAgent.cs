@@ -77,7 +77,7 @@ public sealed class TelemetryAgent(IKubernetes client, ILogger<TelemetryAgent> l
         // Resolved through a cache that keeps serving the last good answer while cluster DNS is down.
         IPAddress[] addresses = await CachedDns.GetHostAddressesAsync(collectorHost, cancellationToken);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(addresses, 4317, cancellationToken);
+        await socket.ConnectAsync(addresses, collectorPort, cancellationToken);
         var payload = new StringBuilder();
         foreach (var pod in pods)
         {
@@ -87,4 +87,7 @@ public sealed class TelemetryAgent(IKubernetes client, ILogger<TelemetryAgent> l
 
         await socket.SendAsync(Encoding.UTF8.GetBytes(payload.ToString()), SocketFlags.None, cancellationToken);
     }
+
+    // The collector's port (env: COLLECTOR_PORT), OTLP's 4317 by default.
+    private readonly int collectorPort = int.TryParse(Environment.GetEnvironmentVariable("COLLECTOR_PORT"), out int port) ? port : 4317;
 }

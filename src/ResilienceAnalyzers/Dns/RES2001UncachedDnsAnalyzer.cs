@@ -66,7 +66,7 @@ namespace ResilienceAnalyzers.Dns
 
                 var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
                 start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.UncachedDnsResolution, c.Operation.Syntax, c, ctx => Analyze(ctx, dns, fanOut)),
+                    c => AnalyzerGuard.Run(RuleIdentifiers.UncachedDnsResolution, c.Operation.Syntax, c, (Dns: dns, FanOut: fanOut), static (ctx, s) => Analyze(ctx, s.Dns, s.FanOut)),
                     OperationKind.Invocation);
             });
         }
@@ -75,8 +75,8 @@ namespace ResilienceAnalyzers.Dns
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, dns)
-                || !Replacements.TryGetValue(method.Name, out string? replacement)
+            if (!Replacements.TryGetValue(method.Name, out string? replacement)
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingType, dns)
                 || invocation.Arguments.Length == 0
                 || method.Parameters.Length == 0
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -35,26 +36,29 @@ namespace ResilienceAnalyzers.Dns
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                if (start.Compilation.GetTypeByMetadataName("DnsClient.LookupClient") == null)
+                var types = ImmutableHashSet.CreateRange<INamedTypeSymbol>(
+                    SymbolEqualityComparer.Default,
+                    new[] { "DnsClient.LookupClient", "DnsClient.ILookupClient", "DnsClient.IDnsQuery", "DnsClient.DnsQueryExtensions" }
+                        .Select(start.Compilation.GetTypeByMetadataName)
+                        .Where(t => t != null)!);
+                if (types.IsEmpty)
                 {
                     return;
                 }
 
                 start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, Analyze),
+                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, types, static (ctx, t) => Analyze(ctx, t)),
                     OperationKind.Invocation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context)
+        private static void Analyze(OperationAnalysisContext context, ImmutableHashSet<INamedTypeSymbol> types)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            var type = method.ContainingType;
-            if (type == null
-                || type.ContainingNamespace?.ToDisplayString() != "DnsClient"
-                || !(type.Name == "LookupClient" || type.Name == "ILookupClient" || type.Name == "IDnsQuery" || type.Name == "DnsQueryExtensions")
-                || !QueryMethods.Contains(method.Name)
+            if (!QueryMethods.Contains(method.Name)
+                || method.ContainingType == null
+                || !types.Contains(method.ContainingType.OriginalDefinition)
                 || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
                 || HostNames.KeepsLastKnownGood(invocation))
             {

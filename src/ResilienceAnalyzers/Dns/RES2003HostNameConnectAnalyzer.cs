@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -30,13 +31,26 @@ namespace ResilienceAnalyzers.Dns
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-            context.RegisterOperationAction(
-                c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, Analyze),
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var types = ImmutableHashSet.CreateRange<INamedTypeSymbol>(
+                    SymbolEqualityComparer.Default,
+                    new[] { "System.Net.Sockets.TcpClient", "System.Net.Sockets.UdpClient", "System.Net.Sockets.Socket" }
+                        .Select(start.Compilation.GetTypeByMetadataName)
+                        .Where(t => t != null)!);
+                if (types.IsEmpty)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(
+                    c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, types, static (ctx, t) => Analyze(ctx, t)),
+                    OperationKind.Invocation,
+                    OperationKind.ObjectCreation);
+            });
         }
 
-        private static void Analyze(OperationAnalysisContext context)
+        private static void Analyze(OperationAnalysisContext context, ImmutableHashSet<INamedTypeSymbol> types)
         {
             IMethodSymbol? method;
             ImmutableArray<IArgumentOperation> arguments;
@@ -59,8 +73,8 @@ namespace ResilienceAnalyzers.Dns
 
             var type = method?.ContainingType;
             if (method == null
-                || type?.ContainingNamespace?.ToDisplayString() != "System.Net.Sockets"
-                || !(type.Name == "TcpClient" || type.Name == "UdpClient" || type.Name == "Socket")
+                || type == null
+                || !types.Contains(type)
                 || method.Parameters.Length < 2
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String
                 || method.Parameters[1].Type.SpecialType != SpecialType.System_Int32

@@ -10,10 +10,14 @@ namespace ResilienceAnalyzers.Infrastructure
     internal static class AnalyzerGuard
     {
         public static void Run<TContext>(string ruleId, SyntaxNode node, TContext context, Action<TContext> action)
+            => Run(ruleId, node, context, action, static (c, a) => a(c));
+
+        /// <summary>With state, so a callback can be a static lambda: no delegate allocated per invocation analyzed.</summary>
+        public static void Run<TContext, TState>(string ruleId, SyntaxNode node, TContext context, TState state, Action<TContext, TState> action)
         {
             try
             {
-                action(context);
+                action(context, state);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {

@@ -27,12 +27,13 @@ namespace ResilienceAnalyzers.Kubernetes
                 }
 
                 var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
+                var state = (Rule: this, FanOut: fanOut);
                 start.RegisterOperationAction(
-                    operationContext => AnalyzerGuard.Run(RuleId, operationContext.Operation.Syntax, operationContext, c =>
+                    operationContext => AnalyzerGuard.Run(RuleId, operationContext.Operation.Syntax, operationContext, state, static (c, s) =>
                     {
                         if (KubernetesApi.TryGetCall((IInvocationOperation)c.Operation, out var call) && call != null)
                         {
-                            AnalyzeCall(c, call, fanOut);
+                            s.Rule.AnalyzeCall(c, call, s.FanOut);
                         }
                     }),
                     OperationKind.Invocation);

@@ -48,9 +48,9 @@ namespace ResilienceAnalyzers.Kubernetes
         // List / WatchList + what + optional WithHttpMessages + optional Async.
         private static readonly Regex OperationName = new Regex(
             "^(?<watch>Watch)?List(?<rest>[A-Z][A-Za-z0-9]*?)(?<http>WithHttpMessages)?(?:Async)?$",
-            RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            RegexOptions.CultureInvariant);
 
-        private static readonly Regex VersionPrefix = new Regex("^V[0-9]+((alpha|beta)[0-9]+)?(?=[A-Z])", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        private static readonly Regex VersionPrefix = new Regex("^V[0-9]+((alpha|beta)[0-9]+)?(?=[A-Z])", RegexOptions.CultureInvariant);
 
         /// <summary>Cluster-scoped kinds (no namespace), for shapes whose method name does not say.</summary>
         private static readonly ImmutableHashSet<string> ClusterScopedKinds = ImmutableHashSet.Create(
@@ -65,6 +65,19 @@ namespace ResilienceAnalyzers.Kubernetes
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
             if (type == null || !IsClientNamespace(type.ContainingNamespace, out bool inClientSets))
+            {
+                return false;
+            }
+
+            // Cheap name checks first: most invocations in a compilation are not list/watch calls, and the
+            // dictionaries below are only worth allocating for candidates.
+            string name = method.Name;
+            bool candidate = type.Name == "GenericClient"
+                ? name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Watch", StringComparison.Ordinal)
+                : inClientSets
+                    ? name == "ListAsync" || name == "WatchList" || name == "WatchListAsync"
+                    : name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("WatchList", StringComparison.Ordinal);
+            if (!candidate)
             {
                 return false;
             }

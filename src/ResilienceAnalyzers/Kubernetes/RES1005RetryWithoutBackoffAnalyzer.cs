@@ -45,7 +45,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
                 var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
                 start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.RetryWithoutBackoff, c.Operation.Syntax, c, ctx => Analyze(ctx, fanOut)),
+                    c => AnalyzerGuard.Run(RuleIdentifiers.RetryWithoutBackoff, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
                     OperationKind.Invocation);
             });
         }

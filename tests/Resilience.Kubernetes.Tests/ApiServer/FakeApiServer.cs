@@ -22,7 +22,8 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 {
     /// <summary>
     /// An in-process API server on 127.0.0.1:0 that speaks the list/watch protocol the real KubernetesClient uses, for
-    /// pods (namespaced and all namespaces), nodes and one custom resource (example.com/v1 widgets). It records, per
+    /// pods (namespaced and all namespaces), nodes, services and one custom resource (example.com/v1 widgets), and
+    /// answers a GET of one object by name (e.g. ReadNode). It records, per
     /// request, where facts.md's routing says it would be served (cache or etcd) and how many objects the server
     /// had to process, so tests can compare access patterns. Objects are serialized with <see cref="KubernetesJson"/>.
     /// </summary>
@@ -30,8 +31,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
     {
         private static readonly ResourceType Pods = new("pods", "Pod", "PodList", "v1", "api/v1", Namespaced: true);
         private static readonly ResourceType Nodes = new("nodes", "Node", "NodeList", "v1", "api/v1", Namespaced: false);
+        private static readonly ResourceType Services = new("services", "Service", "ServiceList", "v1", "api/v1", Namespaced: true);
         private static readonly ResourceType Widgets = new("widgets", "Widget", "WidgetList", "example.com/v1", "apis/example.com/v1", Namespaced: true);
-        private static readonly ResourceType[] Types = { Pods, Nodes, Widgets };
+        private static readonly ResourceType[] Types = { Pods, Nodes, Services, Widgets };
 
         private readonly object gate = new();
         private readonly Dictionary<(string Plural, string Key), Stored> objects = new();
@@ -128,6 +130,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
         /// <summary>Creates or replaces a node.</summary>
         public long Upsert(V1Node node) => Write(Nodes, node, null, deleted: false);
+
+        /// <summary>Creates or replaces a service.</summary>
+        public long Upsert(V1Service service) => Write(Services, service, null, deleted: false);
 
         /// <summary>Creates or replaces a widget.</summary>
         public long Upsert(TestWidget widget) => Write(Widgets, widget, null, deleted: false);
@@ -347,7 +352,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         {
             var path = ctx.Request.Path.Value?.Trim('/') ?? "";
             var q = ctx.Request.Query;
-            if (!TryRoute(path, out var type, out var ns))
+            if (!TryRoute(path, out var type, out var ns, out var name))
             {
                 ctx.Response.StatusCode = 404;
                 await WriteAsync(ctx, StatusJson(404, "NotFound", "no route for " + path, null), null).ConfigureAwait(false);
@@ -359,7 +364,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             {
                 Id = Interlocked.Increment(ref nextId),
                 Received = Clock(),
-                Verb = watch ? "watch" : "list",
+                Verb = name is not null ? "get" : watch ? "watch" : "list",
                 Resource = type.Plural,
                 Namespace = ns,
                 PathAndQuery = ctx.Request.Path + ctx.Request.QueryString,
@@ -395,6 +400,12 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 record.ServedFrom = ServedFrom.Rejected;
                 if (fault.RetryAfterSeconds is { } ra) ctx.Response.Headers["Retry-After"] = ra.ToString(CultureInfo.InvariantCulture);
                 await Reject(ctx, record, code, code switch { 429 => "TooManyRequests", 410 => "Expired", 500 => "InternalError", _ => "Failure" }, "injected", fault.RetryAfterSeconds).ConfigureAwait(false);
+                return;
+            }
+
+            if (name is not null)
+            {
+                await GetAsync(ctx, record, type, ns, name).ConfigureAwait(false);
                 return;
             }
 
@@ -513,6 +524,28 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             await WriteAsync(ctx, sb.ToString(), record).ConfigureAwait(false);
         }
 
+        // A GET of one object without resourceVersion is a quorum read from etcd of that one key.
+        private async Task GetAsync(HttpContext ctx, RequestRecord record, ResourceType type, string? ns, string name)
+        {
+            record.ServedFrom = ServedFrom.Etcd;
+            Stored? stored;
+            lock (gate)
+            {
+                objects.TryGetValue((type.Plural, Key(ns, name)), out stored);
+            }
+
+            record.AddProcessed(1);
+            if (stored is null)
+            {
+                await Reject(ctx, record, 404, "NotFound", $"{type.Plural} \"{name}\" not found", null).ConfigureAwait(false);
+                return;
+            }
+
+            record.AddReturned(1);
+            record.StatusCode = 200;
+            await WriteAsync(ctx, stored.Json, record).ConfigureAwait(false);
+        }
+
         private async Task WatchAsync(HttpContext ctx, RequestRecord record, ResourceType type, string? ns, Selector fields, Selector labels)
         {
             record.ServedFrom = ServedFrom.Watch;
@@ -610,26 +643,29 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted).ConfigureAwait(false);
         }
 
-        private static bool TryRoute(string path, out ResourceType type, out string? ns)
+        private static bool TryRoute(string path, out ResourceType type, out string? ns, out string? name)
         {
             type = Pods;
             ns = null;
+            name = null;
             var parts = path.Split('/');
             foreach (var candidate in Types)
             {
                 var prefix = candidate.Prefix.Split('/');
                 if (parts.Length < prefix.Length + 1 || !parts.Take(prefix.Length).SequenceEqual(prefix)) continue;
                 var rest = parts.Skip(prefix.Length).ToArray();
-                if (rest.Length == 1 && rest[0] == candidate.Plural)
+                if (rest.Length is 1 or 2 && rest[0] == candidate.Plural)
                 {
                     type = candidate;
+                    name = rest.Length == 2 ? rest[1] : null;
                     return true;
                 }
 
-                if (candidate.Namespaced && rest.Length == 3 && rest[0] == "namespaces" && rest[2] == candidate.Plural)
+                if (candidate.Namespaced && rest.Length is 3 or 4 && rest[0] == "namespaces" && rest[2] == candidate.Plural)
                 {
                     type = candidate;
                     ns = rest[1];
+                    name = rest.Length == 4 ? rest[3] : null;
                     return true;
                 }
             }

@@ -32,7 +32,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         /// <summary>When the request arrived (server clock, for ordering and diagnostics).</summary>
         public System.DateTimeOffset Received { get; init; } = System.DateTimeOffset.UtcNow;
 
-        /// <summary>"list" or "watch".</summary>
+        /// <summary>"list", "watch" or "get" (one object by name).</summary>
         public string Verb { get; init; } = "";
 
         /// <summary>Resource plural: pods, nodes, widgets.</summary>
