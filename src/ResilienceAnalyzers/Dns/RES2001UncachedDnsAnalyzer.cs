@@ -58,25 +58,20 @@ namespace ResilienceAnalyzers.Dns
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                var dns = start.Compilation.GetTypeByMetadataName("System.Net.Dns");
-                if (dns == null)
-                {
-                    return;
-                }
-
                 var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
                 start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.UncachedDnsResolution, c.Operation.Syntax, c, (Dns: dns, FanOut: fanOut), static (ctx, s) => Analyze(ctx, s.Dns, s.FanOut)),
+                    c => AnalyzerGuard.Run(RuleIdentifiers.UncachedDnsResolution, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
                     OperationKind.Invocation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol dns, FanOutResolver fanOutResolver)
+        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             if (!Replacements.TryGetValue(method.Name, out string? replacement)
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingType, dns)
+                || method.ContainingType?.Name != "Dns"
+                || !KubernetesApi.IsNamespace(method.ContainingType.ContainingNamespace, "System", "Net")
                 || invocation.Arguments.Length == 0
                 || method.Parameters.Length == 0
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String

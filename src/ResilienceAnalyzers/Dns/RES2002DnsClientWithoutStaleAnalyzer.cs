@@ -36,29 +36,29 @@ namespace ResilienceAnalyzers.Dns
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                var types = ImmutableHashSet.CreateRange<INamedTypeSymbol>(
-                    SymbolEqualityComparer.Default,
-                    new[] { "DnsClient.LookupClient", "DnsClient.ILookupClient", "DnsClient.IDnsQuery", "DnsClient.DnsQueryExtensions" }
-                        .Select(start.Compilation.GetTypeByMetadataName)
-                        .Where(t => t != null)!);
-                if (types.IsEmpty)
+                if (!start.Compilation.ReferencedAssemblyNames.Any(a => a.Name == "DnsClient"))
                 {
                     return;
                 }
 
                 start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, types, static (ctx, t) => Analyze(ctx, t)),
+                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, Analyze),
                     OperationKind.Invocation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, ImmutableHashSet<INamedTypeSymbol> types)
+        private static readonly ImmutableHashSet<string> QueryTypes = ImmutableHashSet.Create("LookupClient", "ILookupClient", "IDnsQuery", "DnsQueryExtensions");
+
+        private static void Analyze(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
+            var type = method.ContainingType;
             if (!QueryMethods.Contains(method.Name)
-                || method.ContainingType == null
-                || !types.Contains(method.ContainingType.OriginalDefinition)
+                || type == null
+                || !QueryTypes.Contains(type.Name)
+                || type.ContainingNamespace?.Name != "DnsClient"
+                || type.ContainingNamespace.ContainingNamespace?.IsGlobalNamespace != true
                 || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
                 || HostNames.KeepsLastKnownGood(invocation))
             {

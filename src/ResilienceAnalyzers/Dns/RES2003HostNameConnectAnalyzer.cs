@@ -31,26 +31,15 @@ namespace ResilienceAnalyzers.Dns
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                var types = ImmutableHashSet.CreateRange<INamedTypeSymbol>(
-                    SymbolEqualityComparer.Default,
-                    new[] { "System.Net.Sockets.TcpClient", "System.Net.Sockets.UdpClient", "System.Net.Sockets.Socket" }
-                        .Select(start.Compilation.GetTypeByMetadataName)
-                        .Where(t => t != null)!);
-                if (types.IsEmpty)
-                {
-                    return;
-                }
-
-                start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, types, static (ctx, t) => Analyze(ctx, t)),
-                    OperationKind.Invocation,
-                    OperationKind.ObjectCreation);
-            });
+            context.RegisterOperationAction(
+                c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, Analyze),
+                OperationKind.Invocation,
+                OperationKind.ObjectCreation);
         }
 
-        private static void Analyze(OperationAnalysisContext context, ImmutableHashSet<INamedTypeSymbol> types)
+        private static readonly ImmutableHashSet<string> SocketTypes = ImmutableHashSet.Create("TcpClient", "UdpClient", "Socket");
+
+        private static void Analyze(OperationAnalysisContext context)
         {
             IMethodSymbol? method;
             ImmutableArray<IArgumentOperation> arguments;
@@ -74,7 +63,9 @@ namespace ResilienceAnalyzers.Dns
             var type = method?.ContainingType;
             if (method == null
                 || type == null
-                || !types.Contains(type)
+                || !SocketTypes.Contains(type.Name)
+                || !Kubernetes.KubernetesApi.IsNamespace(type.ContainingNamespace?.ContainingNamespace, "System", "Net")
+                || type.ContainingNamespace?.Name != "Sockets"
                 || method.Parameters.Length < 2
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String
                 || method.Parameters[1].Type.SpecialType != SpecialType.System_Int32

@@ -20,9 +20,27 @@ namespace ResilienceAnalyzers.Kubernetes
         public const string ClientSetsNamespace = "k8s.ClientSets";
 
         /// <summary>The client exists in the compilation: register the Kubernetes rules only then.</summary>
+        /// <remarks>
+        /// By assembly name, not <c>GetTypeByMetadataName</c>: the first metadata-name lookup in a compilation indexes
+        /// every referenced assembly (milliseconds with the client's thousands of types), and most compilations
+        /// never need it. Source that declares its own <c>IKubernetes</c> (the pre-10.x shape in tests) counts too.
+        /// </remarks>
         public static bool IsReferenced(Compilation compilation)
-            => compilation.GetTypeByMetadataName("k8s.IKubernetes") != null
-            || compilation.GetTypeByMetadataName("k8s.Kubernetes") != null;
+        {
+            foreach (var assembly in compilation.ReferencedAssemblyNames)
+            {
+                if (assembly.Name.StartsWith("KubernetesClient", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return compilation.Assembly.TypeNames.Contains("IKubernetes");
+        }
+
+        /// <summary>The namespace is exactly <paramref name="outer"/>.<paramref name="inner"/> (compared by name: no display string).</summary>
+        public static bool IsNamespace(INamespaceSymbol? ns, string outer, string inner)
+            => ns != null && ns.Name == inner && ns.ContainingNamespace?.Name == outer && ns.ContainingNamespace.ContainingNamespace?.IsGlobalNamespace == true;
 
         /// <summary>
         /// Any request to the API server through the client (GET, LIST, WATCH, CREATE, PATCH, …): a method of a

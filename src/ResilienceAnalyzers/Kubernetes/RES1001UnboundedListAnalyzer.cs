@@ -21,7 +21,7 @@ namespace ResilienceAnalyzers.Kubernetes
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.UnboundedList,
             title: "Kubernetes LIST without pagination",
-            messageFormat: "{0} lists {1} {2} in one unbounded response: {3}; pass limit and continueParameter (page by 500 as client-go does) or use an informer",
+            messageFormat: "{0} lists {1} {2} in one unbounded response: {3}; pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
             description: "A LIST without a positive limit makes the API server build the whole result in memory (about 5× the etcd response) and send it in one piece; its size grows with the cluster.");

@@ -18,7 +18,7 @@ namespace ResilienceAnalyzers.Kubernetes
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.PollingList,
             title: "Kubernetes LIST repeated in a loop or timer (polling)",
-            messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; use an informer (list once, then watch and read the local cache)",
+            messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
             description: "Polling re-reads the whole collection every period from every copy; the API server pays for every object each time, even when nothing changed. An informer pays once and then receives only changes.");

@@ -20,7 +20,7 @@ namespace ResilienceAnalyzers.Kubernetes
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.WatchWithoutResume,
             title: "Kubernetes WATCH that does not resume",
-            messageFormat: "{0} watches {1} {2} {3}: {4}; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer",
+            messageFormat: "{0} watches {1} {2} {3}: {4}; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
             description: "A watch started without a resourceVersion replays the whole collection as ADDED events. Watches end routinely (server timeouts, API-server restarts), so a watch that cannot resume pays for a full list on every restart, from every copy at once after an API-server restart.");

@@ -25,7 +25,7 @@ namespace ResilienceAnalyzers.Kubernetes
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.RetryWithoutBackoff,
             title: "Kubernetes API call retried without exponential backoff and jitter",
-            messageFormat: "{0} is retried by {1} {2}: {3}; back off exponentially with full jitter (client-go: {4}) and honour Retry-After on 429",
+            messageFormat: "{0} is retried by {1} {2}: {3}; back off exponentially with full jitter (client-go: {4}) and honour Retry-After on 429 (ExponentialBackoff in package Resilience.Kubernetes)",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
             description: "Retries without backoff and jitter turn an overloaded API server into a retry storm: every copy retries at the same moments, adding load exactly when the server can least take it. client-go's backoff cuts traffic to an unhealthy API server by ~98%.");

@@ -41,7 +41,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.TestState.AdditionalReferences.AddRange(References.AspNetCore);
             test.ExpectedDiagnostics.Add(Expect.Message(
                 RES1003PollingListAnalyzer.Rule,
-                "ListPodForAllNamespacesAsync lists pods in all namespaces on every HTTP request from one copy: 30,000 pods (~420 MB as JSON) processed from etcd for every request served, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache)"));
+                "ListPodForAllNamespacesAsync lists pods in all namespaces on every HTTP request from one copy: 30,000 pods (~420 MB as JSON) processed from etcd for every request served, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 1));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 2));
             await test.RunAsync();

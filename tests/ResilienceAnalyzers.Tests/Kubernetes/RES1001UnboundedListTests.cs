@@ -26,7 +26,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 RES1001UnboundedListAnalyzer.Rule,
                 "ListPodForAllNamespacesAsync lists pods in all namespaces in one unbounded response: 150,000 pods (~2.1 GB as JSON) in one response from etcd "
                 + "and ~10.5 GB of API-server memory while it is built, at 5,000 nodes × 30 pods per node; "
-                + "pass limit and continueParameter (page by 500 as client-go does) or use an informer"));
+                + "pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 

@@ -35,7 +35,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 RES1003PollingListAnalyzer.Rule,
                 "ListPodForAllNamespacesAsync lists pods in all namespaces every 30 s (a while loop) from 5,000 copies (<ResilienceWorkload> = DaemonSet): "
                 + "167 LIST/s making the API server process 25 M pods/s (~350 GB/s) from etcd, at 5,000 nodes × 30 pods per node; "
-                + "use an informer (list once, then watch and read the local cache)"));
+                + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 

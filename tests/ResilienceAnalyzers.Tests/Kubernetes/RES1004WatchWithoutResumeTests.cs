@@ -36,7 +36,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 "WatchListPodForAllNamespacesAsync watches pods in all namespaces without a resourceVersion and is restarted by a while loop with no delay between restarts: "
                 + "every start replays 150,000 pods (~2.1 GB as JSON) as ADDED events, 750 M pods (~10.5 TB as JSON) when all 5,000 copies restart after an API-server restart, "
                 + "at 5,000 nodes × 30 pods per node; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), "
-                + "relist only on 410 Gone, back off between restarts — or use an informer"));
+                + "relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 
@@ -70,7 +70,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
             test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 2).WithMessage(
                 "Watch watches pods in all namespaces through GenericClient, which cannot pass a resourceVersion and so cannot resume when it ends: every start replays 30,000 pods (~420 MB as JSON) as ADDED events, at 1,000 nodes × 30 pods per node; "
-                + "resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer"));
+                + "resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 3));
             await test.RunAsync();
         }

@@ -40,7 +40,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.ExpectedDiagnostics.Add(Expect.Message(
                 RES1005RetryWithoutBackoffAnalyzer.Rule,
                 "ReadNodeAsync is retried by a while loop with a fixed 2 s delay and no jitter: 5,000 copies retry in lockstep, 2,500 requests/s against a failing API server; "
-                + "back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429"));
+                + "back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429 (ExponentialBackoff in package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 
