@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using ResilienceAnalyzers.CodeFixes.Infrastructure;
 using ResilienceAnalyzers.Dns;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -24,37 +25,19 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES2001UseCachedDnsFixer))]
     [Shared]
-    public sealed class RES2001UseCachedDnsFixer : CodeFixProvider
+    public sealed class RES2001UseCachedDnsFixer : DocumentFixProvider
     {
         internal const string CachedDnsType = "Resilience.Dns.CachedDns";
         private const string Title = "Resolve through CachedDns (serves the last good answer when DNS fails)";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UncachedDnsResolution);
 
-        /// <summary>One pass per document so the <c>using</c> is added once, however many lookups are fixed.</summary>
-        public override FixAllProvider GetFixAllProvider()
-            => FixAllProvider.Create(async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected override string RequiredType => CachedDnsType;
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (model?.Compilation.GetTypeByMetadataName(CachedDnsType) == null)
-            {
-                return;
-            }
+        private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => diagnostic.Properties.TryGetValue(RES2001UncachedDnsAnalyzer.ReplacementProperty, out string? replacement) && replacement != null ? Title : null;
 
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (diagnostic.Properties.TryGetValue(RES2001UncachedDnsAnalyzer.ReplacementProperty, out string? replacement) && replacement != null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(Title, ct => FixDocumentAsync(context.Document, ImmutableArray.Create(diagnostic), ct), equivalenceKey: nameof(RES2001UseCachedDnsFixer)),
-                        diagnostic);
-                }
-            }
-        }
-
-        private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

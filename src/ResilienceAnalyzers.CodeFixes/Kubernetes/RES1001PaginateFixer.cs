@@ -26,37 +26,16 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1001PaginateFixer))]
     [Shared]
-    public sealed class RES1001PaginateFixer : CodeFixProvider
+    public sealed class RES1001PaginateFixer : DocumentFixProvider
     {
         internal const string RuntimeMarker = "Resilience.Kubernetes.ListPager";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UnboundedList);
 
-        public override FixAllProvider GetFixAllProvider()
-            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected override string RequiredType => RuntimeMarker;
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null || model?.Compilation.GetTypeByMetadataName(RuntimeMarker) == null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (Plan(root, model, diagnostic, new HashSet<string>(), context.CancellationToken) != null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Page through the list with ListPager (500 per page)",
-                            ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                            equivalenceKey: nameof(RES1001PaginateFixer)),
-                        diagnostic);
-                }
-            }
-        }
+        private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => Plan(root, model, diagnostic, new HashSet<string>(), cancellationToken) != null ? "Page through the list with ListPager (500 per page)" : null;
 
         private static (InvocationExpressionSyntax Call, ExpressionSyntax Replacement)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, CancellationToken cancellationToken)
         {
@@ -89,7 +68,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             return (invocation, replacement.WithTriviaFrom(invocation));
         }
 
-        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -33,35 +33,14 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1003UseInformerFixer))]
     [Shared]
-    public sealed class RES1003UseInformerFixer : CodeFixProvider
+    public sealed class RES1003UseInformerFixer : DocumentFixProvider
     {
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.PollingList);
 
-        public override FixAllProvider GetFixAllProvider()
-            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected override string RequiredType => "Resilience.Kubernetes.Informers";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null || model?.Compilation.GetTypeByMetadataName("Resilience.Kubernetes.Informers") == null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (Plan(root, model, diagnostic, new HashSet<string>(), context.CancellationToken) is { } plan)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Use an informer: list once, then watch (" + plan.Name + ")",
-                            ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                            equivalenceKey: nameof(RES1003UseInformerFixer)),
-                        diagnostic);
-                }
-            }
-        }
+        private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => Plan(root, model, diagnostic, new HashSet<string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
 
         private sealed class FixPlan
         {
@@ -139,7 +118,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         private static bool DeclaredInside(ILocalSymbol local, SyntaxNode loop)
             => local.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(r.Span));
 
-        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

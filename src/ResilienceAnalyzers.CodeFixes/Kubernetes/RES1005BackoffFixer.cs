@@ -27,35 +27,14 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1005BackoffFixer))]
     [Shared]
-    public sealed class RES1005BackoffFixer : CodeFixProvider
+    public sealed class RES1005BackoffFixer : DocumentFixProvider
     {
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.RetryWithoutBackoff);
 
-        public override FixAllProvider GetFixAllProvider()
-            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        private protected override string RequiredType => "Resilience.Kubernetes.ExponentialBackoff";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null || model?.Compilation.GetTypeByMetadataName("Resilience.Kubernetes.ExponentialBackoff") == null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (Find(root, model, diagnostic, context.CancellationToken) != null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Back off exponentially with full jitter (ExponentialBackoff)",
-                            ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
-                            equivalenceKey: nameof(RES1005BackoffFixer)),
-                        diagnostic);
-                }
-            }
-        }
+        private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => Find(root, model, diagnostic, cancellationToken) != null ? "Back off exponentially with full jitter (ExponentialBackoff)" : null;
 
         private static (IInvocationOperation Call, ILoopOperation Loop)? Find(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
@@ -69,7 +48,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             return loop != null && loop.Syntax.Parent is BlockSyntax ? (operation, loop) : ((IInvocationOperation, ILoopOperation)?)null;
         }
 
-        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
