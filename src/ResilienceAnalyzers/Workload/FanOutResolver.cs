@@ -36,12 +36,13 @@ namespace ResilienceAnalyzers.Workload
         private readonly SettingsCache settings;
         private readonly ConcurrentDictionary<INamedTypeSymbol, FanOutKind> inferredByType =
             new ConcurrentDictionary<INamedTypeSymbol, FanOutKind>(SymbolEqualityComparer.Default);
-        private readonly FanOutKind assemblyAttribute;
+        // Lazy: binding the assembly's attributes costs milliseconds and most compilations never ask.
+        private readonly Lazy<FanOutKind> assemblyAttribute;
 
         public FanOutResolver(Compilation compilation, SettingsCache settings)
         {
             this.settings = settings;
-            assemblyAttribute = FromAttributes(compilation.Assembly);
+            assemblyAttribute = new Lazy<FanOutKind>(() => FromAttributes(compilation.Assembly));
         }
 
         public SettingsCache Settings => settings;
@@ -70,9 +71,9 @@ namespace ResilienceAnalyzers.Workload
                 }
             }
 
-            if (assemblyAttribute != FanOutKind.Unknown)
+            if (assemblyAttribute.Value != FanOutKind.Unknown)
             {
-                return Make(assemblyAttribute, s, assemblyAttribute == FanOutKind.EveryNode ? "[assembly: RunsOnEveryNode]" : "[assembly: RunsInEveryReplica]");
+                return Make(assemblyAttribute.Value, s, assemblyAttribute.Value == FanOutKind.EveryNode ? "[assembly: RunsOnEveryNode]" : "[assembly: RunsInEveryReplica]");
             }
 
             for (var type = containingSymbol as INamedTypeSymbol ?? containingSymbol?.ContainingType; type != null; type = type.ContainingType)
