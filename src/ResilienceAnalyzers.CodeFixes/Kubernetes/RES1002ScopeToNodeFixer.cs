@@ -54,20 +54,35 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     continue;
                 }
 
+                // "ByName": the list is searched for one object by name; the name it compares with moves into the selector.
+                ExpressionSyntax? searchedName = null;
+                if (kind == "ByName")
+                {
+                    searchedName = diagnostic.AdditionalLocations.Count > 0
+                        ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax
+                        : null;
+                    if (searchedName == null)
+                    {
+                        continue;
+                    }
+                }
+
                 string selectorKey = kind == "Pod" ? "spec.nodeName=" : "metadata.name=";
                 string title = kind == "Pod"
                     ? "Scope to this node's pods (fieldSelector spec.nodeName)"
-                    : kind == "Node" ? "Select only this node (fieldSelector metadata.name)" : "Select only this pod (fieldSelector metadata.name)";
+                    : kind == "Node" ? "Select only this node (fieldSelector metadata.name)"
+                    : kind == "ByName" ? "Select only the object it looks for (fieldSelector metadata.name)"
+                    : "Select only this pod (fieldSelector metadata.name)";
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         title,
-                        ct => AddSelectorAsync(context.Document, invocation, selectorKey, kind!, ct),
+                        ct => AddSelectorAsync(context.Document, invocation, selectorKey, kind!, searchedName, ct),
                         equivalenceKey: nameof(RES1002ScopeToNodeFixer)),
                     diagnostic);
             }
         }
 
-        private static async Task<Document> AddSelectorAsync(Document document, InvocationExpressionSyntax invocation, string selectorKey, string kind, CancellationToken cancellationToken)
+        private static async Task<Document> AddSelectorAsync(Document document, InvocationExpressionSyntax invocation, string selectorKey, string kind, ExpressionSyntax? searchedName, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -78,7 +93,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            var nameExpression = NameExpression(model, invocation, kind == "PodByName" ? "podname" : "nodename", kind == "PodByName" ? "POD_NAME" : "NODE_NAME");
+            var nameExpression = searchedName != null
+                ? ParenthesizeIfNeeded(searchedName.WithoutTrivia())
+                : NameExpression(model, invocation, kind == "PodByName" ? "podname" : "nodename", kind == "PodByName" ? "POD_NAME" : "NODE_NAME");
             var existing = call.Argument(KubernetesParameter.FieldSelector);
             string prefix = string.Empty;
             if (existing != null)
@@ -109,6 +126,13 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             updated = updated.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
             return document.WithSyntaxRoot(root.ReplaceNode(invocation, updated));
         }
+
+        /// <summary><c>"metadata.name=" + (a ?? b)</c>: an operand of lower precedence than <c>+</c> keeps its meaning.</summary>
+        private static ExpressionSyntax ParenthesizeIfNeeded(ExpressionSyntax expression)
+            => expression is IdentifierNameSyntax || expression is MemberAccessExpressionSyntax || expression is InvocationExpressionSyntax
+                || expression is LiteralExpressionSyntax || expression is ElementAccessExpressionSyntax || expression is ParenthesizedExpressionSyntax
+                ? expression
+                : ParenthesizedExpression(expression);
 
         /// <summary>A string variable, parameter, field or property in scope named like the node (or pod) name; else the downward-API variable.</summary>
         private static ExpressionSyntax NameExpression(SemanticModel model, InvocationExpressionSyntax invocation, string normalizedName, string environmentVariable)

@@ -239,6 +239,10 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
+        /// <summary>"Pod" → "pod", "NetworkPolicy" → "network policy", a custom resource's plural as it is.</summary>
+        public static string SingularForMessage(string kind)
+            => kind.Length == 0 || char.IsLower(kind[0]) ? kind : Regex.Replace(kind, "(?<=[a-z0-9])(?=[A-Z])", " ").ToLowerInvariant();
+
         /// <summary>"Pod" → "pods", "Endpoints" → "endpoints", "NetworkPolicy" → "network policies": for messages.</summary>
         public static string PluralForMessage(string kind)
         {

@@ -33,16 +33,21 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOutResolver)
         {
             var kind = call.CostKind;
-            if (!call.IsClusterWide
-                || (kind != ResourceKind.Pod && kind != ResourceKind.Node)
-                || call.SelectsName != Knowledge.No
-                || (kind == ResourceKind.Pod && call.SelectsNode != Knowledge.No))
+            if (call.SelectsName != Knowledge.No)
             {
                 return;
             }
 
             var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
-            if (!fanOut.IsReplicated)
+            bool clusterWide = call.IsClusterWide
+                && (kind == ResourceKind.Pod || kind == ResourceKind.Node)
+                && !(kind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
+                && fanOut.IsReplicated;
+
+            // Not a cluster-wide pod/node read from every copy: still flagged when the list is searched by name for the
+            // caller's own object (any kind, any scope) — a GET by name returns just that one.
+            var ownName = clusterWide || call.Verb != KubernetesVerb.List ? null : OwnObjectScan.Find(call.Invocation);
+            if (!clusterWide && ownName == null)
             {
                 return;
             }
@@ -53,32 +58,40 @@ namespace ResilienceAnalyzers.Kubernetes
             string plural = KubernetesApi.PluralForMessage(call.Kind);
             long fleetObjects = cost.ObjectsProcessed * fanOut.Copies;
 
-            string own = kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
-                ? "this node's " + Quantity.Count(cluster.PodsPerNode)
+            string singular = KubernetesApi.SingularForMessage(call.Kind);
+            string own = ownName != null ? "the one " + singular + " it looks for by name"
+                : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "this node's " + Quantity.Count(cluster.PodsPerNode)
                 : kind == ResourceKind.Node ? "its own node"
                 : call.SelectsLabels ? "the few pods it selects" : "its own pod";
             string verbText = call.Verb == KubernetesVerb.Watch
                 ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
                 : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own;
-            string fleet = verbText + "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
+            string fleet = verbText + (fanOut.IsReplicated
+                    ? "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
+                    : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
 
-            string remedy = kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
-                ? "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"
-                : kind == ResourceKind.Pod
-                    ? "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"
-                    : "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
+            string remedy = ownName != null
+                ? "read it by name (Read" + (call.Scope == RequestScope.Namespace ? "Namespaced" : string.Empty) + call.Kind + ") or add fieldSelector: \"metadata.name=\" + the name"
+                : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
+                    ? "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"
+                    : kind == ResourceKind.Pod
+                        ? "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"
+                        : "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
 
             var properties = CostText.Properties(fanOut, cluster, cost)
-                .Add(KindProperty, kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
+                .Add(KindProperty, ownName != null ? "ByName" : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
 
+            var severity = fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 NameLocation(call.Invocation),
+                severity,
+                ownName != null ? new[] { ownName.Syntax.GetLocation() } : null,
                 properties,
                 fanOut.Describe(),
                 call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
-                kind == ResourceKind.Pod ? "pod" : "node",
+                singular,
                 CostText.ScopeText(call),
                 fleet,
                 remedy));

@@ -22,6 +22,9 @@ namespace ResilienceAnalyzers.Tests.Robustness
             Assert.Equal("Etcd", clusterWide.Properties["ServedFrom"]);
             Assert.Equal("Pod", clusterWide.Properties["Kind"]);
 
+            var byName = diagnostics.First(d => d.Id == "RES1002" && d.GetMessage().Contains("it looks for by name"));
+            Assert.Equal("ByName", byName.Properties["Kind"]);
+
             var polling = diagnostics.First(d => d.Id == "RES1003" && d.GetMessage().Contains("every 30 s"));
             Assert.Equal("10000", polling.Properties["RequestsPerMinute"]);
             Assert.Equal((10_000L * 150_000).ToString(), polling.Properties["ObjectsProcessedPerMinute"]);

@@ -66,6 +66,13 @@ namespace Flagged
             }
         }
 
+        public async Task<V1ConfigMap?> OwnSettingsAsync(CancellationToken ct)
+        {
+            // Lists the namespace's config maps to find the one named after this node.
+            var maps = await client.CoreV1.ListNamespacedConfigMapAsync("agent", cancellationToken: ct);
+            return maps.Items.FirstOrDefault(m => m.Metadata.Name == nodeName);
+        }
+
         public void Lookup(string host)
         {
             Dns.GetHostEntry(host);

@@ -1,0 +1,138 @@
+using System.Threading.Tasks;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+using Fix = ResilienceAnalyzers.Tests.Infrastructure.FixTest<ResilienceAnalyzers.Kubernetes.RES1002ClusterWideAccessAnalyzer, ResilienceAnalyzers.CodeFixes.Kubernetes.RES1002ScopeToNodeFixer>;
+using Verify = ResilienceAnalyzers.Tests.Infrastructure.AnalyzerTest<ResilienceAnalyzers.Kubernetes.RES1002ClusterWideAccessAnalyzer>;
+
+namespace ResilienceAnalyzers.Tests.Kubernetes
+{
+    /// <summary>
+    /// RES1002's other half: a list searched by name for the caller's own object, where a GET by name would do —
+    /// the C# monitoring library of facts.md that ran in every app pod and listed all pods to find its own.
+    /// </summary>
+    public class RES1002OwnObjectByNameTests
+    {
+        [Fact]
+        public async Task Library_in_every_replica_listing_pods_to_find_its_own_is_flagged_and_fixed_with_the_name_it_compares()
+        {
+            const string source = """
+                using System;
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodInfo
+                {
+                    readonly string podName = Environment.GetEnvironmentVariable("POD_NAME") ?? "";
+
+                    async Task<V1Pod?> Self(IKubernetes client, string ns)
+                    {
+                        var pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}(ns);
+                        return pods.Items.FirstOrDefault(p => p.Metadata.Name == podName);
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodInfo
+                {
+                    readonly string podName = Environment.GetEnvironmentVariable("POD_NAME") ?? "";
+
+                    async Task<V1Pod?> Self(IKubernetes client, string ns)
+                    {
+                        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "metadata.name=" + podName);
+                        return pods.Items.FirstOrDefault(p => p.Metadata.Name == podName);
+                    }
+                }
+                """;
+            var test = new Fix(source, fixedSource, Client.V21, Config.MsBuild("build_property.ResilienceReplicas = 40"));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1002ClusterWideAccessAnalyzer.Rule,
+                "This code runs in every replica (40 copies; PodInfo reads its pod's name from the downward API) and lists every pod in the namespace instead of its own: "
+                + "each call makes the API server process 600 pods (~8.4 MB as JSON) from etcd to return the one pod it looks for by name; 24,000 pods (~336 MB as JSON) for one round of 40 copies, "
+                + "at 1,000 nodes × 30 pods per node; read it by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + the name")
+                .WithLocation(14, 66));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task An_unconfigured_lookup_of_the_own_object_by_host_name_is_a_suggestion_with_the_same_fix()
+        {
+            const string source = """
+                using System;
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodUtilities
+                {
+                    async Task<V1Pod?> Current(IKubernetes client)
+                    {
+                        var list = await client.CoreV1.{|#0:ListNamespacedPodAsync|}("default");
+                        return list.Items.SingleOrDefault(p => p.Metadata.Name == (Environment.GetEnvironmentVariable("HOSTNAME") ?? ""));
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodUtilities
+                {
+                    async Task<V1Pod?> Current(IKubernetes client)
+                    {
+                        var list = await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=" + (Environment.GetEnvironmentVariable("HOSTNAME") ?? ""));
+                        return list.Items.SingleOrDefault(p => p.Metadata.Name == (Environment.GetEnvironmentVariable("HOSTNAME") ?? ""));
+                    }
+                }
+                """;
+            var test = new Fix(source, fixedSource);
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1002ClusterWideAccessAnalyzer.Rule).WithLocation(12, 68));
+            await test.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("var l = await client.CoreV1.{|#0:ListNodeAsync|}(); var me = l.Items.First(n => n.Metadata.Name == node);", true)]
+        [InlineData("var l = await client.CoreV1.{|#0:ListNamespacedConfigMapAsync|}(\"app\"); var c = l.Items.Where(x => x.Metadata.Name == \"settings\").ToList();", true)]
+        [InlineData("var any = (await client.CoreV1.{|#0:ListNamespacedServiceAsync|}(\"app\")).Items.Any(s => \"web\" == s.Metadata.Name);", true)]
+        [InlineData("var l = await client.CoreV1.ListNamespacedPodAsync(\"app\"); var web = l.Items.Where(p => p.Metadata.Labels[\"app\"] == \"web\").ToList();", false)]
+        [InlineData("var l = await client.CoreV1.ListNamespacedPodAsync(\"app\"); foreach (var n in new[] { \"a\" }) { var x = l.Items.First(p => p.Metadata.Name == n); }", false)]
+        [InlineData("var l = await client.CoreV1.ListNamespacedPodAsync(\"app\", fieldSelector: \"metadata.name=\" + node); var me = l.Items.First(p => p.Metadata.Name == node);", false)]
+        [InlineData("var l = await client.CoreV1.ListNamespacedPodAsync(\"app\"); var same = l.Items.Where(p => p.Metadata.Name == p.Spec.Hostname).ToList();", false)]
+        [InlineData("var me = await client.CoreV1.ReadNamespacedPodAsync(node, \"app\");", false)]
+        public async Task Searched_by_name_or_not(string snippet, bool flagged)
+        {
+            string source = """
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class C
+                {
+                    async Task Run(IKubernetes client, string node)
+                    {
+                        SNIPPET
+                    }
+                }
+                """.Replace("SNIPPET", snippet);
+            var test = new Verify(source);
+            if (flagged)
+            {
+                test.ExpectedDiagnostics.Add(new Microsoft.CodeAnalysis.Testing.DiagnosticResult(RuleIdentifiers.ClusterWideAccess, Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(0).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+            }
+
+            await test.RunAsync();
+        }
+    }
+}
