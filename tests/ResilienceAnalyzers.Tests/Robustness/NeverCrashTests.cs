@@ -67,8 +67,28 @@ namespace ResilienceAnalyzers.Tests.Robustness
             var project = CorpusWorkspace.CreateProject(CorpusWorkspace.Files("Incomplete").Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
             var compilation = (await project.GetCompilationAsync())!;
             Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-            var (_, exceptions) = await CorpusWorkspace.AnalyzeAsync(compilation);
+            var (diagnostics, exceptions) = await CorpusWorkspace.AnalyzeAsync(compilation);
             Assert.Empty(exceptions);
+
+            // No guessing: nothing is reported on a call whose receiver or selector cannot be resolved.
+            string[] lines = (await project.Documents.Single().GetTextAsync()).ToString().Split('\n');
+            foreach (var marker in new[] { "unknownClient.", "client.Missing.", "MissingSelector()" })
+            {
+                int line = Array.FindIndex(lines, l => l.Contains(marker, StringComparison.Ordinal));
+                Assert.True(line >= 0, marker);
+                Assert.DoesNotContain(diagnostics, d => d.Location.GetLineSpan().StartLinePosition.Line == line);
+            }
+        }
+
+        [Fact]
+        public void An_analyzer_exception_names_the_rule_file_line_and_syntax()
+        {
+            var tree = CSharpSyntaxTree.ParseText("class C\n{\n    void M() => Go(1, 2);\n}\n", path: "/src/Agent.cs");
+            var node = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>().Single();
+            var e = Assert.Throws<InvalidOperationException>(() =>
+                ResilienceAnalyzers.Infrastructure.AnalyzerGuard.Run<object>("RES1002", node, new object(), _ => throw new NullReferenceException("boom")));
+            Assert.Equal("RES1002 failed at /src/Agent.cs(3,17) on `Go(1, 2)`: boom", e.Message);
+            Assert.IsType<NullReferenceException>(e.InnerException);
         }
 
         /// <summary>One to three edits: delete a token, or insert one of a few tokens that typing leaves half-finished.</summary>
