@@ -35,9 +35,6 @@ namespace ResilienceAnalyzers.Kubernetes
         public static string Objects(long count, string plural, ResourceKind kind)
             => Quantity.Count(count) + " " + plural + " (~" + Quantity.Bytes((double)count * ClusterShape.JsonBytes(kind)) + " as JSON)";
 
-        public static string PerSecond(TimeSpan period, long copies)
-            => Quantity.Rate(copies / period.TotalSeconds);
-
         /// <summary>"from etcd" / "from the watch cache" (KEP-2340 routing, facts.md).</summary>
         public static string Served(RequestCost cost)
             => cost.ServedFrom == ServedFrom.Etcd ? "from etcd" : "from the watch cache";
