@@ -15,8 +15,8 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
     /// </summary>
     public abstract class DocumentFixProvider : CodeFixProvider
     {
-        /// <summary>A type the fixed code uses (metadata name); no fix is offered without it.</summary>
-        private protected abstract string RequiredType { get; }
+        /// <summary>A type the fixed code uses (metadata name); no fix is offered without it. Null: none needed.</summary>
+        private protected abstract string? RequiredType { get; }
 
         public sealed override FixAllProvider GetFixAllProvider()
             => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
@@ -25,7 +25,7 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
         {
             var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
             var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null || model?.Compilation.GetTypeByMetadataName(RequiredType) == null)
+            if (root == null || model == null || (RequiredType != null && model.Compilation.GetTypeByMetadataName(RequiredType) == null))
             {
                 return;
             }

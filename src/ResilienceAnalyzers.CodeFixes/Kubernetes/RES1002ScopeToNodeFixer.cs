@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -12,6 +13,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using ResilienceAnalyzers.CodeFixes.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -25,73 +27,87 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1002ScopeToNodeFixer))]
     [Shared]
-    public sealed class RES1002ScopeToNodeFixer : CodeFixProvider
+    public sealed class RES1002ScopeToNodeFixer : DocumentFixProvider
     {
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.ClusterWideAccess);
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        /// <summary>Nothing beyond the client: the fixed call is the same call with a selector.</summary>
+        private protected override string? RequiredType => null;
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root == null || model == null)
-            {
-                return;
-            }
+        private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => Plan(root, model, diagnostic, cancellationToken)?.Title;
 
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
-                    .AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
-                if (invocation == null
-                    || !diagnostic.Properties.TryGetValue(RES1002ClusterWideAccessAnalyzer.KindProperty, out string? kind)
-                    || !(model.GetOperation(invocation, context.CancellationToken) is IInvocationOperation operation)
-                    || !KubernetesApi.TryGetCall(operation, out var call)
-                    || call == null
-                    || !call.Accepts(KubernetesParameter.FieldSelector))
-                {
-                    continue;
-                }
-
-                // "ByName": the list is searched for one object by name; the name it compares with moves into the selector.
-                ExpressionSyntax? searchedName = null;
-                if (kind == "ByName")
-                {
-                    searchedName = diagnostic.AdditionalLocations.Count > 0
-                        ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax
-                        : null;
-                    if (searchedName == null)
-                    {
-                        continue;
-                    }
-                }
-
-                string selectorKey = kind == "Pod" ? "spec.nodeName=" : "metadata.name=";
-                string title = kind == "Pod"
-                    ? "Scope to this node's pods (fieldSelector spec.nodeName)"
-                    : kind == "Node" ? "Select only this node (fieldSelector metadata.name)"
-                    : kind == "ByName" ? "Select only the object it looks for (fieldSelector metadata.name)"
-                    : "Select only this pod (fieldSelector metadata.name)";
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        title,
-                        ct => AddSelectorAsync(context.Document, invocation, selectorKey, kind!, searchedName, ct),
-                        equivalenceKey: nameof(RES1002ScopeToNodeFixer)),
-                    diagnostic);
-            }
-        }
-
-        private static async Task<Document> AddSelectorAsync(Document document, InvocationExpressionSyntax invocation, string selectorKey, string kind, ExpressionSyntax? searchedName, CancellationToken cancellationToken)
+        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null || model == null
-                || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
-                || !KubernetesApi.TryGetCall(operation, out var call) || call == null)
+            if (root == null || model == null)
             {
                 return document;
             }
+
+            var updates = new Dictionary<InvocationExpressionSyntax, InvocationExpressionSyntax>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (Plan(root, model, diagnostic, cancellationToken) is { } plan && !updates.ContainsKey(plan.Invocation))
+                {
+                    updates[plan.Invocation] = plan.Updated;
+                }
+            }
+
+            return updates.Count == 0 ? document : document.WithSyntaxRoot(root.ReplaceNodes(updates.Keys, (original, _) => updates[original]));
+        }
+
+        private sealed class FixPlan
+        {
+            public FixPlan(InvocationExpressionSyntax invocation, InvocationExpressionSyntax updated, string title)
+            {
+                Invocation = invocation;
+                Updated = updated;
+                Title = title;
+            }
+
+            public InvocationExpressionSyntax Invocation { get; }
+
+            public InvocationExpressionSyntax Updated { get; }
+
+            public string Title { get; }
+        }
+
+        private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
+                .AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            if (invocation == null
+                || !diagnostic.Properties.TryGetValue(RES1002ClusterWideAccessAnalyzer.KindProperty, out string? kind)
+                || kind == null
+                || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
+                || !KubernetesApi.TryGetCall(operation, out var call)
+                || call == null
+                || !call.Accepts(KubernetesParameter.FieldSelector))
+            {
+                return null;
+            }
+
+            // "ByName": the list is searched for one object by name; the name it compares with moves into the selector.
+            ExpressionSyntax? searchedName = null;
+            if (kind == "ByName")
+            {
+                searchedName = diagnostic.AdditionalLocations.Count > 0
+                    ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax
+                    : null;
+                if (searchedName == null)
+                {
+                    return null;
+                }
+            }
+
+            string selectorKey = kind == "Pod" ? "spec.nodeName=" : "metadata.name=";
+            string title = kind == "Pod"
+                ? "Scope to this node's pods (fieldSelector spec.nodeName)"
+                : kind == "Node" ? "Select only this node (fieldSelector metadata.name)"
+                : kind == "ByName" ? "Select only the object it looks for (fieldSelector metadata.name)"
+                : "Select only this pod (fieldSelector metadata.name)";
 
             var nameExpression = searchedName != null
                 ? ParenthesizeIfNeeded(searchedName.WithoutTrivia())
@@ -123,8 +139,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 updated = invocation.WithArgumentList(invocation.ArgumentList.AddArguments(argument));
             }
 
-            updated = updated.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-            return document.WithSyntaxRoot(root.ReplaceNode(invocation, updated));
+            return new FixPlan(invocation, updated.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation), title);
         }
 
         /// <summary><c>"metadata.name=" + (a ?? b)</c>: an operand of lower precedence than <c>+</c> keeps its meaning.</summary>
