@@ -75,7 +75,7 @@ namespace Resilience.Kubernetes
         /// <summary>A LIST/WATCH failure or an exception thrown by a handler (the informer keeps running).</summary>
         public event Action<Exception>? Error;
 
-        /// <summary>The informer is about to wait before retrying.</summary>
+        /// <summary>The informer is waiting before it retries (raised after the wait has started).</summary>
         public event Action<InformerBackoff>? BackingOff;
 
         /// <summary>True once the first LIST has been stored.</summary>
@@ -409,10 +409,14 @@ namespace Resilience.Kubernetes
         {
             var delay = backoff.Next();
             if (ApiErrors.RetryAfter(reason, time.GetUtcNow()) is { } retryAfter && retryAfter > delay) delay = retryAfter;
-            Notify(() => BackingOff?.Invoke(new InformerBackoff(delay, reason)));
+            // The timer starts before handlers run, so a handler that reads the clock (or a test that advances it) sees
+            // a wait that is already counting: the retry is due at Until, whatever the handler does.
+            var until = time.GetUtcNow() + delay;
+            var wait = Task.Delay(delay, time, ct);
+            Notify(() => BackingOff?.Invoke(new InformerBackoff(delay, reason, until)));
             try
             {
-                await Task.Delay(delay, time, ct).ConfigureAwait(false);
+                await wait.ConfigureAwait(false);
                 return true;
             }
             catch (OperationCanceledException)
@@ -452,7 +456,8 @@ namespace Resilience.Kubernetes
     /// <summary>A wait before the informer retries.</summary>
     /// <param name="Delay">How long it waits (the jittered backoff, or the server's Retry-After if longer).</param>
     /// <param name="Reason">The failure that caused it.</param>
-    public readonly record struct InformerBackoff(TimeSpan Delay, Exception Reason);
+    /// <param name="Until">When the retry is due, on the informer's <see cref="InformerOptions.TimeProvider"/>.</param>
+    public readonly record struct InformerBackoff(TimeSpan Delay, Exception Reason, DateTimeOffset Until);
 
     /// <summary>An informer-level failure (not an API error).</summary>
     public sealed class InformerException : Exception

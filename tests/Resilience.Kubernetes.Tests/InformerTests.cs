@@ -234,6 +234,31 @@ namespace Resilience.Kubernetes.Tests
         }
 
         [Fact]
+        public async Task TheBackoffWaitIsRunningWhenBackingOffIsRaised()
+        {
+            // A handler that moves the clock past the delay (as a test driving a fake clock does from another thread)
+            // must not postpone the retry: the wait started before the handler ran and is due at Until.
+            await using var server = await FakeApiServer.StartAsync();
+            server.AddCluster(nodes: 1, podsPerNode: 1);
+            server.FailNext(r => r.Verb == "watch", 500, times: 2);
+            var time = new FakeTimeProvider();
+            using var client = server.CreateClient();
+            await using var informer = Informers.ForPods(client, options: new InformerOptions { TimeProvider = time, Random = new FixedRandom(0.5) });
+            var backoffs = new ConcurrentQueue<(InformerBackoff Backoff, DateTimeOffset RaisedAt)>();
+            informer.BackingOff += b =>
+            {
+                backoffs.Enqueue((b, time.GetUtcNow()));
+                time.Advance(b.Delay);
+            };
+            await informer.StartAsync(Timeout());
+
+            await Eventually(() => server.ActiveWatchCount == 1, "the third watch opens without any further clock movement");
+            Assert.Equal(3, server.Watches.Count);
+            Assert.Equal(2, backoffs.Count);
+            Assert.All(backoffs, b => Assert.Equal(b.RaisedAt + b.Backoff.Delay, b.Backoff.Until));
+        }
+
+        [Fact]
         public async Task NodeScopedInformerHoldsOnlyItsNodesPodsAndCostsOnlyThoseFromTheCache()
         {
             await using var server = await FakeApiServer.StartAsync();

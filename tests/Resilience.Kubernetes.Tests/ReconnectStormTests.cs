@@ -90,7 +90,7 @@ namespace Resilience.Kubernetes.Tests
                     var informer = Informers.ForNodePods(client, "node-" + i, options: new InformerOptions { TimeProvider = time, Random = random(i) });
                     informer.BackingOff += b =>
                     {
-                        dues.GetOrAdd(index, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(time.GetUtcNow() + TimeSpan.FromMilliseconds(Math.Floor(b.Delay.TotalMilliseconds))); // Task.Delay on a TimeProvider works in whole ms
+                        dues.GetOrAdd(index, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(b.Until - TimeSpan.FromTicks(b.Delay.Ticks % TimeSpan.TicksPerMillisecond)); // Task.Delay on a TimeProvider works in whole ms
                         reasons.GetOrAdd(index, _ => new ConcurrentQueue<string>()).Enqueue($"at {time.GetUtcNow():ss.fff} wait {b.Delay.TotalMilliseconds} ms: {b.Reason.GetType().Name} {b.Reason.Message}");
                     };
                     informers.Add(informer);
