@@ -1,4 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 
@@ -34,6 +38,54 @@ namespace Resilience.Kubernetes
         public static Informer<V1Node, V1NodeList> ForNodes(
             IKubernetes client, string? fieldSelector = null, string? labelSelector = null, InformerOptions? options = null)
             => new(ListWatch.ForNodes(client), WithSelectors(options, fieldSelector, labelSelector));
+
+        /// <summary>
+        /// A watch stream that resumes — the drop-in for a <c>WatchList…Async</c> stream started without a resourceVersion
+        /// (RES1004's fix). It yields what such a stream yields, <c>(WatchEventType, TItem)</c>: ADDED for every object at
+        /// the start, then each change. Underneath is an <see cref="Informer{TItem, TList}"/>: one LIST at
+        /// <c>resourceVersion=0</c>, then WATCH with bookmarks, resumed from the last resourceVersion when the server ends
+        /// it (no replay), relisted only on 410 Gone (yielding the differences: ADDED, MODIFIED, DELETED), with jittered
+        /// backoff between failures. Failures do not end the stream; they go to <paramref name="onError"/>. The stream
+        /// ends when <paramref name="cancellationToken"/> is cancelled (with <see cref="OperationCanceledException"/>) or
+        /// when the caller stops enumerating; the informer is disposed then.
+        /// </summary>
+        /// <remarks>
+        /// Events are buffered without bound between the informer and the consumer, and the informer keeps the objects
+        /// in scope in memory (it needs them to report what a relist changed), as client-go's reflector does.
+        /// </remarks>
+        public static IAsyncEnumerable<(WatchEventType Type, TItem Object)> WatchEventsAsync<TItem, TList>(
+            ListWatch<TItem, TList> listWatch,
+            Action<Exception>? onError = null,
+            InformerOptions? options = null,
+            CancellationToken cancellationToken = default)
+            where TItem : class, IKubernetesObject<V1ObjectMeta>
+            where TList : class, IMetadata<V1ListMeta>, IItems<TItem>, new()
+        {
+            if (listWatch is null) throw new ArgumentNullException(nameof(listWatch));
+            return ReadEventsAsync(listWatch, onError, options, cancellationToken);
+        }
+
+        private static async IAsyncEnumerable<(WatchEventType Type, TItem Object)> ReadEventsAsync<TItem, TList>(
+            ListWatch<TItem, TList> listWatch,
+            Action<Exception>? onError,
+            InformerOptions? options,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+            where TItem : class, IKubernetesObject<V1ObjectMeta>
+            where TList : class, IMetadata<V1ListMeta>, IItems<TItem>, new()
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var events = Channel.CreateUnbounded<(WatchEventType Type, TItem Object)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            await using var informer = new Informer<TItem, TList>(listWatch, options);
+            informer.Added += item => events.Writer.TryWrite((WatchEventType.Added, item));
+            informer.Updated += (_, item) => events.Writer.TryWrite((WatchEventType.Modified, item));
+            informer.Deleted += item => events.Writer.TryWrite((WatchEventType.Deleted, item));
+            if (onError is not null) informer.Error += onError;
+            informer.Start();
+            while (await events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (events.Reader.TryRead(out var next)) yield return next;
+            }
+        }
 
         private static InformerOptions WithSelectors(InformerOptions? options, string? fieldSelector, string? labelSelector)
         {

@@ -17,7 +17,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
 {
     /// <summary>
     /// Issue 4's acceptance, run for real: the sample agent as written, the same agent after <c>dotnet format analyzers</c>
-    /// (RES1002, RES1003, RES1005, RES2001) and the hand-written fixed twin are built from the packed packages, started
+    /// (RES1002, RES1003, RES1004, RES1005, RES2001) and the hand-written fixed twin are built from the packed packages, started
     /// as processes against the loopback API server (through a kubeconfig file, as a user runs them outside a cluster)
     /// and a loopback TCP collector. All three send one line per pod of their node — the same pods — while the server's
     /// accounting shows what each paid for the first round.
@@ -115,13 +115,13 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             output.WriteLine($"whole test {total.Elapsed.TotalSeconds:0.0} s");
         }
 
-        /// <summary>Builds a consumer copy of a sample (first applying the four rules' fixes with dotnet format) and returns its program.</summary>
+        /// <summary>Builds a consumer copy of a sample (first applying the five rules' fixes with dotnet format) and returns its program.</summary>
         private static string Build(string project, string assembly, bool format)
         {
             if (format)
             {
                 Dotnet.RunOk(project, "restore", "-nologo");
-                foreach (var id in new[] { "RES1002", "RES1003", "RES1005", "RES2001" })
+                foreach (var id in new[] { "RES1002", "RES1003", "RES1004", "RES1005", "RES2001" })
                 {
                     Dotnet.RunOk(project, "format", "analyzers", assembly + ".csproj", "--diagnostics", id, "--severity", "warn", "--no-restore");
                 }
@@ -129,6 +129,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
                 string source = File.ReadAllText(Path.Combine(project, "TelemetryAgent.cs"));
                 Assert.Contains("V1PodList pods = podInformer.List();", source);
                 Assert.Contains("await CachedDns.GetHostAddressesAsync(collectorHost, cancellationToken)", source);
+                Assert.Contains("Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Service, V1ServiceList>(", source);
                 Dotnet.RunOk(project, "build", "-nologo", "--no-restore");
             }
             else

@@ -24,6 +24,10 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
             return name;
         }
 
+        /// <summary><paramref name="document"/> with <paramref name="root"/>, plus <c>using <paramref name="ns"/>;</c> when it is a whole file without it.</summary>
+        public static Document WithRootAndUsing(Document document, SyntaxNode root, string ns)
+            => document.WithSyntaxRoot(root is CompilationUnitSyntax unit ? EnsureUsing(unit, ns) : root);
+
         /// <summary>Adds <c>using <paramref name="ns"/>;</c> unless the file already has it.</summary>
         public static CompilationUnitSyntax EnsureUsing(CompilationUnitSyntax root, string ns)
         {

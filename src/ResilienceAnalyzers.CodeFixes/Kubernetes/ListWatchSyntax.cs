@@ -11,7 +11,7 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 {
     /// <summary>
-    /// Turns a recognized LIST call into the <c>ListWatch</c> the runtime's pager and informer take:
+    /// Turns a recognized LIST (or <c>WatchList…</c>) call into the <c>ListWatch</c> the runtime's pager and informer take:
     /// <c>ListWatch.FromHttpOperation&lt;V1Pod, V1PodList&gt;((o, c) =&gt; client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(
     /// …the call's own arguments…, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, …,
     /// watch: o.Watch, cancellationToken: c))</c>. Only for the group and pre-10.x shapes, whose
@@ -37,8 +37,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             ["labelSelector"] = "LabelSelector",
         };
 
-        private ListWatchSyntax(ExpressionSyntax expression, TypeSyntax itemType, TypeSyntax listType, ExpressionSyntax? cancellationToken, IReadOnlyList<ILocalSymbol> capturedLocals)
+        private ListWatchSyntax(ExpressionSyntax expression, TypeSyntax itemType, TypeSyntax listType, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
         {
+            OnError = onError;
             Expression = expression;
             ItemType = itemType;
             ListType = listType;
@@ -56,6 +57,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// <summary>The call's own cancellation token, if it passed one.</summary>
         public ExpressionSyntax? CancellationToken { get; }
 
+        /// <summary>A watch call's own <c>onError</c> callback, if it passed one.</summary>
+        public ExpressionSyntax? OnError { get; }
+
         /// <summary>Locals the lambda captures (a fix that moves it must keep them in scope).</summary>
         public IReadOnlyList<ILocalSymbol> CapturedLocals { get; }
 
@@ -70,6 +74,17 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             var method = invocation.TargetMethod;
             string baseName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name.Substring(0, method.Name.Length - 5) : method.Name;
+            if (call.Verb == KubernetesVerb.Watch)
+            {
+                // WatchListNamespacedPodAsync → ListNamespacedPodWithHttpMessagesAsync
+                if (!baseName.StartsWith("Watch", System.StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                baseName = baseName.Substring("Watch".Length);
+            }
+
             ITypeSymbol? receiverType = method.IsExtensionMethod
                 ? (method.ReducedFrom ?? method).Parameters.FirstOrDefault()?.Type
                 : method.ContainingType;
@@ -80,11 +95,11 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
-            // Task<V1PodList> or V1PodList → V1PodList; its Items → V1Pod.
-            ITypeSymbol? listType = method.ReturnType;
-            if (listType is INamedTypeSymbol task && task.Name == "Task" && task.TypeArguments.Length == 1)
+            // Task<HttpOperationResponse<V1PodList>> → V1PodList; its Items → V1Pod.
+            ITypeSymbol? listType = http.ReturnType;
+            while (listType is INamedTypeSymbol wrapper && (wrapper.Name == "Task" || wrapper.Name == "HttpOperationResponse") && wrapper.TypeArguments.Length == 1)
             {
-                listType = task.TypeArguments[0];
+                listType = wrapper.TypeArguments[0];
             }
 
             var itemsProperty = listType?.GetMembers("Items").OfType<IPropertySymbol>().FirstOrDefault();
@@ -104,6 +119,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             var arguments = new List<ArgumentSyntax>();
             var passed = new HashSet<string>();
             ExpressionSyntax? token = null;
+            ExpressionSyntax? onError = null;
             var captured = new List<ILocalSymbol>();
             foreach (var argument in invocation.Arguments)
             {
@@ -124,7 +140,15 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     continue;
                 }
 
-                if (Driven.ContainsKey(name) || !httpParameters.Contains(name))
+                if (name == "onError")
+                {
+                    onError = argumentSyntax.Expression.WithoutTrivia();
+                    captured.AddRange(argument.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => l.Local));
+                    continue;
+                }
+
+                // sendInitialEvents is for watches only; a LIST that sends it is rejected.
+                if (Driven.ContainsKey(name) || name == "sendInitialEvents" || !httpParameters.Contains(name))
                 {
                     continue;
                 }
@@ -166,7 +190,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 captured.Add(reference.Local);
             }
 
-            return new ListWatchSyntax(fromHttp, itemSyntax, listSyntax, token?.WithoutTrivia(), captured);
+            return new ListWatchSyntax(fromHttp, itemSyntax, listSyntax, token?.WithoutTrivia(), onError, captured);
         }
     }
 }

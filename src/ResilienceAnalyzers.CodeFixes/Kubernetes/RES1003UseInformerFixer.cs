@@ -150,10 +150,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            var updated = editor.GetChangedRoot();
-            return updated is CompilationUnitSyntax unit
-                ? document.WithSyntaxRoot(FixHelpers.EnsureUsing(unit, "Resilience.Kubernetes"))
-                : document.WithSyntaxRoot(updated);
+            return FixHelpers.WithRootAndUsing(document, editor.GetChangedRoot(), "Resilience.Kubernetes");
         }
     }
 }

@@ -114,9 +114,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var updated = editor.GetChangedRoot();
-            return updated is CompilationUnitSyntax unit && loops.Count > 0
-                ? document.WithSyntaxRoot(FixHelpers.EnsureUsing(unit, "Resilience.Kubernetes"))
-                : document.WithSyntaxRoot(updated);
+            return loops.Count > 0 ? FixHelpers.WithRootAndUsing(document, updated, "Resilience.Kubernetes") : document.WithSyntaxRoot(updated);
         }
 
         private static InvocationExpressionSyntax Next(string backoff)

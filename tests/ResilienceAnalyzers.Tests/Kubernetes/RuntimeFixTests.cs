@@ -4,6 +4,7 @@ using ResilienceAnalyzers.Tests.Infrastructure;
 using Xunit;
 using Paginate = ResilienceAnalyzers.Tests.Infrastructure.FixTest<ResilienceAnalyzers.Kubernetes.RES1001UnboundedListAnalyzer, ResilienceAnalyzers.CodeFixes.Kubernetes.RES1001PaginateFixer>;
 using UseInformer = ResilienceAnalyzers.Tests.Infrastructure.FixTest<ResilienceAnalyzers.Kubernetes.RES1003PollingListAnalyzer, ResilienceAnalyzers.CodeFixes.Kubernetes.RES1003UseInformerFixer>;
+using ResumeWatch = ResilienceAnalyzers.Tests.Infrastructure.FixTest<ResilienceAnalyzers.Kubernetes.RES1004WatchWithoutResumeAnalyzer, ResilienceAnalyzers.CodeFixes.Kubernetes.RES1004ResumeWatchFixer>;
 using Backoff = ResilienceAnalyzers.Tests.Infrastructure.FixTest<ResilienceAnalyzers.Kubernetes.RES1005RetryWithoutBackoffAnalyzer, ResilienceAnalyzers.CodeFixes.Kubernetes.RES1005BackoffFixer>;
 
 namespace ResilienceAnalyzers.Tests.Kubernetes
@@ -292,6 +293,124 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.ExpectedDiagnostics.Add(Expect.Info(RES1005RetryWithoutBackoffAnalyzer.Rule, 0));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 1));
             await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1004_makes_the_watch_resume_and_keeps_the_loop_body_selectors_onError_and_token()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Agent
+                {
+                    async Task Execute(IKubernetes client, string nodeName, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await foreach (var (type, pod) in client.CoreV1.{|#0:WatchListPodForAllNamespacesAsync|}(fieldSelector: "spec.nodeName=" + nodeName, onError: e => Console.WriteLine(e.Message), cancellationToken: ct))
+                            {
+                                Console.WriteLine(type + " " + pod.Metadata.Name);
+                            }
+                        }
+                    }
+
+                    async Task<int> Once(IKubernetes client)
+                    {
+                        IAsyncEnumerable<(WatchEventType, V1Node)> nodes = client.CoreV1.{|#1:WatchListNodeAsync|}(labelSelector: "role=edge");
+                        var count = 0;
+                        await foreach (var e in nodes) { if (e.Item1 == WatchEventType.Added) count++; }
+                        return count;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Resilience.Kubernetes;
+
+                class Agent
+                {
+                    async Task Execute(IKubernetes client, string nodeName, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await foreach (var (type, pod) in Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Pod, V1PodList>((o, c) => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(fieldSelector: "spec.nodeName=" + nodeName, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)), onError: e => Console.WriteLine(e.Message), cancellationToken: ct))
+                            {
+                                Console.WriteLine(type + " " + pod.Metadata.Name);
+                            }
+                        }
+                    }
+
+                    async Task<int> Once(IKubernetes client)
+                    {
+                        IAsyncEnumerable<(WatchEventType, V1Node)> nodes = Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Node, V1NodeList>((o, c) => client.CoreV1.ListNodeWithHttpMessagesAsync(labelSelector: "role=edge", fieldSelector: o.FieldSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)));
+                        var count = 0;
+                        await foreach (var e in nodes) { if (e.Item1 == WatchEventType.Added) count++; }
+                        return count;
+                    }
+                }
+                """;
+            var test = WithRuntime(new ResumeWatch(source, fixedSource));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1004_no_fix_without_the_runtime_nor_for_shapes_without_an_async_stream()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Agent
+                {
+                    async Task Run(IKubernetes client)
+                    {
+                        await foreach (var (type, pod) in client.CoreV1.{|#0:WatchListNamespacedPodAsync|}("default")) { Console.WriteLine(pod.Metadata.Name); }
+                        var response = await client.CoreV1.{|#1:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: true);
+                        using var watcher = response.Watch<V1Pod, V1PodList>((type, pod) => Console.WriteLine(pod.Metadata.Name));
+                    }
+                }
+                """;
+            var noRuntime = new ResumeWatch(source, source);
+            noRuntime.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 0));
+            noRuntime.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
+            await noRuntime.RunAsync();
+
+            const string fixedSource = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Resilience.Kubernetes;
+
+                class Agent
+                {
+                    async Task Run(IKubernetes client)
+                    {
+                        await foreach (var (type, pod) in Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Pod, V1PodList>((o, c) => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(namespaceParameter: "default", fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)))) { Console.WriteLine(pod.Metadata.Name); }
+                        var response = await client.CoreV1.{|#1:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: true);
+                        using var watcher = response.Watch<V1Pod, V1PodList>((type, pod) => Console.WriteLine(pod.Metadata.Name));
+                    }
+                }
+                """;
+            var withRuntime = WithRuntime(new ResumeWatch(source, fixedSource));
+            withRuntime.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 0));
+            withRuntime.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
+            withRuntime.FixedState.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
+            await withRuntime.RunAsync();
         }
     }
 }
