@@ -27,7 +27,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
     [Shared]
     public sealed class RES2001UseCachedDnsFixer : DocumentFixProvider
     {
-        internal const string CachedDnsType = "Resilience.Dns.CachedDns";
+        internal const string CachedDnsType = CachedDnsSyntax.TypeName;
         private const string Title = "Resolve through CachedDns (serves the last good answer when DNS fails)";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UncachedDnsResolution);
@@ -68,13 +68,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
                 return document;
             }
 
-            // "CachedDns" if it already means Resilience.Dns.CachedDns here; else add the using, unless another
-            // CachedDns is in scope, in which case qualify.
-            int position = targets.Keys.First().SpanStart;
-            var inScope = model.LookupNamespacesAndTypes(position, name: "CachedDns");
-            bool bound = inScope.Any(s => SymbolEqualityComparer.Default.Equals(s, cachedDns));
-            bool conflict = !bound && inScope.Any();
-            ExpressionSyntax receiver = conflict ? ParseExpression("global::" + CachedDnsType) : IdentifierName("CachedDns");
+            var (receiver, needsUsing) = CachedDnsSyntax.Receiver(model, targets.Keys.First().SpanStart, cachedDns);
 
             var updated = root.ReplaceNodes(
                 targets.Keys,
@@ -82,7 +76,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
                     .WithExpression(receiver.WithTriviaFrom(original.Expression))
                     .WithName(IdentifierName(targets[original]).WithTriviaFrom(original.Name)));
 
-            if (!bound && !conflict && !updated.Usings.Any(u => u.Name?.ToString() == "Resilience.Dns"))
+            if (needsUsing && !updated.Usings.Any(u => u.Name?.ToString() == "Resilience.Dns"))
             {
                 updated = updated.AddUsings(UsingDirective(ParseName("Resilience.Dns")).WithAdditionalAnnotations(Formatter.Annotation));
             }

@@ -75,7 +75,17 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            string? host = HostNames.DescribeRemote(arguments[0].Value);
+            // Arguments come in evaluation (source) order: find the host by parameter, not by position (port: 1, hostname: h).
+            IArgumentOperation? hostArgument = null;
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Ordinal == 0)
+                {
+                    hostArgument = argument;
+                }
+            }
+
+            string? host = hostArgument == null ? null : HostNames.DescribeRemote(hostArgument.Value);
             if (host == null)
             {
                 return;

@@ -19,7 +19,7 @@ namespace ResilienceAnalyzers.Tests.Robustness
     /// <summary>
     /// Runs every analyzer and fixer of the package over real files the way a build or an IDE would:
     /// an <see cref="AdhocWorkspace"/> project with the real client and runtime assemblies, settings of a
-    /// DaemonSet on 5,000 nodes, and every analyzer exception captured instead of swallowed.
+    /// DaemonSet on 5,000 nodes, every rule on (RES2003 too), and every analyzer exception captured instead of swallowed.
     /// </summary>
     internal sealed class CorpusWorkspace
     {
@@ -45,7 +45,9 @@ namespace ResilienceAnalyzers.Tests.Robustness
                 "Corpus",
                 "Corpus",
                 LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+                // RES2003 is off by default; the corpus turns it on so its analyzer and fix are exercised too.
+                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                    .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["RES2003"] = ReportDiagnostic.Info }),
                 parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
                 metadataReferences: AllReferences()));
             foreach (var (name, text) in documents)

@@ -3,6 +3,7 @@
 using System;
 using System.Linq;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s;
@@ -26,6 +27,8 @@ namespace Flagged
                 var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: ct);
                 var mine = pods.Items.Where(p => p.Spec.NodeName == nodeName).Count() + nodes.Items.Count;
                 var addresses = await Dns.GetHostAddressesAsync("collector.monitoring.svc", ct);
+                using var exporter = new TcpClient();
+                await exporter.ConnectAsync("otel-collector.monitoring.svc", 4317, ct);
                 await Task.Delay(TimeSpan.FromSeconds(30), ct);
             }
         }
