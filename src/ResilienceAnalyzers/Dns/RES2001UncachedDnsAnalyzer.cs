@@ -67,6 +67,11 @@ namespace ResilienceAnalyzers.Dns
 
         private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
         {
+            if (CalledNames.Method(context.Operation.Syntax) is string written && !Replacements.ContainsKey(written))
+            {
+                return;
+            }
+
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             if (!Replacements.TryGetValue(method.Name, out string? replacement)

@@ -51,6 +51,11 @@ namespace ResilienceAnalyzers.Dns
 
         private static void Analyze(OperationAnalysisContext context)
         {
+            if (CalledNames.Method(context.Operation.Syntax) is string written && !QueryMethods.Contains(written))
+            {
+                return;
+            }
+
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var type = method.ContainingType;

@@ -41,6 +41,14 @@ namespace ResilienceAnalyzers.Dns
 
         private static void Analyze(OperationAnalysisContext context)
         {
+            var syntax = context.Operation.Syntax;
+            if (context.Operation is IInvocationOperation
+                ? CalledNames.Method(syntax) is string called && called != "Connect" && called != "ConnectAsync"
+                : CalledNames.CreatedType(syntax) is string created && !SocketTypes.Contains(created))
+            {
+                return;
+            }
+
             IMethodSymbol? method;
             ImmutableArray<IArgumentOperation> arguments;
             Location location;

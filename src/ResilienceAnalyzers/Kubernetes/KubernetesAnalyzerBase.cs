@@ -31,7 +31,9 @@ namespace ResilienceAnalyzers.Kubernetes
                 start.RegisterOperationAction(
                     operationContext => AnalyzerGuard.Run(RuleId, operationContext.Operation.Syntax, operationContext, state, static (c, s) =>
                     {
-                        if (KubernetesApi.TryGetCall((IInvocationOperation)c.Operation, out var call) && call != null)
+                        // Every call these rules recognize is a List…/Watch… method (KubernetesApi.TryGetCall).
+                        if (CalledNames.MayStartWith(c.Operation.Syntax, "List", "Watch")
+                            && KubernetesApi.TryGetCall((IInvocationOperation)c.Operation, out var call) && call != null)
                         {
                             s.Rule.AnalyzeCall(c, call, s.FanOut);
                         }

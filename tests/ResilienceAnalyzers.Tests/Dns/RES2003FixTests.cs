@@ -106,6 +106,32 @@ namespace ResilienceAnalyzers.Tests.Dns
         }
 
         [Fact]
+        public async Task Qualified_and_target_typed_creations_are_flagged_without_a_fix()
+        {
+            // The analyzer reads the created type's name from syntax first; a target-typed new() names none.
+            const string source = """
+                using System.Net.Sockets;
+
+                class Exporter
+                {
+                    void Connect(string host)
+                    {
+                        using var qualified = {|#0:new System.Net.Sockets.TcpClient(host, 4317)|};
+                        using UdpClient targetTyped = {|#1:new(host, 8125)|};
+                        using var aliased = {|#2:new global::System.Net.Sockets.TcpClient(host, 4318)|};
+                    }
+                }
+                """;
+            var test = WithRuntime(source, source);
+            for (int i = 0; i < 3; i++)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Info(RES2003HostNameConnectAnalyzer.Rule, i));
+            }
+
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task No_fix_without_Resilience_Dns()
         {
             const string source = """

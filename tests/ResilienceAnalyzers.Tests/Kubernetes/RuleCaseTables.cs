@@ -62,6 +62,11 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         [InlineData("await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(limit: null);", "Warning")]
         [InlineData("await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(limit: -5);", "Warning")]
         [InlineData("await client.CoreV1.{|#0:ListNodeAsync|}();", "Warning")]
+        // Call-site forms the name pre-filter reads (CalledNames): conditional access, static call of the extension.
+        [InlineData("await (client?.CoreV1).{|#0:ListNodeAsync|}();", "Warning")]
+        [InlineData("await client.CoreV1?.{|#0:ListNodeAsync|}()!;", "Warning")]
+        [InlineData("await CoreV1OperationsExtensions.{|#0:ListNodeAsync|}(client.CoreV1);", "Warning")]
+        [InlineData("Func<Task<V1NodeList>> list = () => client.CoreV1.{|#0:ListNodeAsync|}(); await list();", "Warning")]
         [InlineData("client.CoreV1.{|#0:ListNode|}();", "Warning")]
         [InlineData("await client.CoreV1.{|#0:ListNamespacedPodAsync|}(\"default\");", "Warning")]
         [InlineData("await client.CoreV1.{|#0:ListNamespacedConfigMapAsync|}(\"default\");", "Info")]
