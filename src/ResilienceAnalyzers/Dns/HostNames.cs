@@ -79,11 +79,27 @@ namespace ResilienceAnalyzers.Dns
         {
             for (var type = symbol as INamedTypeSymbol ?? symbol?.ContainingType; type != null; type = type.ContainingType)
             {
-                if (type.Name.IndexOf("CachedDns", StringComparison.Ordinal) >= 0
-                    || type.ContainingNamespace?.ToDisplayString().StartsWith("Resilience.Dns", StringComparison.Ordinal) == true)
+                if (type.Name.IndexOf("CachedDns", StringComparison.Ordinal) >= 0 || InResilienceDns(type.ContainingNamespace))
                 {
                     return true;
                 }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>Resilience.Dns</c>, <c>Resilience.Dns.DnsClient</c>, … — without building the namespace's display string.</summary>
+        private static bool InResilienceDns(INamespaceSymbol? ns)
+        {
+            INamespaceSymbol? below = null;
+            for (var n = ns; n != null && !n.IsGlobalNamespace; n = n.ContainingNamespace)
+            {
+                if (n.ContainingNamespace?.IsGlobalNamespace != false)
+                {
+                    return n.Name == "Resilience" && below != null && below.Name.StartsWith("Dns", StringComparison.Ordinal);
+                }
+
+                below = n;
             }
 
             return false;

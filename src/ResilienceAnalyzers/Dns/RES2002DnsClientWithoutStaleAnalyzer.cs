@@ -36,7 +36,7 @@ namespace ResilienceAnalyzers.Dns
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                if (!start.Compilation.ReferencedAssemblyNames.Any(a => a.Name == "DnsClient"))
+                if (!Kubernetes.KubernetesApi.References(start.Compilation, "DnsClient", prefix: false))
                 {
                     return;
                 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.IO;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -21,21 +22,51 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary>The client exists in the compilation: register the Kubernetes rules only then.</summary>
         /// <remarks>
-        /// By assembly name, not <c>GetTypeByMetadataName</c>: the first metadata-name lookup in a compilation indexes
-        /// every referenced assembly (milliseconds with the client's thousands of types), and most compilations
-        /// never need it. Source that declares its own <c>IKubernetes</c> (the pre-10.x shape in tests) counts too.
+        /// By the references' file names, not <c>GetTypeByMetadataName</c> (the first metadata-name lookup in a
+        /// compilation indexes every referenced assembly: milliseconds with the client's thousands of types) nor
+        /// <c>ReferencedAssemblyNames</c> (it binds every reference: the compiler does that anyway, but the analyzer that
+        /// asks first at compilation start is charged for it, ~8 ms on the benchmark's workload). Source that declares its
+        /// own <c>IKubernetes</c> (the pre-10.x shape in tests) counts too. A false positive here costs nothing: every
+        /// rule still checks the called method's type and namespace.
         /// </remarks>
         public static bool IsReferenced(Compilation compilation)
+            => References(compilation, "KubernetesClient", prefix: true) || compilation.ContainsSymbolsWithName("IKubernetes", SymbolFilter.Type);
+
+        /// <summary>
+        /// Whether the compilation references an assembly named <paramref name="assemblyName"/> (or starting with it),
+        /// judged by the reference's file name, the referenced compilation's assembly name, or for an in-memory image
+        /// its module name — never by binding the references.
+        /// </summary>
+        public static bool References(Compilation compilation, string assemblyName, bool prefix)
         {
-            foreach (var assembly in compilation.ReferencedAssemblyNames)
+            foreach (var reference in compilation.References)
             {
-                if (assembly.Name.StartsWith("KubernetesClient", StringComparison.Ordinal))
+                string? name;
+                switch (reference)
+                {
+                    case CompilationReference project:
+                        name = project.Compilation.AssemblyName;
+                        break;
+                    case PortableExecutableReference file when !string.IsNullOrEmpty(file.FilePath):
+                        name = Path.GetFileNameWithoutExtension(file.FilePath);
+                        break;
+                    case PortableExecutableReference image:
+                        name = image.GetMetadata() is AssemblyMetadata metadata && metadata.GetModules() is { Length: > 0 } modules
+                            ? Path.GetFileNameWithoutExtension(modules[0].Name)
+                            : null;
+                        break;
+                    default:
+                        name = null;
+                        break;
+                }
+
+                if (name != null && (prefix ? name.StartsWith(assemblyName, StringComparison.OrdinalIgnoreCase) : string.Equals(name, assemblyName, StringComparison.OrdinalIgnoreCase)))
                 {
                     return true;
                 }
             }
 
-            return compilation.Assembly.TypeNames.Contains("IKubernetes");
+            return false;
         }
 
         /// <summary>The namespace is exactly <paramref name="outer"/>.<paramref name="inner"/> (compared by name: no display string).</summary>

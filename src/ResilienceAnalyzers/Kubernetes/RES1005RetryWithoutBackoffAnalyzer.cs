@@ -52,11 +52,14 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
         {
-            // The retry loop first: it walks the operation tree, which exists already; most calls are in none, and
-            // IsApiCall would make the compiler build the target method's symbol for each of them.
             var invocation = (IInvocationOperation)context.Operation;
+            if (!KubernetesApi.IsApiCall(invocation.TargetMethod))
+            {
+                return;
+            }
+
             var loop = RetryLoop(invocation);
-            if (loop == null || !KubernetesApi.IsApiCall(invocation.TargetMethod))
+            if (loop == null)
             {
                 return;
             }
