@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Xunit;
 
@@ -88,6 +89,55 @@ namespace ResilienceAnalyzers.Tests.Robustness
             }
         }
 
+        [Fact]
+        public async Task Fix_all_in_project_compiles_reaches_every_file_and_applying_it_again_changes_nothing()
+        {
+            var (project, diagnostics) = await FlaggedAsync();
+            Assert.True(diagnostics.Select(d => d.Location.SourceTree).Distinct().Count() >= 2, "the flagged corpus spans several files");
+            var errorsBefore = await ErrorsAsync(project);
+            foreach (var fixer in Meta.RuleCatalogTests.Fixers)
+            {
+                var fixable = diagnostics.Where(d => fixer.FixableDiagnosticIds.Contains(d.Id)).ToImmutableArray();
+                (CodeFixProvider Fixer, CodeAction Action) offered = default;
+                foreach (var diagnostic in fixable)
+                {
+                    offered = (await CorpusWorkspace.FixesAsync(project.GetDocument(diagnostic.Location.SourceTree)!, diagnostic)).FirstOrDefault(f => f.Fixer == fixer);
+                    if (offered.Action != null)
+                    {
+                        break;
+                    }
+                }
+
+                Assert.True(offered.Action != null, fixer.GetType().Name + " is offered somewhere in the corpus");
+                var once = (await FixAllAsync(fixer, project.Documents.First(), offered.Action!.EquivalenceKey, fixable, FixAllScope.Project)).GetProject(project.Id)!;
+                Assert.Empty((await ErrorsAsync(once)).Except(errorsBefore));
+
+                // Every file with a fix offered for this rule changed, and what is left has nothing more to change.
+                var changedFiles = once.GetChanges(project).GetChangedDocuments().Count();
+                int filesWithAFix = 0;
+                foreach (var tree in fixable.Select(d => d.Location.SourceTree).Distinct())
+                {
+                    foreach (var diagnostic in fixable.Where(d => d.Location.SourceTree == tree))
+                    {
+                        if ((await CorpusWorkspace.FixesAsync(project.GetDocument(tree)!, diagnostic)).Any(f => f.Fixer == fixer))
+                        {
+                            filesWithAFix++;
+                            break;
+                        }
+                    }
+                }
+
+                Assert.Equal(filesWithAFix, changedFiles);
+                var (remaining, _) = await CorpusWorkspace.AnalyzeAsync((await once.GetCompilationAsync())!);
+                var again = remaining.Where(d => fixer.FixableDiagnosticIds.Contains(d.Id)).ToImmutableArray();
+                if (!again.IsEmpty)
+                {
+                    var twice = (await FixAllAsync(fixer, once.Documents.First(), offered.Action.EquivalenceKey, again, FixAllScope.Project)).GetProject(project.Id)!;
+                    Assert.Empty(twice.GetChanges(once).GetChangedDocuments());
+                }
+            }
+        }
+
         private static async Task<(Project Project, ImmutableArray<Diagnostic> Diagnostics)> FlaggedAsync()
         {
             var project = CorpusWorkspace.CreateProject(CorpusWorkspace.Files("Flagged").Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
@@ -102,10 +152,10 @@ namespace ResilienceAnalyzers.Tests.Robustness
                 .Select(d => d.Id + ": " + d.GetMessage())
                 .ToHashSet();
 
-        private static async Task<Solution> FixAllAsync(CodeFixProvider fixer, Document document, string? equivalenceKey, ImmutableArray<Diagnostic> diagnostics)
+        private static async Task<Solution> FixAllAsync(CodeFixProvider fixer, Document document, string? equivalenceKey, ImmutableArray<Diagnostic> diagnostics, FixAllScope scope = FixAllScope.Document)
         {
             var fixAll = fixer.GetFixAllProvider()!;
-            var context = new FixAllContext(document, fixer, FixAllScope.Document, equivalenceKey, diagnostics.Select(d => d.Id).Distinct(), new Provider(diagnostics), CancellationToken.None);
+            var context = new FixAllContext(document, fixer, scope, equivalenceKey, diagnostics.Select(d => d.Id).Distinct(), new Provider(diagnostics), CancellationToken.None);
             var action = await fixAll.GetFixAsync(context);
             return action == null ? document.Project.Solution : await CorpusWorkspace.ApplyAsync(action, document.Project.Solution);
         }
