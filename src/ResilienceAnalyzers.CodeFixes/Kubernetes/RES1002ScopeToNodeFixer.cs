@@ -89,9 +89,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
-            // "ByName": the list is searched for one object by name; the name it compares with moves into the selector.
+            // "ByName": the list is searched for one object by name; "PodOnNode": the pods are filtered by node on the
+            // client. Either way the value it compares with moves into the selector.
             ExpressionSyntax? searchedName = null;
-            if (kind == "ByName")
+            if (kind == "ByName" || kind == "PodOnNode")
             {
                 searchedName = diagnostic.AdditionalLocations.Count > 0
                     ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax
@@ -102,8 +103,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 }
             }
 
-            string selectorKey = kind == "Pod" ? "spec.nodeName=" : "metadata.name=";
-            string title = kind == "Pod"
+            string selectorKey = kind == "Pod" || kind == "PodOnNode" ? "spec.nodeName=" : "metadata.name=";
+            string title = kind == "Pod" || kind == "PodOnNode"
                 ? "Scope to this node's pods (fieldSelector spec.nodeName)"
                 : kind == "Node" ? "Select only this node (fieldSelector metadata.name)"
                 : kind == "ByName" ? "Select only the object it looks for (fieldSelector metadata.name)"

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -13,14 +15,40 @@ namespace ResilienceAnalyzers.Kubernetes
     internal static class OwnObjectScan
     {
         private static readonly ImmutableHashSet<string> SearchMethods = ImmutableHashSet.Create(
-            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Where", "Any", "Find", "Exists", "Last", "LastOrDefault");
+            "First", "FirstOrDefault", "Single", "SingleOrDefault", "Where", "Any", "Count", "Find", "FindAll", "Exists", "Last", "LastOrDefault");
 
         /// <summary>
         /// The expression the items' <c>Metadata.Name</c> is compared with, when it can be evaluated before the LIST
         /// (constants, fields, parameters, earlier locals, static calls such as <c>Environment.GetEnvironmentVariable</c>);
         /// otherwise null.
         /// </summary>
-        public static IOperation? Find(IInvocationOperation list)
+        public static IOperation? Find(IInvocationOperation list) => Find(list, "Metadata", "Name");
+
+        /// <summary>
+        /// Per-node code that reads pods and keeps only its node's on the client: the list's items searched or looped over
+        /// with <c>p.Spec.NodeName == node</c> (or <c>!=</c> … <c>continue</c>), or the events of a watch read by
+        /// <c>await foreach</c> filtered the same way. Returns the node-name expression, when it can move before the call.
+        /// </summary>
+        public static IOperation? FindNodeFilter(IInvocationOperation call, bool isWatch)
+        {
+            if (!isWatch)
+            {
+                return Find(call, "Spec", "NodeName");
+            }
+
+            // await foreach (var (type, pod) in client…WatchList…Async(…)) { if (pod.Spec.NodeName != node) continue; … }
+            IOperation stream = call;
+            while (stream.Parent is IConversionOperation)
+            {
+                stream = stream.Parent;
+            }
+
+            return stream.Parent is IForEachLoopOperation loop && loop.Collection == stream
+                ? ComparedInLoop(loop, call, "Spec", "NodeName")
+                : null;
+        }
+
+        private static IOperation? Find(IInvocationOperation list, string outer, string inner)
         {
             // var pods = await client…ListX(…);  or  (await client…ListX(…)).Items.First(…)
             IOperation result = list;
@@ -50,19 +78,27 @@ namespace ResilienceAnalyzers.Kubernetes
                 if (descendant is IInvocationOperation search
                     && SearchMethods.Contains(search.TargetMethod.Name)
                     && search.Syntax.Span.End > list.Syntax.Span.End
-                    && ReceiverIsItemsOf(search, local, result)
-                    && ComparedWithName(search, list) is IOperation compared)
+                    && IsItemsOf(search.Instance ?? (search.Arguments.Length > 0 ? search.Arguments[0].Value : null), local, result)
+                    && ComparedInSearch(search, list, outer, inner) is IOperation compared)
                 {
                     return compared;
+                }
+
+                // foreach (var pod in pods.Items) { if (pod.Spec.NodeName != node) continue; … }
+                if (descendant is IForEachLoopOperation loop
+                    && loop.Syntax.SpanStart > list.Syntax.Span.End
+                    && IsItemsOf(loop.Collection, local, result)
+                    && ComparedInLoop(loop, list, outer, inner) is IOperation inLoop)
+                {
+                    return inLoop;
                 }
             }
 
             return null;
         }
 
-        private static bool ReceiverIsItemsOf(IInvocationOperation search, ILocalSymbol? local, IOperation listResult)
+        private static bool IsItemsOf(IOperation? receiver, ILocalSymbol? local, IOperation listResult)
         {
-            IOperation? receiver = search.Instance ?? (search.Arguments.Length > 0 ? search.Arguments[0].Value : null);
             while (receiver is IConversionOperation conversion)
             {
                 receiver = conversion.Operand;
@@ -84,7 +120,7 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>In the search's lambda, <c>x.Metadata.Name == value</c> (either side): the value, if it can move before the LIST.</summary>
-        private static IOperation? ComparedWithName(IInvocationOperation search, IInvocationOperation list)
+        private static IOperation? ComparedInSearch(IInvocationOperation search, IInvocationOperation list, string outer, string inner)
         {
             foreach (var argument in search.Arguments)
             {
@@ -94,24 +130,35 @@ namespace ResilienceAnalyzers.Kubernetes
                     value = value is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)value).Operand;
                 }
 
-                if (!(value is IAnonymousFunctionOperation lambda))
+                if (value is IAnonymousFunctionOperation lambda
+                    && Compared(lambda.Body, list, outer, inner, local => false, parameter => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda.Symbol), equalsOnly: true) is IOperation compared)
                 {
-                    continue;
+                    return compared;
                 }
+            }
 
-                foreach (var node in lambda.Body.Descendants())
+            return null;
+        }
+
+        /// <summary>In a loop over the items or events, <c>item.Spec.NodeName ==</c> or <c>!=</c> a value that can move before the call.</summary>
+        private static IOperation? ComparedInLoop(IForEachLoopOperation loop, IInvocationOperation call, string outer, string inner)
+            => Compared(loop.Body, call, outer, inner, local => loop.Locals.Contains(local, SymbolEqualityComparer.Default), parameter => false, equalsOnly: false);
+
+        private static IOperation? Compared(IOperation body, IInvocationOperation call, string outer, string inner, Func<ILocalSymbol, bool> isInner, Func<IParameterSymbol, bool> isInnerParameter, bool equalsOnly)
+        {
+            foreach (var node in body.Descendants())
+            {
+                if (node is IBinaryOperation binary
+                    && (binary.OperatorKind == BinaryOperatorKind.Equals || (!equalsOnly && binary.OperatorKind == BinaryOperatorKind.NotEquals)))
                 {
-                    if (node is IBinaryOperation binary && binary.OperatorKind == BinaryOperatorKind.Equals)
+                    if (IsField(binary.LeftOperand, outer, inner) && CanMoveBefore(binary.RightOperand, call, isInner, isInnerParameter))
                     {
-                        if (IsMetadataName(binary.LeftOperand) && CanMoveBefore(binary.RightOperand, lambda, list))
-                        {
-                            return Unwrap(binary.RightOperand);
-                        }
+                        return Unwrap(binary.RightOperand);
+                    }
 
-                        if (IsMetadataName(binary.RightOperand) && CanMoveBefore(binary.LeftOperand, lambda, list))
-                        {
-                            return Unwrap(binary.LeftOperand);
-                        }
+                    if (IsField(binary.RightOperand, outer, inner) && CanMoveBefore(binary.LeftOperand, call, isInner, isInnerParameter))
+                    {
+                        return Unwrap(binary.LeftOperand);
                     }
                 }
             }
@@ -119,21 +166,39 @@ namespace ResilienceAnalyzers.Kubernetes
             return null;
         }
 
-        private static bool IsMetadataName(IOperation operation)
-            => Unwrap(operation) is IPropertyReferenceOperation name
-               && name.Property.Name == "Name"
-               && Unwrap(name.Instance) is IPropertyReferenceOperation metadata
-               && metadata.Property.Name == "Metadata";
+        /// <summary><c>x.Metadata.Name</c>, <c>x.Spec.NodeName</c>, … (also through <c>?.</c>).</summary>
+        private static bool IsField(IOperation operation, string outer, string inner)
+        {
+            var value = Unwrap(operation);
+            while (value is IConditionalAccessOperation conditional)
+            {
+                value = Unwrap(conditional.WhenNotNull);
+            }
 
-        private static bool CanMoveBefore(IOperation value, IAnonymousFunctionOperation lambda, IInvocationOperation list)
+            if (!(value is IPropertyReferenceOperation field) || field.Property.Name != inner)
+            {
+                return false;
+            }
+
+            // p.Spec?.NodeName: the instance stands for the conditional access's receiver.
+            var owner = Unwrap(field.Instance);
+            if (owner is IConditionalAccessInstanceOperation && field.Parent is IConditionalAccessOperation access)
+            {
+                owner = Unwrap(access.Operation);
+            }
+
+            return owner is IPropertyReferenceOperation container && container.Property.Name == outer;
+        }
+
+        private static bool CanMoveBefore(IOperation value, IInvocationOperation call, Func<ILocalSymbol, bool> isInner, Func<IParameterSymbol, bool> isInnerParameter)
         {
             foreach (var node in value.DescendantsAndSelf())
             {
                 switch (node)
                 {
-                    case IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol):
+                    case IParameterReferenceOperation parameter when isInnerParameter(parameter.Parameter):
                         return false;
-                    case ILocalReferenceOperation local when !DeclaredBefore(local.Local, list):
+                    case ILocalReferenceOperation local when isInner(local.Local) || !DeclaredBefore(local.Local, call):
                         return false;
                 }
             }

@@ -15,7 +15,11 @@ namespace ResilienceAnalyzers.Kubernetes
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RES1002ClusterWideAccessAnalyzer : KubernetesAnalyzerBase
     {
-        /// <summary>Diagnostic property for the fixer: "Pod" (add spec.nodeName) or "Node" (add metadata.name).</summary>
+        /// <summary>
+        /// Diagnostic property for the fixer: "Pod" (add spec.nodeName), "Node" / "PodByName" (add metadata.name), "ByName"
+        /// (metadata.name = the searched name, first additional location), "PodOnNode" (spec.nodeName = the node name the
+        /// code filters by, first additional location).
+        /// </summary>
         public const string KindProperty = "Kind";
 
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
@@ -47,7 +51,13 @@ namespace ResilienceAnalyzers.Kubernetes
             // Not a cluster-wide pod/node read from every copy: still flagged when the list is searched by name for the
             // caller's own object (any kind, any scope) — a GET by name returns just that one.
             var ownName = clusterWide || call.Verb != KubernetesVerb.List ? null : OwnObjectScan.Find(call.Invocation);
-            if (!clusterWide && ownName == null)
+
+            // Nor that, but per-node code reading a namespace's pods and keeping its node's on the client (the filter the
+            // API server would apply from its spec.nodeName index, paid for with every pod of the namespace).
+            var nodeFilter = clusterWide || ownName != null || kind != ResourceKind.Pod || fanOut.Kind != FanOutKind.EveryNode || call.SelectsNode != Knowledge.No
+                ? null
+                : OwnObjectScan.FindNodeFilter(call.Invocation, call.Verb == KubernetesVerb.Watch);
+            if (!clusterWide && ownName == null && nodeFilter == null)
             {
                 return;
             }
@@ -60,6 +70,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string singular = KubernetesApi.SingularForMessage(call.Kind);
             string own = ownName != null ? "the one " + singular + " it looks for by name"
+                : nodeFilter != null ? "the ones on this node, which it picks out itself (Spec.NodeName)"
                 : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "this node's " + Quantity.Count(cluster.PodsPerNode)
                 : kind == ResourceKind.Node ? "its own node"
                 : call.SelectsLabels ? "the few pods it selects" : "its own pod";
@@ -73,6 +84,8 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string remedy = ownName != null
                 ? "read it by name (Read" + (call.Scope == RequestScope.Namespace ? "Namespaced" : string.Empty) + call.Kind + ") or add fieldSelector: \"metadata.name=\" + the name"
+                : nodeFilter != null
+                    ? "let the API server filter: add fieldSelector: \"spec.nodeName=\" + the node name it compares with"
                 : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
                     ? "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"
                     : kind == ResourceKind.Pod
@@ -80,14 +93,14 @@ namespace ResilienceAnalyzers.Kubernetes
                         : "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
 
             var properties = CostText.Properties(fanOut, cluster, cost)
-                .Add(KindProperty, ownName != null ? "ByName" : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
+                .Add(KindProperty, ownName != null ? "ByName" : nodeFilter != null ? "PodOnNode" : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
 
             var severity = fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 NameLocation(call.Invocation),
                 severity,
-                ownName != null ? new[] { ownName.Syntax.GetLocation() } : null,
+                ownName != null ? new[] { ownName.Syntax.GetLocation() } : nodeFilter != null ? new[] { nodeFilter.Syntax.GetLocation() } : null,
                 properties,
                 fanOut.Describe(),
                 call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
