@@ -43,15 +43,46 @@ namespace ResilienceAnalyzers.Kubernetes
                 stream = stream.Parent;
             }
 
-            return stream.Parent is IForEachLoopOperation loop && loop.Collection == stream
-                ? ComparedInLoop(loop, call, "Spec", "NodeName")
-                : null;
+            if (stream.Parent is IForEachLoopOperation loop && loop.Collection == stream)
+            {
+                return ComparedInLoop(loop, call, "Spec", "NodeName");
+            }
+
+            // Callbacks: WatchListX(…, onEvent: (type, pod) => …), or the response's .Watch<T, TList>((type, pod) => …),
+            // chained or through a local that holds the call's result.
+            foreach (var argument in call.Arguments)
+            {
+                if (ComparedInCallback(argument.Value, call) is IOperation inCallback)
+                {
+                    return inCallback;
+                }
+            }
+
+            var (result, local) = ResultOf(call);
+            foreach (var descendant in Root(call).Descendants())
+            {
+                if (descendant is IInvocationOperation watch
+                    && (watch.TargetMethod.Name == "Watch" || watch.TargetMethod.Name == "WatchAsync")
+                    && watch != call
+                    && IsResult(watch.Instance ?? (watch.Arguments.Length > 0 ? watch.Arguments[0].Value : null), local, result))
+                {
+                    foreach (var argument in watch.Arguments)
+                    {
+                        if (ComparedInCallback(argument.Value, call) is IOperation inWatch)
+                        {
+                            return inWatch;
+                        }
+                    }
+                }
+            }
+
+            return null;
         }
 
-        private static IOperation? Find(IInvocationOperation list, string outer, string inner)
+        /// <summary>The call's result as used (through <c>await</c> and conversions), and the local it is stored in, if any.</summary>
+        private static (IOperation Result, ILocalSymbol? Local) ResultOf(IInvocationOperation call)
         {
-            // var pods = await client…ListX(…);  or  (await client…ListX(…)).Items.First(…)
-            IOperation result = list;
+            IOperation result = call;
             while (result.Parent is IAwaitOperation || result.Parent is IConversionOperation)
             {
                 result = result.Parent;
@@ -67,13 +98,45 @@ namespace ResilienceAnalyzers.Kubernetes
                 local = target.Local;
             }
 
-            IOperation root = list;
-            while (root.Parent != null)
+            return (result, local);
+        }
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent != null)
             {
-                root = root.Parent;
+                operation = operation.Parent;
             }
 
-            foreach (var descendant in root.Descendants())
+            return operation;
+        }
+
+        private static bool IsResult(IOperation? value, ILocalSymbol? local, IOperation result)
+        {
+            value = Unwrap(value);
+            return value == result
+                || (local != null && value is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                || (value is IAwaitOperation awaited && IsResult(awaited.Operation, local, result));
+        }
+
+        /// <summary>A lambda argument whose body compares the event's object's field with a value known before the call.</summary>
+        private static IOperation? ComparedInCallback(IOperation value, IInvocationOperation call)
+        {
+            while (value is IDelegateCreationOperation || value is IConversionOperation)
+            {
+                value = value is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)value).Operand;
+            }
+
+            return value is IAnonymousFunctionOperation lambda
+                ? Compared(lambda.Body, call, "Spec", "NodeName", local => false, parameter => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda.Symbol), equalsOnly: false)
+                : null;
+        }
+
+        private static IOperation? Find(IInvocationOperation list, string outer, string inner)
+        {
+            // var pods = await client…ListX(…);  or  (await client…ListX(…)).Items.First(…)
+            var (result, local) = ResultOf(list);
+            foreach (var descendant in Root(list).Descendants())
             {
                 if (descendant is IInvocationOperation search
                     && SearchMethods.Contains(search.TargetMethod.Name)

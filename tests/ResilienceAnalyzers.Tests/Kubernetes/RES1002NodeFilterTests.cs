@@ -140,6 +140,73 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_watch_read_through_callbacks_and_filtered_by_node_is_flagged_and_scoped()
+        {
+            // The survey's Sharplet shape: the response of a watch=true call held in a local, read with .Watch(…), and
+            // the sync group method with an onEvent callback.
+            const string source = """
+                #pragma warning disable CS0618
+                using System;
+                using k8s;
+                using k8s.Models;
+
+                class Config { public string NodeName { get; set; } = ""; }
+
+                class EventWatcher
+                {
+                    readonly Config config = new Config();
+
+                    void Run(IKubernetes client)
+                    {
+                        var listTask = client.CoreV1.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", resourceVersion: "7", watch: true);
+                        listTask.Watch<V1Pod, V1PodList>(async (type, item) =>
+                        {
+                            if (item.Spec.NodeName != config.NodeName) return;
+                            await System.Threading.Tasks.Task.Yield();
+                        });
+
+                        client.CoreV1.{|#1:WatchListNamespacedPod|}("default", resourceVersion: "7", onEvent: (type, pod) =>
+                        {
+                            if (pod.Spec.NodeName == config.NodeName) Console.WriteLine(pod.Metadata.Name);
+                        });
+                    }
+                }
+                """;
+            const string fixedSource = """
+                #pragma warning disable CS0618
+                using System;
+                using k8s;
+                using k8s.Models;
+
+                class Config { public string NodeName { get; set; } = ""; }
+
+                class EventWatcher
+                {
+                    readonly Config config = new Config();
+
+                    void Run(IKubernetes client)
+                    {
+                        var listTask = client.CoreV1.ListNamespacedPodWithHttpMessagesAsync("default", resourceVersion: "7", watch: true, fieldSelector: "spec.nodeName=" + config.NodeName);
+                        listTask.Watch<V1Pod, V1PodList>(async (type, item) =>
+                        {
+                            if (item.Spec.NodeName != config.NodeName) return;
+                            await System.Threading.Tasks.Task.Yield();
+                        });
+
+                        client.CoreV1.WatchListNamespacedPod("default", resourceVersion: "7", onEvent: (type, pod) =>
+                        {
+                            if (pod.Spec.NodeName == config.NodeName) Console.WriteLine(pod.Metadata.Name);
+                        }, fieldSelector: "spec.nodeName=" + config.NodeName);
+                    }
+                }
+                """;
+            var test = new Fix(source, fixedSource, Client.V21, DaemonSet);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(17, 39));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 1).WithLocation(23, 38));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Silent_where_the_filter_cannot_move_to_the_server_or_the_code_is_not_per_node()
         {
             const string source = """
