@@ -82,6 +82,28 @@ namespace ValidCode
             }
         }
 
+        public async Task FollowMyPodsAsync(CancellationToken ct)
+        {
+            // A resuming watch (RES1004's remedy), node-scoped by the server, with a belt-and-braces check on the client.
+            var stream = Informers.WatchEventsAsync(ListWatch.ForPods(client, "apps"), options: new InformerOptions { FieldSelector = "spec.nodeName=" + nodeName }, cancellationToken: ct);
+            await foreach (var (type, pod) in stream)
+            {
+                if (pod.Spec.NodeName != nodeName)
+                {
+                    continue;
+                }
+
+                Console.WriteLine(type + " " + pod.Metadata.Name);
+            }
+        }
+
+        public async Task<int> CountMyPodsInNamespaceAsync(CancellationToken ct)
+        {
+            // Filtered by the server from the watch cache's node index; the client-side filter changes nothing.
+            var list = await client.CoreV1.ListNamespacedPodAsync("apps", fieldSelector: "spec.nodeName=" + nodeName, resourceVersion: "0", cancellationToken: ct);
+            return list.Items.Count(p => p.Spec.NodeName == nodeName);
+        }
+
         public async Task<V1Node> ReadSelfWithBackoffAsync(CancellationToken ct)
         {
             var backoff = new ExponentialBackoff();
