@@ -76,6 +76,30 @@ namespace Flagged
             return maps.Items.FirstOrDefault(m => m.Metadata.Name == nodeName);
         }
 
+        public async Task FollowNamespaceAsync(CancellationToken ct)
+        {
+            // Reads every pod of the namespace and keeps this node's on the client (RES1002's node-filter half).
+            var pods = await client.CoreV1.ListNamespacedPodAsync("apps", limit: 500, cancellationToken: ct);
+            Console.WriteLine(pods.Items.Count(p => p.Spec.NodeName == nodeName));
+            await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("apps", resourceVersion: pods.Metadata.ResourceVersion, cancellationToken: ct))
+            {
+                if (pod.Spec?.NodeName != nodeName)
+                {
+                    continue;
+                }
+
+                Console.WriteLine(type + " " + pod.Metadata.Name);
+            }
+
+#pragma warning disable CS0618
+            var response = client.CoreV1.ListNamespacedPodWithHttpMessagesAsync("apps", resourceVersion: pods.Metadata.ResourceVersion, watch: true, cancellationToken: ct);
+            using var watcher = response.Watch<V1Pod, V1PodList>((type, pod) =>
+            {
+                if (pod.Spec.NodeName == nodeName) Console.WriteLine(type);
+            });
+#pragma warning restore CS0618
+        }
+
         public void Lookup(string host)
         {
             Dns.GetHostEntry(host);
