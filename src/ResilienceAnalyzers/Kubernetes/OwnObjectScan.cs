@@ -10,7 +10,8 @@ namespace ResilienceAnalyzers.Kubernetes
     /// A LIST whose items are then searched by name — <c>list.Items.FirstOrDefault(p =&gt; p.Metadata.Name == me)</c> —
     /// to find the caller's own object, where a GET by name or a <c>metadata.name</c> field selector would return
     /// just that one (facts.md: a C# monitoring library in every app pod listed all pods to find its own; fixed with a
-    /// GET by name).
+    /// GET by name). And pods read by per-node code and filtered by <c>Spec.NodeName</c> on the client, where a
+    /// <c>spec.nodeName</c> field selector would let the API server filter (docs/survey.md, Sharplet).
     /// </summary>
     internal static class OwnObjectScan
     {
@@ -26,8 +27,9 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary>
         /// Per-node code that reads pods and keeps only its node's on the client: the list's items searched or looped over
-        /// with <c>p.Spec.NodeName == node</c> (or <c>!=</c> … <c>continue</c>), or the events of a watch read by
-        /// <c>await foreach</c> filtered the same way. Returns the node-name expression, when it can move before the call.
+        /// with <c>p.Spec.NodeName == node</c> (or <c>!=</c> … <c>continue</c>), or the events of a watch (read by
+        /// <c>await foreach</c>, an <c>onEvent</c> callback or <c>.Watch(…)</c>) filtered the same way. Returns the node-name
+        /// expression, when it can move before the call.
         /// </summary>
         public static IOperation? FindNodeFilter(IInvocationOperation call, bool isWatch)
         {
