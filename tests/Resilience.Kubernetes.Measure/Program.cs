@@ -10,7 +10,9 @@ namespace Resilience.Kubernetes.Measure
 {
     /// <summary>
     /// 200 per-node agents polling all pods every 30 s vs the same agents on node-scoped informers, against the loopback
-    /// API server (200 nodes × 30 pods, 120 pod updates/min), costs from the server's per-request accounting.
+    /// API server (200 nodes × 30 pods, 120 pod updates/min), costs from the server's per-request accounting; then the
+    /// same agents' watches across 3 server-side watch ends, restarted without a resourceVersion vs resumed
+    /// (<c>--restarts N</c>, 0 to skip).
     /// </summary>
     internal static class Program
     {
@@ -43,6 +45,16 @@ namespace Resilience.Kubernetes.Measure
                 var c = results[2];
                 Console.WriteLine(FormattableString.Invariant(
                     $"polling / informers: objects processed ×{a.ObjectsProcessedPerMinute / Math.Max(1, c.ObjectsProcessedPerMinute):N0}, bytes ×{a.BytesPerMinute / Math.Max(1, c.BytesPerMinute):N0}; measured in {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+            }
+
+            // RES1004: the same fleet's watches across server-side watch ends, without and with resume.
+            var restarts = Arg("--restarts", 3);
+            if (restarts > 0)
+            {
+                var watchResults = await WatchRestartMeasurement.RunAsync(scenario.Agents, scenario.PodsPerNode, restarts, json ? null : m => Console.Error.WriteLine(m)).ConfigureAwait(false);
+                Console.WriteLine(json
+                    ? JsonSerializer.Serialize(new { restarts, watchResults }, new JsonSerializerOptions { WriteIndented = true })
+                    : WatchRestartMeasurement.Table(watchResults));
             }
 
             return 0;

@@ -35,5 +35,24 @@ namespace Resilience.Kubernetes.Tests
             Assert.True(selected.ObjectsProcessedPerMinute >= 100 * informers.ObjectsProcessedPerMinute);
             Assert.True(polling.ObjectsProcessedPerMinute >= 10 * informers.StartupObjectsProcessed, "even the informers' one-time startup is cheaper than a minute of polling");
         }
+
+        [Fact]
+        public async Task AWatchThatDoesNotResumeReplaysItsPodsAtEveryRestartAndTheFixSendsNothing()
+        {
+            const int agents = 20, pods = 30, restarts = 3;
+            var results = await WatchRestartMeasurement.RunAsync(agents, pods, restarts, ct: TestKit.Timeout(90));
+            output.WriteLine(WatchRestartMeasurement.Table(results));
+            var plain = results[0];
+            var resuming = results[1];
+
+            Assert.Equal(agents * restarts, plain.Requests);                   // one new watch per agent per restart
+            Assert.Equal(agents * pods * restarts, plain.EventsSent);          // each replays the agent's 30 pods as ADDED
+            Assert.Equal(agents * pods * restarts, plain.EventsSeenByAgents);
+            Assert.Equal(agents * restarts, resuming.Requests);                // the same number of watches …
+            Assert.Equal(0, resuming.Lists);                                   // … resumed: no relist
+            Assert.Equal(0, resuming.EventsSent);                              // … and nothing resent
+            Assert.Equal(0, resuming.EventsSeenByAgents);
+            Assert.True(plain.Bytes >= 10 * resuming.Bytes, $"bytes: {plain.Bytes} vs {resuming.Bytes}");
+        }
     }
 }

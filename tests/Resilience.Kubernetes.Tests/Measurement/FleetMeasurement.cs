@@ -165,7 +165,8 @@ namespace Resilience.Kubernetes.Tests.Measurement
             }
         }
 
-        private static async Task WaitAsync(Func<bool> condition, string what, CancellationToken ct)
+        /// <summary>Polls <paramref name="condition"/> until it holds; a <see cref="TimeoutException"/> after 120 s.</summary>
+        internal static async Task WaitAsync(Func<bool> condition, string what, CancellationToken ct)
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
             while (!condition())
