@@ -90,8 +90,25 @@ namespace Resilience.Kubernetes.Tests.Measurement
                     progress?.Invoke($"{pattern}: restart {r + 1}/{restarts}");
                 }
 
-                // The replays (if any) are written at watch start; let the agents read them before counting.
-                await Task.Delay(200, ct).ConfigureAwait(false);
+                // Quiet: the agents have read every event the server sent since the sync, and nothing moved for 300 ms.
+                long Sent() => server.Requests.Where(x => x.Id > baseline).Sum(x => (long)x.EventsSent);
+                var last = (Sent: -1L, Seen: -1L);
+                var stableSince = DateTime.UtcNow;
+                await FleetMeasurement.WaitAsync(
+                    () =>
+                    {
+                        var now = (Sent: Sent(), Seen: seen.Sum() - seenBefore);
+                        if (now != last)
+                        {
+                            last = now;
+                            stableSince = DateTime.UtcNow;
+                            return false;
+                        }
+
+                        return now.Sent == now.Seen && DateTime.UtcNow - stableSince > TimeSpan.FromMilliseconds(300);
+                    },
+                    "the agents have read everything the server sent",
+                    ct).ConfigureAwait(false);
                 var after = server.Requests.Where(x => x.Id > baseline).ToArray();
                 return new RestartCost(
                     pattern, agents, restarts,
