@@ -65,6 +65,12 @@ namespace ResilienceAnalyzers.Dns
             });
         }
 
+        /// <summary>"30 s into a DNS outage every lookup from 5,000 copies fails (…)": what the configured fan-out pays.</summary>
+        internal static string OutageConsequence(FanOut fanOut, string what)
+            => fanOut.IsReplicated
+                ? StockClusterDnsCacheSeconds + " s into a DNS outage every " + what + " from " + CostText.Copies(fanOut) + " fails (" + fanOut.Reason + ")"
+                : StockClusterDnsCacheSeconds + " s into a DNS outage every " + what + " fails";
+
         private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
         {
             if (CalledNames.Method(context.Operation.Syntax) is string written && !Replacements.ContainsKey(written))
@@ -98,9 +104,7 @@ namespace ResilienceAnalyzers.Dns
             string where = frequency.IsPeriodic ? " " + frequency.Describe()
                 : connectionPath ? " on every connection"
                 : string.Empty;
-            string consequence = fanOut.IsReplicated
-                ? StockClusterDnsCacheSeconds + " s into a DNS outage every lookup from " + CostText.Copies(fanOut) + " fails (" + fanOut.Reason + ")"
-                : StockClusterDnsCacheSeconds + " s into a DNS outage every lookup fails";
+            string consequence = OutageConsequence(fanOut, "lookup");
 
             // A one-shot (startup) lookup is a suggestion at most: it fails once, visibly, rather than over and over.
             var severity = frequency.IsPeriodic || connectionPath ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;

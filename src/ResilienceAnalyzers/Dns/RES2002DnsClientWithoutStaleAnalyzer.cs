@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Configuration;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
 using ResilienceAnalyzers.Workload;
@@ -23,7 +24,7 @@ namespace ResilienceAnalyzers.Dns
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.DnsClientWithoutStale,
             title: "DnsClient lookup with no stale fallback",
-            messageFormat: "{0} queries {1} through DnsClient{2}: its cache drops an entry when the TTL expires, so once DNS is down a query past the TTL throws instead of returning the last answer; resolve through Resilience.Dns.CachedDnsResolver with the DnsClient backend (Resilience.Dns.DnsClient), which serves stale (RFC 8767)",
+            messageFormat: "{0} queries {1} through DnsClient{2}: its cache drops an entry when the TTL expires, so once DNS is down a query past the TTL throws instead of returning the last answer{3}; resolve through Resilience.Dns.CachedDnsResolver with the DnsClient backend (Resilience.Dns.DnsClient), which serves stale (RFC 8767)",
             RuleCategories.Dns,
             DiagnosticSeverity.Info,
             description: "DnsClient's LookupClient caches answers for their TTL but never serves an expired one: when the DNS server is unreachable, queries fail as soon as the TTL passes.");
@@ -36,20 +37,21 @@ namespace ResilienceAnalyzers.Dns
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                if (!Kubernetes.KubernetesApi.References(start.Compilation, "DnsClient", prefix: false))
+                if (!KubernetesApi.References(start.Compilation, "DnsClient", prefix: false))
                 {
                     return;
                 }
 
+                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
                 start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, Analyze),
+                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
                     OperationKind.Invocation);
             });
         }
 
         private static readonly ImmutableHashSet<string> QueryTypes = ImmutableHashSet.Create("LookupClient", "ILookupClient", "IDnsQuery", "DnsQueryExtensions");
 
-        private static void Analyze(OperationAnalysisContext context)
+        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
         {
             if (CalledNames.Method(context.Operation.Syntax) is string written && !QueryMethods.Contains(written))
             {
@@ -93,7 +95,12 @@ namespace ResilienceAnalyzers.Dns
                 Locations.MethodName(invocation),
                 method.Name,
                 hostText,
-                frequency.IsPeriodic ? " " + frequency.Describe() : string.Empty));
+                frequency.IsPeriodic ? " " + frequency.Describe() : string.Empty,
+                Replicated(fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree))));
         }
+
+        /// <summary>", from 5,000 copies at once (…)" when the code is replicated; otherwise nothing.</summary>
+        private static string Replicated(FanOut fanOut)
+            => fanOut.IsReplicated ? ", from " + CostText.Copies(fanOut) + " at once (" + fanOut.Reason + ")" : string.Empty;
     }
 }

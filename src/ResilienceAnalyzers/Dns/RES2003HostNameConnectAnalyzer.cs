@@ -3,7 +3,9 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Configuration;
 using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload;
 
 namespace ResilienceAnalyzers.Dns
 {
@@ -19,7 +21,7 @@ namespace ResilienceAnalyzers.Dns
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.HostNameConnect,
             title: "Host-name connect that resolves on every call",
-            messageFormat: "{0} connects to {1} by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does; resolve through Resilience.Dns.CachedDns and connect to the addresses",
+            messageFormat: "{0} connects to {1} by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does: {2}; resolve through Resilience.Dns.CachedDns and connect to the addresses",
             RuleCategories.Dns,
             DiagnosticSeverity.Info,
             description: "TcpClient, UdpClient and Socket connects that take a host name call the system resolver each time; during a DNS outage every reconnect fails even though the peer is reachable.",
@@ -31,15 +33,19 @@ namespace ResilienceAnalyzers.Dns
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-            context.RegisterOperationAction(
-                c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, Analyze),
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
+                start.RegisterOperationAction(
+                    c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
+                    OperationKind.Invocation,
+                    OperationKind.ObjectCreation);
+            });
         }
 
         private static readonly ImmutableHashSet<string> SocketTypes = ImmutableHashSet.Create("TcpClient", "UdpClient", "Socket");
 
-        private static void Analyze(OperationAnalysisContext context)
+        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
         {
             var syntax = context.Operation.Syntax;
             if (context.Operation is IInvocationOperation
@@ -100,7 +106,8 @@ namespace ResilienceAnalyzers.Dns
             }
 
             string what = method.MethodKind == MethodKind.Constructor ? "new " + type.Name : type.Name + "." + method.Name;
-            context.ReportDiagnostic(Diagnostic.Create(Rule, location, what, host));
+            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, syntax.SyntaxTree);
+            context.ReportDiagnostic(Diagnostic.Create(Rule, location, what, host, RES2001UncachedDnsAnalyzer.OutageConsequence(fanOut, "reconnect")));
         }
     }
 }

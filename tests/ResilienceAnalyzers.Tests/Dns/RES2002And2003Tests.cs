@@ -104,9 +104,41 @@ namespace ResilienceAnalyzers.Tests.Dns
             }
 
             test.ExpectedDiagnostics[1] = test.ExpectedDiagnostics[1].WithMessage(
-                "TcpClient.ConnectAsync connects to \"collector.monitoring.svc\" by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does; "
-                + "resolve through Resilience.Dns.CachedDns and connect to the addresses");
+                "TcpClient.ConnectAsync connects to \"collector.monitoring.svc\" by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does: "
+                + "30 s into a DNS outage every reconnect fails; resolve through Resilience.Dns.CachedDns and connect to the addresses");
             await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task The_messages_state_the_configured_fan_out()
+        {
+            const string source = """
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+                using DnsClient;
+
+                class Exporter
+                {
+                    async Task Run(TcpClient tcp, LookupClient lookup)
+                    {
+                        await tcp.{|#0:ConnectAsync|}("otel.monitoring.svc", 4317);
+                        await lookup.{|#1:QueryAsync|}("otel.monitoring.svc", QueryType.A);
+                    }
+                }
+                """;
+            var connects = new AnalyzerTest<RES2003HostNameConnectAnalyzer>(source, Client.None, Config.EditorConfig("dotnet_diagnostic.RES2003.severity = suggestion"), Config.DaemonSet(nodes: 5000));
+            connects.TestState.AdditionalReferences.Add(References.DnsClient);
+            connects.ExpectedDiagnostics.Add(Expect.Info(RES2003HostNameConnectAnalyzer.Rule, 0).WithMessage(
+                "TcpClient.ConnectAsync connects to \"otel.monitoring.svc\" by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does: "
+                + "30 s into a DNS outage every reconnect from 5,000 copies fails (<ResilienceWorkload> = DaemonSet); resolve through Resilience.Dns.CachedDns and connect to the addresses"));
+            await connects.RunAsync();
+
+            var queries = new AnalyzerTest<RES2002DnsClientWithoutStaleAnalyzer>(source, Client.None, Config.DaemonSet(nodes: 5000));
+            queries.TestState.AdditionalReferences.Add(References.DnsClient);
+            queries.ExpectedDiagnostics.Add(Expect.Info(RES2002DnsClientWithoutStaleAnalyzer.Rule, 1).WithMessage(
+                "QueryAsync queries \"otel.monitoring.svc\" through DnsClient: its cache drops an entry when the TTL expires, so once DNS is down a query past the TTL throws instead of returning the last answer, "
+                + "from 5,000 copies at once (<ResilienceWorkload> = DaemonSet); resolve through Resilience.Dns.CachedDnsResolver with the DnsClient backend (Resilience.Dns.DnsClient), which serves stale (RFC 8767)"));
+            await queries.RunAsync();
         }
     }
 }
