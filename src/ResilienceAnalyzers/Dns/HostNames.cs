@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Net;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -9,6 +10,24 @@ namespace ResilienceAnalyzers.Dns
     /// <summary>What the DNS rules need to know about a host-name argument and the code around a lookup.</summary>
     internal static class HostNames
     {
+        /// <summary>
+        /// The argument for the method's first parameter (the host name). Arguments come in evaluation (source) order,
+        /// so it is found by parameter, not by position: <c>Connect(port: 1, hostname: h)</c>,
+        /// <c>GetHostAddresses(family: f, hostNameOrAddress: h)</c>.
+        /// </summary>
+        public static IOperation? HostArgument(ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Ordinal == 0)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>
         /// The host as the message shows it ("\"collector.svc\"" or the expression), or null when the lookup
         /// never reaches DNS: IP literals, <c>localhost</c> and <c>*.localhost</c> (RFC 6761), the machine's own name.

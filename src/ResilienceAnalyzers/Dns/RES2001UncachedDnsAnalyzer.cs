@@ -92,7 +92,7 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            string? hostText = HostNames.DescribeRemote(invocation.Arguments[0].Value);
+            string? hostText = HostNames.HostArgument(invocation.Arguments) is { } host ? HostNames.DescribeRemote(host) : null;
             if (hostText == null)
             {
                 return;

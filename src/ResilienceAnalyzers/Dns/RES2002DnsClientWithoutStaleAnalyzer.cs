@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -37,7 +36,7 @@ namespace ResilienceAnalyzers.Dns
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                if (!KubernetesApi.References(start.Compilation, "DnsClient", prefix: false))
+                if (!ReferencedAssemblies.Contains(start.Compilation, "DnsClient", prefix: false))
                 {
                     return;
                 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -89,17 +88,7 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            // Arguments come in evaluation (source) order: find the host by parameter, not by position (port: 1, hostname: h).
-            IArgumentOperation? hostArgument = null;
-            foreach (var argument in arguments)
-            {
-                if (argument.Parameter?.Ordinal == 0)
-                {
-                    hostArgument = argument;
-                }
-            }
-
-            string? host = hostArgument == null ? null : HostNames.DescribeRemote(hostArgument.Value);
+            string? host = HostNames.HostArgument(arguments) is { } hostArgument ? HostNames.DescribeRemote(hostArgument) : null;
             if (host == null)
             {
                 return;

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.IO;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Resilience.CostModel;
+using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Kubernetes
 {
@@ -30,44 +30,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// rule still checks the called method's type and namespace.
         /// </remarks>
         public static bool IsReferenced(Compilation compilation)
-            => References(compilation, "KubernetesClient", prefix: true) || compilation.ContainsSymbolsWithName("IKubernetes", SymbolFilter.Type);
-
-        /// <summary>
-        /// Whether the compilation references an assembly named <paramref name="assemblyName"/> (or starting with it),
-        /// judged by the reference's file name, the referenced compilation's assembly name, or for an in-memory image
-        /// its module name — never by binding the references.
-        /// </summary>
-        public static bool References(Compilation compilation, string assemblyName, bool prefix)
-        {
-            foreach (var reference in compilation.References)
-            {
-                string? name;
-                switch (reference)
-                {
-                    case CompilationReference project:
-                        name = project.Compilation.AssemblyName;
-                        break;
-                    case PortableExecutableReference file when !string.IsNullOrEmpty(file.FilePath):
-                        name = Path.GetFileNameWithoutExtension(file.FilePath);
-                        break;
-                    case PortableExecutableReference image:
-                        name = image.GetMetadata() is AssemblyMetadata metadata && metadata.GetModules() is { Length: > 0 } modules
-                            ? Path.GetFileNameWithoutExtension(modules[0].Name)
-                            : null;
-                        break;
-                    default:
-                        name = null;
-                        break;
-                }
-
-                if (name != null && (prefix ? name.StartsWith(assemblyName, StringComparison.OrdinalIgnoreCase) : string.Equals(name, assemblyName, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+            => ReferencedAssemblies.Contains(compilation, "KubernetesClient", prefix: true) || compilation.ContainsSymbolsWithName("IKubernetes", SymbolFilter.Type);
 
         /// <summary>The namespace is exactly <paramref name="outer"/>.<paramref name="inner"/> (compared by name: no display string).</summary>
         public static bool IsNamespace(INamespaceSymbol? ns, string outer, string inner)

@@ -260,9 +260,9 @@ namespace ResilienceAnalyzers.Workload
 
         private static bool IsDelay(IMethodSymbol method)
         {
-            string? type = method.ContainingType?.ToDisplayString();
-            return (method.Name == "Delay" && type == "System.Threading.Tasks.Task")
-                || (method.Name == "Sleep" && type == "System.Threading.Thread");
+            // The name first: this runs for every call in a loop body; the type's display string only for Delay/Sleep.
+            return (method.Name == "Delay" && method.ContainingType?.ToDisplayString() == "System.Threading.Tasks.Task")
+                || (method.Name == "Sleep" && method.ContainingType?.ToDisplayString() == "System.Threading.Thread");
         }
     }
 
@@ -287,13 +287,15 @@ namespace ResilienceAnalyzers.Workload
                 && TryNumber(invocation.Arguments[0].Value, out double n)
                 && n > 0)
             {
-                switch (invocation.TargetMethod.Name)
+                double? seconds = invocation.TargetMethod.Name switch
                 {
-                    case "FromMilliseconds": return TimeSpan.FromMilliseconds(n);
-                    case "FromSeconds": return TimeSpan.FromSeconds(n);
-                    case "FromMinutes": return TimeSpan.FromMinutes(n);
-                    case "FromHours": return TimeSpan.FromHours(n);
-                }
+                    "FromMilliseconds" => n / 1000,
+                    "FromSeconds" => n,
+                    "FromMinutes" => n * 60,
+                    "FromHours" => n * 3600,
+                    _ => null,
+                };
+                return FromSeconds(seconds);
             }
 
             if (value is IObjectCreationOperation creation
@@ -303,8 +305,18 @@ namespace ResilienceAnalyzers.Workload
                 && TryNumber(creation.Arguments[1].Value, out double m)
                 && TryNumber(creation.Arguments[2].Value, out double s))
             {
-                var span = new TimeSpan((int)h, (int)m, (int)s);
-                return span > TimeSpan.Zero ? span : (TimeSpan?)null;
+                return FromSeconds(h * 3600 + m * 60 + s);
+            }
+
+            return null;
+        }
+
+        /// <summary>A positive span, or null for one TimeSpan cannot hold (the source's own call would throw at run time; the analyzer must not).</summary>
+        private static TimeSpan? FromSeconds(double? seconds)
+        {
+            if (seconds is double value && value > 0 && value < TimeSpan.MaxValue.TotalSeconds)
+            {
+                return TimeSpan.FromSeconds(value);
             }
 
             return null;
