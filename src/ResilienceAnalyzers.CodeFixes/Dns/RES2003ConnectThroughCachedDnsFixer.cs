@@ -69,12 +69,12 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
             }
 
             bool isAsync = method.Name == "ConnectAsync";
-            if (isAsync && !CanAwait(invocation))
+            if (isAsync && !FixHelpers.CanAwait(invocation))
             {
                 return null;
             }
 
-            var token = method.Parameters.Length > 2 && method.Parameters[2].Type.Name == "CancellationToken"
+            var token = method.Parameters.Length > 2 && method.Parameters[2].Type.Name == "CancellationToken" && invocation.ArgumentList.Arguments.Count > 2
                 ? invocation.ArgumentList.Arguments[2].Expression
                 : null;
             return new FixPlan(invocation.ArgumentList.Arguments[0], isAsync, token);
@@ -90,25 +90,6 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
                 && SymbolEqualityComparer.Default.Equals(array.ElementType, address)
                 && candidate.Parameters.Skip(1).Zip(method.Parameters.Skip(1), (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(same => same)
                 && SymbolEqualityComparer.Default.Equals(candidate.ReturnType, method.ReturnType));
-        }
-
-        /// <summary>Inside an async method, lambda or local function, and not where C# forbids <c>await</c> (lock, query).</summary>
-        private static bool CanAwait(SyntaxNode node)
-        {
-            foreach (var ancestor in node.Ancestors())
-            {
-                if (ancestor is LockStatementSyntax || ancestor is QueryExpressionSyntax)
-                {
-                    return false;
-                }
-
-                if (ancestor is AnonymousFunctionExpressionSyntax || ancestor is LocalFunctionStatementSyntax || ancestor is MemberDeclarationSyntax)
-                {
-                    break;
-                }
-            }
-
-            return FixHelpers.InAsyncMember(node);
         }
 
         private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)

@@ -48,6 +48,28 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
             return first.IsKind(SyntaxKind.EndOfLineTrivia) && first.ToString() == "\r\n" ? ElasticCarriageReturnLineFeed : ElasticLineFeed;
         }
 
+        /// <summary>
+        /// An <c>await</c> inserted at <paramref name="node"/> compiles: inside an async method, lambda or local function,
+        /// and not where C# forbids it (a <c>lock</c> body, a query expression).
+        /// </summary>
+        public static bool CanAwait(SyntaxNode node)
+        {
+            foreach (var ancestor in node.AncestorsAndSelf())
+            {
+                if (ancestor is LockStatementSyntax || ancestor is QueryExpressionSyntax)
+                {
+                    return false;
+                }
+
+                if (ancestor is AnonymousFunctionExpressionSyntax || ancestor is LocalFunctionStatementSyntax || ancestor is MemberDeclarationSyntax)
+                {
+                    break;
+                }
+            }
+
+            return InAsyncMember(node);
+        }
+
         /// <summary>The method (or local function) that contains <paramref name="node"/> is <c>async</c>.</summary>
         public static bool InAsyncMember(SyntaxNode node)
         {

@@ -37,22 +37,16 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             ["labelSelector"] = "LabelSelector",
         };
 
-        private ListWatchSyntax(ExpressionSyntax expression, TypeSyntax itemType, TypeSyntax listType, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
+        private ListWatchSyntax(ExpressionSyntax expression, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
         {
             OnError = onError;
             Expression = expression;
-            ItemType = itemType;
-            ListType = listType;
             CancellationToken = cancellationToken;
             CapturedLocals = capturedLocals;
         }
 
         /// <summary><c>ListWatch.FromHttpOperation&lt;TItem, TList&gt;(…)</c>.</summary>
         public ExpressionSyntax Expression { get; }
-
-        public TypeSyntax ItemType { get; }
-
-        public TypeSyntax ListType { get; }
 
         /// <summary>The call's own cancellation token, if it passed one.</summary>
         public ExpressionSyntax? CancellationToken { get; }
@@ -63,7 +57,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// <summary>Locals the lambda captures (a fix that moves it must keep them in scope).</summary>
         public IReadOnlyList<ILocalSymbol> CapturedLocals { get; }
 
-        public static ListWatchSyntax? TryCreate(SemanticModel model, IInvocationOperation invocation, KubernetesCall call, ISet<string> takenNames)
+        /// <summary>Null for shapes without a <c>…WithHttpMessagesAsync</c> twin, and when an argument awaits (the lambda is not async).</summary>
+        public static ListWatchSyntax? TryCreate(SemanticModel model, IInvocationOperation invocation, KubernetesCall call)
         {
             if ((call.Shape != ClientShape.GroupExtension && call.Shape != ClientShape.Legacy)
                 || !(invocation.Syntax is InvocationExpressionSyntax syntax)
@@ -73,6 +68,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var method = invocation.TargetMethod;
+
+            // client.CoreV1.ListX(…), or the extension called as a static method: CoreV1OperationsExtensions.ListX(client.CoreV1, …).
+            // (IOperation gives both forms the static method, with the operations as argument 0; only the syntax differs.)
+            bool extension = method.IsExtensionMethod && method.ReducedFrom == null;
+            ExpressionSyntax? receiver = extension && invocation.Arguments.Length > 0 && invocation.Arguments[0].Syntax is ArgumentSyntax explicitThis
+                ? explicitThis.Expression
+                : member.Expression;
+            if (receiver == null || syntax.ArgumentList.DescendantNodes().OfType<AwaitExpressionSyntax>().Any() || receiver.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().Any())
+            {
+                return null;
+            }
+
             string baseName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name.Substring(0, method.Name.Length - 5) : method.Name;
             if (call.Verb == KubernetesVerb.Watch)
             {
@@ -129,7 +136,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 }
 
                 string name = argument.Parameter.Name;
-                if (argument.Parameter.Ordinal == 0 && method.IsExtensionMethod && method.ReducedFrom == null)
+                if (argument.Parameter.Ordinal == 0 && extension)
                 {
                     continue;
                 }
@@ -169,7 +176,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             arguments.Add(Argument(NameColon(IdentifierName("cancellationToken")), default, IdentifierName(c)));
 
             var operation = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, member.Expression.WithoutTrivia(), IdentifierName(http.Name)),
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver.WithoutTrivia(), IdentifierName(http.Name)),
                 ArgumentList(SeparatedList(arguments)));
             var lambda = ParenthesizedLambdaExpression(
                 ParameterList(SeparatedList(new[] { Parameter(Identifier(o)), Parameter(Identifier(c)) })),
@@ -185,12 +192,12 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 ArgumentList(SingletonSeparatedList(Argument(lambda))));
 
             captured.AddRange(invocation.Arguments.Where(a => a.Parameter?.Name == "cancellationToken").SelectMany(a => a.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => l.Local)));
-            foreach (var reference in model.GetOperation(member.Expression)?.DescendantsAndSelf().OfType<ILocalReferenceOperation>() ?? Enumerable.Empty<ILocalReferenceOperation>())
+            foreach (var reference in model.GetOperation(receiver)?.DescendantsAndSelf().OfType<ILocalReferenceOperation>() ?? Enumerable.Empty<ILocalReferenceOperation>())
             {
                 captured.Add(reference.Local);
             }
 
-            return new ListWatchSyntax(fromHttp, itemSyntax, listSyntax, token?.WithoutTrivia(), onError, captured);
+            return new ListWatchSyntax(fromHttp, token?.WithoutTrivia(), onError, captured);
         }
     }
 }

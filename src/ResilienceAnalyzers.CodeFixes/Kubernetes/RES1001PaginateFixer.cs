@@ -35,9 +35,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         private protected override string RequiredType => RuntimeMarker;
 
         private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => Plan(root, model, diagnostic, new HashSet<string>(), cancellationToken) != null ? "Page through the list with ListPager (500 per page)" : null;
+            => Plan(root, model, diagnostic, cancellationToken) != null ? "Page through the list with ListPager (500 per page)" : null;
 
-        private static (InvocationExpressionSyntax Call, ExpressionSyntax Replacement)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, CancellationToken cancellationToken)
+        private static (InvocationExpressionSyntax Call, ExpressionSyntax Replacement)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
             if (invocation == null
@@ -50,7 +50,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
-            var listWatch = ListWatchSyntax.TryCreate(model, operation, call, taken);
+            var listWatch = ListWatchSyntax.TryCreate(model, operation, call);
             if (listWatch == null)
             {
                 return null;
@@ -77,9 +77,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            var taken = new HashSet<string>();
             var plans = diagnostics
-                .Select(d => Plan(root, model, d, taken, cancellationToken))
+                .Select(d => Plan(root, model, d, cancellationToken))
                 .Where(p => p != null)
                 .Select(p => p!.Value)
                 .GroupBy(p => p.Call)

@@ -77,13 +77,13 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             if (!frequency.IsPeriodic
                 || !(frequency.Site is StatementSyntax loop)
                 || !(loop.Parent is BlockSyntax)
-                || !FixHelpers.InAsyncMember(loop)
+                || !FixHelpers.CanAwait(loop)
                 || (isAsync && !(invocation.Parent is AwaitExpressionSyntax)))
             {
                 return null;
             }
 
-            var listWatch = ListWatchSyntax.TryCreate(model, operation, call, taken);
+            var listWatch = ListWatchSyntax.TryCreate(model, operation, call);
             if (listWatch == null || listWatch.CapturedLocals.Any(local => DeclaredInside(local, loop)))
             {
                 return null;

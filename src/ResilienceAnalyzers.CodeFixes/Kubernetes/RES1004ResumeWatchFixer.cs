@@ -55,7 +55,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
-            var listWatch = ListWatchSyntax.TryCreate(model, operation, call, new HashSet<string>());
+            var listWatch = ListWatchSyntax.TryCreate(model, operation, call);
             if (listWatch == null)
             {
                 return null;

@@ -69,7 +69,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 }
 
                 var loopSyntax = (StatementSyntax)found.Loop.Syntax;
-                bool isAsync = FixHelpers.InAsyncMember(loopSyntax);
+                bool isAsync = FixHelpers.CanAwait(loopSyntax);
                 var member = loopSyntax.Ancestors().First(a => a is MemberDeclarationSyntax || a is LocalFunctionStatementSyntax || a is AnonymousFunctionExpressionSyntax);
                 if (!takenByMember.TryGetValue(member, out var taken))
                 {

@@ -412,5 +412,80 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             withRuntime.FixedState.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
             await withRuntime.RunAsync();
         }
+
+        [Fact]
+        public async Task RES1001_static_extension_calls_page_through_the_operations_and_awaiting_arguments_get_no_fix()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Inventory
+                {
+                    async Task<string> Selector() { await Task.Yield(); return "app=web"; }
+
+                    async Task Count(IKubernetes client)
+                    {
+                        await CoreV1OperationsExtensions.{|#0:ListNodeAsync|}(client.CoreV1);
+                        await client.CoreV1.{|#1:ListNamespacedPodAsync|}("default", labelSelector: await Selector());
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Threading.Tasks;
+                using k8s;
+                using Resilience.Kubernetes;
+
+                class Inventory
+                {
+                    async Task<string> Selector() { await Task.Yield(); return "app=web"; }
+
+                    async Task Count(IKubernetes client)
+                    {
+                        await ListPager.ListAllAsync(ListWatch.FromHttpOperation<k8s.Models.V1Node, k8s.Models.V1NodeList>((o, c) => client.CoreV1.ListNodeWithHttpMessagesAsync(fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)));
+                        await client.CoreV1.{|#1:ListNamespacedPodAsync|}("default", labelSelector: await Selector());
+                    }
+                }
+                """;
+            var test = WithRuntime(new Paginate(source, fixedSource));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 0));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1001UnboundedListAnalyzer.Rule, 1));
+            test.FixedState.ExpectedDiagnostics.Add(Expect.Info(RES1001UnboundedListAnalyzer.Rule, 1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_no_informer_where_its_StartAsync_could_not_be_awaited()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    readonly object gate = new object();
+
+                    async Task Run(IKubernetes client, CancellationToken ct)
+                    {
+                        lock (gate)
+                        {
+                            while (!ct.IsCancellationRequested)
+                            {
+                                var nodes = client.CoreV1.{|#0:ListNode|}();
+                                Console.WriteLine(nodes.Items.Count);
+                                Thread.Sleep(30_000);
+                            }
+                        }
+
+                        await Task.Yield();
+                    }
+                }
+                """;
+            var test = WithRuntime(new UseInformer(source, source));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
     }
 }
