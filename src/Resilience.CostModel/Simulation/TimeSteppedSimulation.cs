@@ -215,6 +215,7 @@ namespace Resilience.CostModel.Simulation
                     else if (a.State == AgentState.Watching && a.WatchEndsAt <= t)
                     {
                         a.W.Watching--;
+                        a.State = AgentState.Idle; // no longer watching: a failed re-watch must not count it out twice
                         a.Action = a.W.IsInformer ? Act.Rewatch : Act.Replay;
                         Issue(a, t);
                     }
@@ -271,7 +272,7 @@ namespace Resilience.CostModel.Simulation
                     double before = r.Progress;
                     double delta = dt * slow / r.T.Duration;
                     double done = Math.Min(1, before + delta) - before;
-                    double busy = dt * done / delta;
+                    double busy = delta > 0 ? dt * done / delta : dt; // no CPU left after watch events: it holds its seat all step
                     r.Progress = before + delta;
                     row.Seats += r.T.Seats * busy;
                     stepSeatTime += r.T.Seats * busy;
