@@ -529,7 +529,8 @@ public sealed class CachedDnsResolver : IDisposable
     private QueryOutcome ApplyNegative(Entry entry, DnsBackendResult result)
     {
         Increment(ref Statistics.negativeAnswers, _metrics.NegativeAnswers);
-        TimeSpan ttl = Clamp(result.TimeToLive ?? _options.NegativeTtl, _options.MinTtl, _options.NegativeTtl);
+        // NegativeTtl is the cap and wins over MinTtl when they disagree; NegativeTtl = 0 turns negative caching off.
+        TimeSpan ttl = Clamp(result.TimeToLive ?? _options.NegativeTtl, TimeSpan.FromTicks(Math.Min(_options.MinTtl.Ticks, _options.NegativeTtl.Ticks)), _options.NegativeTtl);
         lock (entry)
         {
             TimeSpan now = Now;

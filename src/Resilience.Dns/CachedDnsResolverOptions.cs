@@ -31,7 +31,8 @@ public sealed class CachedDnsResolverOptions
 
     /// <summary>
     /// How long a negative answer (NXDOMAIN / no address) is cached: the backend's negative TTL capped at this
-    /// value, or this value when the backend gives none. Default 5 s, NodeLocal DNSCache's denial cache time.
+    /// value, or this value when the backend gives none (it also caps <see cref="MinTtl"/>; 0 turns negative caching
+    /// off). Default 5 s, NodeLocal DNSCache's denial cache time.
     /// </summary>
     public TimeSpan NegativeTtl { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -344,6 +344,22 @@ public sealed class CachedDnsResolverTests
     }
 
     [Fact]
+    public async Task NegativeTtl_caps_MinTtl_and_zero_turns_negative_caching_off()
+    {
+        using CachedDnsResolver capped = Create(o => { o.MinTtl = TimeSpan.FromSeconds(10); o.NegativeTtl = TimeSpan.FromSeconds(2); });
+        _backend.ReturnsNotFound(TimeSpan.FromHours(1));
+        await Assert.ThrowsAsync<SocketException>(async () => await capped.ResolveAsync("gone.test"));
+        _clock.Advance(TimeSpan.FromSeconds(3)); // past NegativeTtl, inside MinTtl: asks again
+        await Assert.ThrowsAsync<SocketException>(async () => await capped.ResolveAsync("gone.test"));
+        Assert.Equal(2, _backend.CallsFor("gone.test"));
+
+        using CachedDnsResolver off = Create(o => o.NegativeTtl = TimeSpan.Zero);
+        await Assert.ThrowsAsync<SocketException>(async () => await off.ResolveAsync("off.test"));
+        await Assert.ThrowsAsync<SocketException>(async () => await off.ResolveAsync("off.test"));
+        Assert.Equal(2, _backend.CallsFor("off.test"));
+    }
+
+    [Fact]
     public async Task Full_cache_evicts_the_least_recently_used_name()
     {
         using CachedDnsResolver resolver = Create(o => o.MaxEntries = 2);
