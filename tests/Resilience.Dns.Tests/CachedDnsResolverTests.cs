@@ -488,8 +488,9 @@ public sealed class CachedDnsResolverTests
     public async Task A_throwing_event_handler_does_not_break_resolution()
     {
         using CachedDnsResolver resolver = Create();
-        resolver.StaleAnswerServed += (_, _) => throw new InvalidOperationException("observer bug");
-        resolver.BackendFailed += (_, _) => throw new InvalidOperationException("observer bug");
+        int staleRaised = 0, failedRaised = 0;
+        resolver.StaleAnswerServed += (_, _) => { staleRaised++; throw new InvalidOperationException("observer bug"); };
+        resolver.BackendFailed += (_, _) => { failedRaised++; throw new InvalidOperationException("observer bug"); };
         _backend.Returns("10.0.0.1");
         await resolver.ResolveAsync(Host);
         _backend.Fails();
@@ -497,6 +498,8 @@ public sealed class CachedDnsResolverTests
 
         Assert.Equal(["10.0.0.1"], (await resolver.ResolveAsync(Host)).Text());
         Assert.Equal(1, resolver.Statistics.StaleAnswers);
+        Assert.Equal(1, staleRaised); // the handlers did run (and threw)
+        Assert.Equal(1, failedRaised);
     }
 
     [Fact]

@@ -60,12 +60,26 @@ public sealed class OptionsTests
         backend.Returns("10.0.0.1");
         await resolver.ResolveAsync("a.test");
         backend.Blocks();
-        clock.Advance(TimeSpan.FromDays(1)); // nothing times out the hung query
+        clock.Advance(TimeSpan.FromSeconds(31)); // expired: the next lookup queries the (hung) backend
 
         System.Threading.Tasks.ValueTask<System.Net.IPAddress[]> answer = resolver.ResolveAsync("a.test");
-        Assert.True(answer.IsCompleted);
+        Assert.True(answer.IsCompleted); // a zero response timer: stale at once
         Assert.Equal(["10.0.0.1"], TestHelpers.Text(await answer));
+
+        // An infinite backend timeout: an hour later nothing has failed the hung query (the default 10 s would have),
+        // and the next lookup joins it instead of sending another.
+        clock.Advance(TimeSpan.FromHours(1));
+        // A timeout would be recorded by the query's continuation right after the timer fires: give it time to show.
+        for (int i = 0; i < 50 && resolver.Statistics.BackendFailures == 0; i++)
+        {
+            await System.Threading.Tasks.Task.Delay(10);
+        }
+
         Assert.Equal(0, resolver.Statistics.BackendFailures);
+        System.Threading.Tasks.ValueTask<System.Net.IPAddress[]> again = resolver.ResolveAsync("a.test");
+        Assert.True(again.IsCompleted);
+        Assert.Equal(["10.0.0.1"], TestHelpers.Text(await again));
+        Assert.Equal(2, backend.Calls);
     }
 
     [Fact]
