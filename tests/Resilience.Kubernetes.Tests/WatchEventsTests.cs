@@ -32,7 +32,7 @@ namespace Resilience.Kubernetes.Tests
             Assert.All(events, e => Assert.Equal(WatchEventType.Added, e.Type));
             await Eventually(() => server.ActiveWatchCount == 1, "the watch is open");
 
-            server.Upsert(FakeApiServer.Pod("ns-0", "new", "node-0"));
+            var seenRv = server.Upsert(FakeApiServer.Pod("ns-0", "new", "node-0"));
             await Eventually(() => events.Count == 7, "the new pod arrives");
             server.DropWatches();
             await Eventually(() => server.Watches.Count == 2 && server.ActiveWatchCount == 1, "the watch resumes");
@@ -45,7 +45,7 @@ namespace Resilience.Kubernetes.Tests
                 new[] { (WatchEventType.Added, "ns-0/new"), (WatchEventType.Modified, existing), (WatchEventType.Deleted, "ns-0/new") },
                 events.Skip(6).ToArray());
             Assert.Single(server.Lists); // a drop resumes: no relist, no replay
-            Assert.NotNull(server.Watches[1].ResourceVersion);
+            Assert.Equal(seenRv.ToString(), server.Watches[1].ResourceVersion); // resumed from the last event it saw
 
             stop.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader);
@@ -110,12 +110,17 @@ namespace Resilience.Kubernetes.Tests
             Assert.True(server.Delete("pods", names[1].Split('/')[0], names[1].Split('/')[1]));
             server.Upsert(FakeApiServer.Pod("ns-1", "late", "node-0"));
 
-            for (var i = 0; i < 20 && !(server.Lists.Count == 2 && server.ActiveWatchCount == 1); i++)
-            {
-                time.Advance(TimeSpan.FromSeconds(1));
-                await Task.Delay(100);
-            }
-
+            // Step the fake clock until the backoffs have passed and the relist and new watch are in; each step only when
+            // the condition is checked, so a slow machine gets as many steps as it needs.
+            await Eventually(
+                () =>
+                {
+                    if (server.Lists.Count == 2 && server.ActiveWatchCount == 1) return true;
+                    time.Advance(TimeSpan.FromMilliseconds(100));
+                    return false;
+                },
+                () => "the stream relists and watches again: " + string.Join(", ", server.Requests.Select(r => r.ToString())),
+                30_000);
             await Eventually(() => events.Count == 7, () => "the relist's differences arrive: " + string.Join(", ", events));
             Assert.Equal(2, server.Lists.Count);
             Assert.Equal(
