@@ -35,10 +35,10 @@ namespace Resilience.Kubernetes
             where TItem : class, IKubernetesObject<V1ObjectMeta>
             where TList : class, IMetadata<V1ListMeta>, IItems<TItem>, new()
         {
-            if (listWatch is null) throw new ArgumentNullException(nameof(listWatch));
+            Validate(listWatch, pageSize);
             var items = new List<TItem>();
             string? resourceVersion = null;
-            await foreach (var page in PagesAsync(listWatch, options, pageSize, cancellationToken).ConfigureAwait(false))
+            await foreach (var page in PagesCoreAsync(listWatch, options, pageSize, cancellationToken).ConfigureAwait(false))
             {
                 if (page.IsFullListFallback) items.Clear();
                 if (page.List.Items is { } pageItems) items.AddRange(pageItems);
@@ -53,16 +53,48 @@ namespace Resilience.Kubernetes
         /// continue token expires mid-way, the fallback full list yields only the objects not yielded yet (objects
         /// already yielded are not revisited, so their state may be older than the fallback's).
         /// </summary>
-        public static async IAsyncEnumerable<TItem> EnumerateAsync<TItem, TList>(
+        public static IAsyncEnumerable<TItem> EnumerateAsync<TItem, TList>(
             ListWatch<TItem, TList> listWatch,
             ListOptions? options = null,
             int pageSize = DefaultPageSize,
-            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            CancellationToken cancellationToken = default)
+            where TItem : class, IKubernetesObject<V1ObjectMeta>
+            where TList : class, IMetadata<V1ListMeta>, IItems<TItem>
+        {
+            Validate(listWatch, pageSize);
+            return EnumerateCoreAsync(listWatch, options, pageSize, cancellationToken);
+        }
+
+        /// <summary>Streams the pages themselves (one LIST request each).</summary>
+        public static IAsyncEnumerable<ListPage<TList>> PagesAsync<TItem, TList>(
+            ListWatch<TItem, TList> listWatch,
+            ListOptions? options = null,
+            int pageSize = DefaultPageSize,
+            CancellationToken cancellationToken = default)
+            where TItem : class, IKubernetesObject<V1ObjectMeta>
+            where TList : class, IMetadata<V1ListMeta>, IItems<TItem>
+        {
+            Validate(listWatch, pageSize);
+            return PagesCoreAsync(listWatch, options, pageSize, cancellationToken);
+        }
+
+        // Checked when the stream is created, not at its first MoveNextAsync (iterators run nothing before that).
+        private static void Validate(object listWatch, int pageSize)
+        {
+            if (listWatch is null) throw new ArgumentNullException(nameof(listWatch));
+            if (pageSize <= 0) throw new ArgumentOutOfRangeException(nameof(pageSize), "must be positive: limit=0 means unbounded");
+        }
+
+        private static async IAsyncEnumerable<TItem> EnumerateCoreAsync<TItem, TList>(
+            ListWatch<TItem, TList> listWatch,
+            ListOptions? options,
+            int pageSize,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
             where TItem : class, IKubernetesObject<V1ObjectMeta>
             where TList : class, IMetadata<V1ListMeta>, IItems<TItem>
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var page in PagesAsync(listWatch, options, pageSize, cancellationToken).ConfigureAwait(false))
+            await foreach (var page in PagesCoreAsync(listWatch, options, pageSize, cancellationToken).ConfigureAwait(false))
             {
                 if (page.List.Items is null) continue;
                 foreach (var item in page.List.Items)
@@ -73,17 +105,14 @@ namespace Resilience.Kubernetes
             }
         }
 
-        /// <summary>Streams the pages themselves (one LIST request each).</summary>
-        public static async IAsyncEnumerable<ListPage<TList>> PagesAsync<TItem, TList>(
+        private static async IAsyncEnumerable<ListPage<TList>> PagesCoreAsync<TItem, TList>(
             ListWatch<TItem, TList> listWatch,
-            ListOptions? options = null,
-            int pageSize = DefaultPageSize,
-            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            ListOptions? options,
+            int pageSize,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
             where TItem : class, IKubernetesObject<V1ObjectMeta>
             where TList : class, IMetadata<V1ListMeta>, IItems<TItem>
         {
-            if (listWatch is null) throw new ArgumentNullException(nameof(listWatch));
-            if (pageSize <= 0) throw new ArgumentOutOfRangeException(nameof(pageSize), "must be positive: limit=0 means unbounded");
             var requested = options ?? new ListOptions();
             var next = requested with { Limit = pageSize, Continue = null, Watch = false };
             const int MaxPages = 1_000_000; // bounded loop: 500 M objects at the default page size

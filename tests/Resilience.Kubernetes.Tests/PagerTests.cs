@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
@@ -82,6 +83,20 @@ namespace Resilience.Kubernetes.Tests
                 streamed.Add(ObjectKey.Of(pod));
             Assert.Equal(250, streamed.Count);
             Assert.Equal(250, streamed.Distinct().Count());
+        }
+
+        [Fact]
+        public async Task BadArgumentsAreRejectedWhenTheStreamIsCreatedNotWhenItIsRead()
+        {
+            await using var server = await FakeApiServer.StartAsync();
+            using var client = server.CreateClient();
+            var pods = ListWatch.ForPods(client);
+            Assert.Equal("listWatch", Assert.Throws<ArgumentNullException>(() => ListPager.PagesAsync<V1Pod, V1PodList>(null!)).ParamName);
+            Assert.Equal("listWatch", Assert.Throws<ArgumentNullException>(() => ListPager.EnumerateAsync<V1Pod, V1PodList>(null!)).ParamName);
+            Assert.Equal("pageSize", Assert.Throws<ArgumentOutOfRangeException>(() => ListPager.PagesAsync(pods, pageSize: 0)).ParamName);
+            Assert.Equal("pageSize", Assert.Throws<ArgumentOutOfRangeException>(() => ListPager.EnumerateAsync(pods, pageSize: -1)).ParamName);
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ListPager.ListAllAsync(pods, pageSize: 0));
+            Assert.Empty(server.Requests);
         }
     }
 }
