@@ -86,6 +86,11 @@ namespace ResilienceAnalyzers.Kubernetes
         private static string? Restart(KubernetesCall call, ISymbol containing)
         {
             var frequency = Periodicity.Of(call.Invocation, callPages: false);
+            if (frequency.PerRequest)
+            {
+                return "and is started again on every HTTP request";
+            }
+
             if (frequency.IsPeriodic)
             {
                 return "and is restarted by " + frequency.Trigger + (frequency.Period.HasValue ? string.Empty : " with no delay between restarts");

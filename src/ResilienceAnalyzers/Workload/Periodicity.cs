@@ -10,12 +10,21 @@ namespace ResilienceAnalyzers.Workload
         public static readonly Frequency Once = default;
 
         public Frequency(string trigger, TimeSpan? period, SyntaxNode site)
+            : this(trigger, period, site, perRequest: false)
+        {
+        }
+
+        private Frequency(string trigger, TimeSpan? period, SyntaxNode site, bool perRequest)
         {
             IsPeriodic = true;
             Trigger = trigger;
             Period = period;
             Site = site;
+            PerRequest = perRequest;
         }
+
+        /// <summary>Once per incoming request of the handler <paramref name="site"/>.</summary>
+        public static Frequency Request(SyntaxNode site) => new Frequency("HTTP request", null, site, perRequest: true);
 
         public bool IsPeriodic { get; }
 
@@ -29,7 +38,7 @@ namespace ResilienceAnalyzers.Workload
         public SyntaxNode Site { get; }
 
         /// <summary>The call runs once per incoming request (a controller action, a minimal-API handler).</summary>
-        public bool PerRequest => Trigger == Periodicity.RequestTrigger;
+        public bool PerRequest { get; }
 
         /// <summary>"on every pass of a while loop", "on every HTTP request".</summary>
         public string Describe() => PerRequest ? "on every " + Trigger : "on every pass of " + Trigger;
@@ -37,8 +46,6 @@ namespace ResilienceAnalyzers.Workload
 
     internal static class Periodicity
     {
-        internal const string RequestTrigger = "HTTP request";
-
         private static readonly System.Collections.Immutable.ImmutableHashSet<string> RouteMethods = System.Collections.Immutable.ImmutableHashSet.Create(
             "MapGet", "MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods", "Map");
 
@@ -77,7 +84,7 @@ namespace ResilienceAnalyzers.Workload
                         return TimerCallback(lambda);
 
                     case IMethodBodyOperation body:
-                        return IsRequestHandler(body) ? new Frequency(RequestTrigger, null, body.Syntax) : Frequency.Once;
+                        return IsRequestHandler(body) ? Frequency.Request(body.Syntax) : Frequency.Once;
 
                     case ILocalFunctionOperation _:
                     case IConstructorBodyOperation _:
@@ -121,7 +128,7 @@ namespace ResilienceAnalyzers.Workload
                 && RouteMethods.Contains(route.TargetMethod.Name)
                 && route.TargetMethod.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true)
             {
-                return new Frequency(RequestTrigger, null, route.Syntax);
+                return Frequency.Request(route.Syntax);
             }
 
             if (parent is IEventAssignmentOperation eventAssignment

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace ResilienceAnalyzers.Tests.Kubernetes
 {
-    /// <summary>RES1003 on per-request paths: a LIST in a controller action or minimal-API handler runs once per request.</summary>
+    /// <summary>Per-request paths: a LIST (RES1003) or a WATCH (RES1004) in a controller action or minimal-API handler runs once per request.</summary>
     public class PerRequestPathTests
     {
         [Fact]
@@ -44,6 +44,37 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 "ListPodForAllNamespacesAsync lists pods in all namespaces on every HTTP request from one copy: 30,000 pods (~420 MB as JSON) processed from etcd for every request served, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 1));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 2));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_watch_started_per_request_says_so()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+                using Microsoft.AspNetCore.Mvc;
+
+                public class EventsController : ControllerBase
+                {
+                    private readonly IKubernetes client;
+
+                    public EventsController(IKubernetes client) => this.client = client;
+
+                    [HttpGet("events")]
+                    public async Task<int> Stream()
+                    {
+                        int n = 0;
+                        await foreach (var (type, pod) in client.CoreV1.{|#0:WatchListNamespacedPodAsync|}("default")) n++;
+                        return n;
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(source);
+            test.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule).WithMessage(
+                "WatchListNamespacedPodAsync watches pods in the namespace without a resourceVersion and is started again on every HTTP request: every start replays 600 pods (~8.4 MB as JSON) as ADDED events, "
+                + "at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
     }
