@@ -69,11 +69,39 @@ namespace ResilienceAnalyzers.Kubernetes
             long fleetObjects = cost.ObjectsProcessed * fanOut.Copies;
 
             string singular = KubernetesApi.SingularForMessage(call.Kind);
-            string own = ownName != null ? "the one " + singular + " it looks for by name"
-                : nodeFilter != null ? "the ones on this node, which it picks out itself (Spec.NodeName)"
-                : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "this node's " + Quantity.Count(cluster.PodsPerNode)
-                : kind == ResourceKind.Node ? "its own node"
-                : call.SelectsLabels ? "the few pods it selects" : "its own pod";
+
+            // One case decides the wording, the remedy and what the fixer does (KindProperty).
+            var anchor = ownName ?? nodeFilter;
+            string fix = ownName != null ? "ByName"
+                : nodeFilter != null ? "PodOnNode"
+                : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod"
+                : kind == ResourceKind.Node ? "Node"
+                : "PodByName";
+            string own, remedy;
+            switch (fix)
+            {
+                case "ByName":
+                    own = "the one " + singular + " it looks for by name";
+                    remedy = "read it by name (Read" + (call.Scope == RequestScope.Namespace ? "Namespaced" : string.Empty) + call.Kind + ") or add fieldSelector: \"metadata.name=\" + the name";
+                    break;
+                case "PodOnNode":
+                    own = "the ones on this node, which it picks out itself (Spec.NodeName)";
+                    remedy = "let the API server filter: add fieldSelector: \"spec.nodeName=\" + the node name it compares with";
+                    break;
+                case "Pod":
+                    own = "this node's " + Quantity.Count(cluster.PodsPerNode);
+                    remedy = "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)";
+                    break;
+                case "Node":
+                    own = "its own node";
+                    remedy = "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
+                    break;
+                default:
+                    own = call.SelectsLabels ? "the few pods it selects" : "its own pod";
+                    remedy = "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name";
+                    break;
+            }
+
             string verbText = call.Verb == KubernetesVerb.Watch
                 ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
                 : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own;
@@ -82,25 +110,15 @@ namespace ResilienceAnalyzers.Kubernetes
                     : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
 
-            string remedy = ownName != null
-                ? "read it by name (Read" + (call.Scope == RequestScope.Namespace ? "Namespaced" : string.Empty) + call.Kind + ") or add fieldSelector: \"metadata.name=\" + the name"
-                : nodeFilter != null
-                    ? "let the API server filter: add fieldSelector: \"spec.nodeName=\" + the node name it compares with"
-                : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
-                    ? "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"
-                    : kind == ResourceKind.Pod
-                        ? "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"
-                        : "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
-
             var properties = CostText.Properties(fanOut, cluster, cost)
-                .Add(KindProperty, ownName != null ? "ByName" : nodeFilter != null ? "PodOnNode" : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod" : kind == ResourceKind.Node ? "Node" : "PodByName");
+                .Add(KindProperty, fix);
 
             var severity = fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 NameLocation(call.Invocation),
                 severity,
-                ownName != null ? new[] { ownName.Syntax.GetLocation() } : nodeFilter != null ? new[] { nodeFilter.Syntax.GetLocation() } : null,
+                anchor != null ? new[] { anchor.Syntax.GetLocation() } : null,
                 properties,
                 fanOut.Describe(),
                 call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
