@@ -100,7 +100,7 @@ namespace ResilienceAnalyzers.Dns
 
             var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
             var frequency = Periodicity.Of(invocation, callPages: false);
-            bool connectionPath = HostNames.IsOnConnectionPath(invocation);
+            bool connectionPath = !frequency.IsPeriodic && HostNames.IsOnConnectionPath(invocation); // only asked when it can change the wording
             string where = frequency.IsPeriodic ? " " + frequency.Describe()
                 : connectionPath ? " on every connection"
                 : string.Empty;
