@@ -90,7 +90,7 @@ namespace Resilience.Kubernetes
                 }
 
                 var ceiling = Ceiling(attempt);
-                if (attempt < 1000) attempt++;
+                if (attempt < 1000) attempt++; // only keeps the counter from overflowing: 2^1000 × initial is far past any cap
                 lastBackoffAt = now;
                 var fraction = random.NextDouble();
                 if (fraction < 0) fraction = 0;

@@ -30,7 +30,12 @@ namespace Resilience.Kubernetes
         where TItem : class, IKubernetesObject<V1ObjectMeta>
         where TList : class, IMetadata<V1ListMeta>, IItems<TItem>, new()
     {
+        // client-go's reflector treats a watch that ends within 1 s without an event as an error ("very short watch")
+        // and backs off instead of re-watching at once (k8s.io/client-go/tools/cache/reflector.go, watchHandler).
         private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
+
+        // Ours (not client-go): how long a stream may stay open after an ERROR event before the informer ends it itself;
+        // the API server closes right after an ERROR, so this only fires for a misbehaving server (docs/informer.md).
         private static readonly TimeSpan ErrorGrace = TimeSpan.FromSeconds(5);
 
         private readonly ListWatch<TItem, TList> listWatch;
@@ -187,7 +192,7 @@ namespace Resilience.Kubernetes
             Task? running;
             lock (gate) { running = loop; }
             stop.Cancel();
-            try { running?.Wait(TimeSpan.FromSeconds(10)); }
+            try { running?.Wait(TimeSpan.FromSeconds(10)); } // bounded so a synchronous Dispose cannot hang a shutdown; > ErrorGrace
             catch (AggregateException) { }
 
             synced.TrySetException(new ObjectDisposedException(GetType().Name));

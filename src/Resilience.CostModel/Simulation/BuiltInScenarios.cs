@@ -49,7 +49,7 @@ namespace Resilience.CostModel.Simulation
                     var stock = Incident();
                     stock.Label = "stock CoreDNS, 30-min API outage";
                     stock.Workloads[0] = FixedAgent("all");
-                    stock.Dns = new DnsSpec { CoreDnsRestartsPerHour = 0.5 };
+                    stock.Dns = new DnsSpec { CoreDnsRestartsPerHour = 0.5 }; // scenario parameter (not a measured rate): half the CoreDNS pods restart within the hour, to show restarts driving failures
                     stock.Outages.Add(new Outage { AtSeconds = 300, DurationSeconds = 1800 });
                     return Single(name, "An injected 30-min API-server outage with stock DNS (CoreDNS keeps answering from its last view; half of its pods restart per hour and fail): failures follow the restarts, not the TTLs.", stock);
             }
@@ -130,7 +130,7 @@ namespace Resilience.CostModel.Simulation
                     break;
                 case "backoff":
                     w.Retry = new RetrySpec { Policy = RetryPolicy.ExponentialJitter, MaxAttempts = 0 };
-                    w.Jitter = 0.5;
+                    w.Jitter = 0.5; // ±50% on the poll period: a parameter of the fix, in the spirit of client-go's wait.JitterUntil (jitter factor 1.0 for backoff)
                     break;
                 case "serve-stale":
                     break;

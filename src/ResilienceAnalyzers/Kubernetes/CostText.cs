@@ -15,7 +15,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NodeScoped = call.SelectsNode == Knowledge.Yes,
                 NameScoped = call.SelectsName == Knowledge.Yes,
                 ResourceVersionZero = call.ReadsFromCache,
-                Limit = call.Paginates == Knowledge.Yes ? 500 : (int?)null,
+                Limit = call.Paginates == Knowledge.Yes ? 500 : (int?)null, // priced as pages of client-go's pager size (tools/pager/pager.go defaultPageSize = 500)
             };
 
         public static string ScopeText(KubernetesCall call)
