@@ -141,17 +141,31 @@ public sealed class CachedDnsTests : IDisposable
 
         Task<IPAddress[]> lookup = CachedDns.GetHostAddressesAsync(Host);
         await EventuallyAsync(() => _backend.Calls == 1, "query started");
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        await AdvanceUntilAsync(lookup);
         SocketException asyncError = await Assert.ThrowsAsync<SocketException>(() => lookup);
         Assert.Equal(SocketError.TryAgain, asyncError.SocketErrorCode);
         Assert.Contains("BackendTimeout", asyncError.Message, StringComparison.Ordinal);
 
         Task<IPHostEntry> blocking = Task.Run(() => CachedDns.GetHostEntry("other.test"));
         await EventuallyAsync(() => _backend.Calls == 2, "second query started");
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        await AdvanceUntilAsync(blocking);
         SocketException syncError = await Assert.ThrowsAsync<SocketException>(() => blocking.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(SocketError.TryAgain, syncError.SocketErrorCode);
     }
+
+    /// <summary>
+    /// The backend call is counted before the resolver registers its timeout on the fake clock (another thread), so one
+    /// 10 s step could land first and never fire it: step 1 s at a time until the lookup ends.
+    /// </summary>
+    private async Task AdvanceUntilAsync(Task lookup)
+        => await EventuallyAsync(
+            () =>
+            {
+                if (lookup.IsCompleted) return true;
+                _clock.Advance(TimeSpan.FromSeconds(1));
+                return false;
+            },
+            "the backend timeout fires");
 
     [Fact]
     public async Task Cancellation_reaches_async_callers_as_OperationCanceledException()
