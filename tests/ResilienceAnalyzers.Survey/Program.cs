@@ -39,17 +39,109 @@ public static class Program
         }
 
         var analyzers = Analyzers.All();
-        var references = References.Load(options.AspNet);
         var recognizer = new Recognizer();
-
-        var summary = new Summary();
-        foreach (var project in Projects.Find(options))
+        if (options.Manifest != null)
         {
-            await AnalyzeProjectAsync(project, options, analyzers, references, recognizer, summary).ConfigureAwait(false);
+            return await RunManifestAsync(options, analyzers, recognizer).ConfigureAwait(false);
         }
 
-        summary.Print(options);
-        return summary.Exceptions.Count > 0 ? 1 : 0;
+        var run = await RunAsync(options, analyzers, recognizer).ConfigureAwait(false);
+        if (options.Labels.Count > 0)
+        {
+            var totals = new LabelScore();
+            var set = LabelSet.Load(options.Labels);
+            set.PrintProblems(Console.Out);
+            totals.Add(LabelEvaluation.Evaluate(set, run, options.Root, Console.Out));
+            if (set.Files.Count > 1)
+            {
+                totals.Print(Console.Out, "all label files");
+            }
+        }
+
+        return run.Summary.Exceptions.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>Analyzes one directory with one set of options: prints per project, returns what the labels are matched against.</summary>
+    private static async Task<SurveyRun> RunAsync(Options options, ImmutableArray<DiagnosticAnalyzer> analyzers, Recognizer recognizer)
+    {
+        var references = References.Load(options.AspNet);
+        var run = new SurveyRun(options);
+        foreach (var project in Projects.Find(options))
+        {
+            run.AnalyzedFiles.UnionWith(project.Files.Select(f => LabelEvaluation.Relative(options.Root, f)));
+            await AnalyzeProjectAsync(project, options, analyzers, references, recognizer, run.Summary, run.Diagnostics).ConfigureAwait(false);
+        }
+
+        run.Summary.Print(options);
+        return run;
+    }
+
+    /// <summary>
+    /// --manifest: every line names a label file, the repository's extracted root and the survey flags; each entry is
+    /// analyzed and scored, then the per-family totals are printed (one command reproduces the numbers).
+    /// </summary>
+    private static async Task<int> RunManifestAsync(Options options, ImmutableArray<DiagnosticAnalyzer> analyzers, Recognizer recognizer)
+    {
+        List<ManifestEntry> entries;
+        try
+        {
+            entries = ManifestEntry.Load(options.Manifest!, options.SurveyDir);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        var totals = new LabelScore();
+        var evaluated = new HashSet<LabelRow>();
+        var allRows = new List<LabelRow>();
+        var loaded = new Dictionary<string, LabelSet>(StringComparer.Ordinal);
+        int exceptions = 0;
+        foreach (var entry in entries)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"######## {Path.GetFileName(entry.LabelFile)}: {entry.Root} {string.Join(' ', entry.Flags)}");
+            if (!Directory.Exists(entry.Root))
+            {
+                Console.WriteLine($"SKIPPED: {entry.Root} does not exist (extract the repository there first; see the label file's header)");
+                continue;
+            }
+
+            Options entryOptions;
+            try
+            {
+                entryOptions = Options.Parse(entry.Flags.Prepend(entry.Root).Concat(options.PassThrough()).ToArray());
+            }
+            catch (ArgumentException e)
+            {
+                Console.WriteLine($"SKIPPED: bad flags in {options.Manifest}: {e.Message}");
+                continue;
+            }
+
+            if (!loaded.TryGetValue(entry.LabelFile, out var set))
+            {
+                set = loaded[entry.LabelFile] = LabelSet.Load(new[] { entry.LabelFile });
+                set.PrintProblems(Console.Out);
+                allRows.AddRange(set.Rows);
+            }
+
+            var run = await RunAsync(entryOptions, analyzers, recognizer).ConfigureAwait(false);
+            exceptions += run.Summary.Exceptions.Count;
+            var score = LabelEvaluation.Evaluate(set, run, entryOptions.Root, Console.Out, evaluated);
+            totals.Add(score);
+        }
+
+        var never = allRows.Where(r => !evaluated.Contains(r)).ToList();
+        Console.WriteLine();
+        Console.WriteLine($"######## totals over {entries.Count} manifest entries, {allRows.Count} label rows ({never.Count} never analyzed)");
+        foreach (var row in never)
+        {
+            Console.WriteLine($"  never analyzed: {row.Where} {row.Family} {row.Label} ({Path.GetFileName(row.Source)}:{row.SourceLine})");
+        }
+
+        totals.Print(Console.Out, "all repositories");
+        return exceptions > 0 ? 1 : 0;
     }
 
     private static async Task AnalyzeProjectAsync(
@@ -58,7 +150,8 @@ public static class Program
         ImmutableArray<DiagnosticAnalyzer> analyzers,
         ImmutableArray<MetadataReference> references,
         Recognizer recognizer,
-        Summary summary)
+        Summary summary,
+        List<Diagnostic> collected)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: Projects.PreprocessorSymbols);
         var trees = new List<SyntaxTree>();
@@ -106,6 +199,7 @@ public static class Program
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ToList();
 
+        collected.AddRange(diagnostics);
         var calls = new List<CallSite>();
         foreach (var tree in trees)
         {
@@ -129,10 +223,18 @@ internal sealed class Options
     public const string Usage =
         "usage: ResilienceAnalyzers.Survey <dir> [--workload DaemonSet|Deployment|StatefulSet|Job|None] [--replicas N] [--nodes N]\n" +
         "       [--pods-per-node N] [--skip-tests] [--single] [--calls] [--errors] [--no-aspnet]\n" +
+        "       [--only <folder>]... [--exclude <folder>]... [--labels <file.tsv|dir>]... [--labels-only]\n" +
+        "   or: ResilienceAnalyzers.Survey --manifest <manifest.tsv> [--survey-dir <dir>] [--labels-only]\n" +
         "  --single      one compilation for the whole directory (projects that reference each other), instead of one per *.csproj folder\n" +
         "  --skip-tests  skip folders named test/tests/samples or ending in .Test(s)/.Tests.* (bin/obj are always skipped)\n" +
         "  --calls       print every KubernetesClient call site (recognized LIST/WATCH, other API calls, unrecognized list/watch-looking calls)\n" +
-        "  --errors      print the most frequent compile errors per project (the compilations are partial by design)";
+        "  --errors      print the most frequent compile errors per project (the compilations are partial by design)\n" +
+        "  --only F      analyze only files under F (relative to <dir>, the repository root); repeatable\n" +
+        "  --exclude F   skip files under F (relative to <dir>); repeatable\n" +
+        "  --labels L    score the diagnostics against label rows (path, line, family, FLAG|OK, why; see labels/README.md); repeatable, or a folder of *.tsv\n" +
+        "  --labels-only print the label scores, not every diagnostic and call\n" +
+        "  --manifest M  run every entry of M (label file, repository root under --survey-dir, flags) and print per-family totals\n" +
+        "  --survey-dir  where the manifest's repository roots are (default: $SURVEY_DIR, else /work/survey)";
 
     public string Root { get; private set; } = "";
 
@@ -154,6 +256,37 @@ internal sealed class Options
 
     public bool Single { get; private set; }
 
+    public List<string> Only { get; } = new();
+
+    public List<string> Exclude { get; } = new();
+
+    public List<string> Labels { get; } = new();
+
+    public bool LabelsOnly { get; private set; }
+
+    public string? Manifest { get; private set; }
+
+    public string SurveyDir { get; private set; } = Environment.GetEnvironmentVariable("SURVEY_DIR") is { Length: > 0 } d ? d : "/work/survey";
+
+    /// <summary>The command-line switches that apply to every manifest entry.</summary>
+    public IEnumerable<string> PassThrough()
+    {
+        if (LabelsOnly)
+        {
+            yield return "--labels-only";
+        }
+
+        if (PrintCalls)
+        {
+            yield return "--calls";
+        }
+
+        if (PrintErrors)
+        {
+            yield return "--errors";
+        }
+    }
+
     public static Options Parse(string[] args)
     {
         var options = new Options();
@@ -172,6 +305,12 @@ internal sealed class Options
                 case "--errors": options.PrintErrors = true; break;
                 case "--no-aspnet": options.AspNet = false; break;
                 case "--single": options.Single = true; break;
+                case "--only": options.Only.Add(NormalizeFolder(Next())); break;
+                case "--exclude": options.Exclude.Add(NormalizeFolder(Next())); break;
+                case "--labels": options.Labels.Add(Path.GetFullPath(Next())); break;
+                case "--labels-only": options.LabelsOnly = true; break;
+                case "--manifest": options.Manifest = Path.GetFullPath(Next()); break;
+                case "--survey-dir": options.SurveyDir = Path.GetFullPath(Next()); break;
                 default:
                     if (arg.StartsWith("--", StringComparison.Ordinal) || options.Root.Length > 0)
                     {
@@ -183,13 +322,42 @@ internal sealed class Options
             }
         }
 
+        if (options.Manifest != null)
+        {
+            if (options.Root.Length > 0 || options.Labels.Count > 0)
+            {
+                throw new ArgumentException("--manifest takes its directories and label files from the manifest; give no <dir> or --labels");
+            }
+
+            return File.Exists(options.Manifest) ? options : throw new ArgumentException("no manifest at " + options.Manifest);
+        }
+
         if (options.Root.Length == 0 || !Directory.Exists(options.Root))
         {
             throw new ArgumentException("give an existing directory");
         }
 
+        foreach (string folder in options.Only.Where(f => !Directory.Exists(Path.Combine(options.Root, f))))
+        {
+            throw new ArgumentException("--only " + folder + ": no such folder under " + options.Root);
+        }
+
+        foreach (string labels in options.Labels.Where(l => !File.Exists(l) && !Directory.Exists(l)))
+        {
+            throw new ArgumentException("--labels " + labels + ": no such file or folder");
+        }
+
         return options;
     }
+
+    private static string NormalizeFolder(string folder) => folder.Replace('\\', '/').Trim('/');
+
+    /// <summary>Whether a file (relative to the root, with '/') is in the --only folders and not in an --exclude folder.</summary>
+    public bool Includes(string relative)
+        => (Only.Count == 0 || Only.Any(f => Under(relative, f))) && !Exclude.Any(f => Under(relative, f));
+
+    private static bool Under(string relative, string folder)
+        => folder.Length == 0 || relative.StartsWith(folder + "/", StringComparison.Ordinal);
 
     /// <summary>The MSBuild properties a consumer would set, as the analyzers read them (build_property.*).</summary>
     public Dictionary<string, string> GlobalOptions()
@@ -220,7 +388,8 @@ internal sealed class Options
 
     public string Describe()
         => "workload=" + (Workload ?? "(unset)") + " replicas=" + (Replicas ?? "(unset)") + " nodes=" + (Nodes ?? "(default)")
-           + " pods-per-node=" + (PodsPerNode ?? "(default)");
+           + " pods-per-node=" + (PodsPerNode ?? "(default)")
+           + (Only.Count > 0 ? " only=" + string.Join(",", Only) : "") + (Exclude.Count > 0 ? " exclude=" + string.Join(",", Exclude) : "");
 }
 
 internal sealed class Project
@@ -274,7 +443,8 @@ internal static class Projects
         {
             string relative = Path.GetRelativePath(options.Root, file);
             var parts = relative.Split(Path.DirectorySeparatorChar);
-            if (parts.Take(parts.Length - 1).Any(p => p is "bin" or "obj" || (options.SkipTests && IsTestFolder(p))))
+            if (!options.Includes(string.Join('/', parts))
+                || parts.Take(parts.Length - 1).Any(p => p is "bin" or "obj" || (options.SkipTests && IsTestFolder(p))))
             {
                 continue;
             }
@@ -598,7 +768,7 @@ internal sealed class Summary
         {
             string key = call.Kind.Split(' ')[0];
             callKinds[key] = callKinds.GetValueOrDefault(key) + 1;
-            if (options.PrintCalls && !call.Kind.StartsWith("API", StringComparison.Ordinal))
+            if (options.PrintCalls && !options.LabelsOnly && !call.Kind.StartsWith("API", StringComparison.Ordinal))
             {
                 Console.WriteLine($"   call {Path.GetRelativePath(options.Root, call.File)}:{call.Line}: {call.Kind}: {call.Text}");
             }
@@ -608,7 +778,11 @@ internal sealed class Summary
         {
             var span = d.Location.GetLineSpan();
             string where = d.Location.IsInSource ? Path.GetRelativePath(options.Root, span.Path) + ":" + (span.StartLinePosition.Line + 1) : "(no location)";
-            Console.WriteLine($"{where}: {d.Id} {d.Severity}: {d.GetMessage()}");
+            if (!options.LabelsOnly)
+            {
+                Console.WriteLine($"{where}: {d.Id} {d.Severity}: {d.GetMessage()}");
+            }
+
             perRule[d.Id] = perRule.GetValueOrDefault(d.Id) + 1;
             if (d.Id == "AD0001")
             {
