@@ -44,7 +44,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
-            var loop = RES1005RetryWithoutBackoffAnalyzer.RetryLoop(operation);
+            var loop = ResilienceAnalyzers.Analysis.RetryLoops.Of(operation);
             return loop != null && loop.Syntax.Parent is BlockSyntax ? (operation, loop) : ((IInvocationOperation, ILoopOperation)?)null;
         }
 

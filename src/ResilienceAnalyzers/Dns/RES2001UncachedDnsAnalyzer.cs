@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
 using ResilienceAnalyzers.Workload;
@@ -17,7 +17,7 @@ namespace ResilienceAnalyzers.Dns
     /// code that keeps the last good answer when the lookup fails.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class RES2001UncachedDnsAnalyzer : DiagnosticAnalyzer
+    public sealed class RES2001UncachedDnsAnalyzer : ResilienceAnalyzer
     {
         /// <summary>
         /// Stock CoreDNS (<c>cache 30</c>) and NodeLocal DNSCache cache answers 30 s and do not serve stale
@@ -50,20 +50,18 @@ namespace ResilienceAnalyzers.Dns
             DiagnosticSeverity.Warning,
             description: "System.Net.Dns does not cache. When cluster DNS fails (for example while the Kubernetes control plane is down), every lookup fails at once instead of using the last good answer.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>The same rule judged at compilation end, when the lookup is one-shot in its method (see RES1003's).</summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
 
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
-                start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.UncachedDnsResolution, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
-                    OperationKind.Invocation);
-            });
-        }
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
+
+        private protected override string RuleId => RuleIdentifiers.UncachedDnsResolution;
+
+        // System.Net.Dns is always there.
+        private protected override bool AppliesTo(ResilienceCompilation model) => true;
+
+        private protected override bool MayMatch(SyntaxNode invocation)
+            => !(CalledNames.Method(invocation) is string written) || Replacements.ContainsKey(written);
 
         /// <summary>"30 s into a DNS outage every lookup from 5,000 copies fails (…)": what the configured fan-out pays.</summary>
         internal static string OutageConsequence(FanOut fanOut, string what)
@@ -71,14 +69,8 @@ namespace ResilienceAnalyzers.Dns
                 ? StockClusterDnsCacheSeconds + " s into a DNS outage every " + what + " from " + CostText.Copies(fanOut) + " fails (" + fanOut.Reason + ")"
                 : StockClusterDnsCacheSeconds + " s into a DNS outage every " + what + " fails";
 
-        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
+        private protected override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
         {
-            if (CalledNames.Method(context.Operation.Syntax) is string written && !Replacements.ContainsKey(written))
-            {
-                return;
-            }
-
-            var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             if (!Replacements.TryGetValue(method.Name, out string? replacement)
                 || method.ContainingType?.Name != "Dns"
@@ -98,28 +90,52 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
-            var frequency = Periodicity.Of(invocation, callPages: false);
+            var frequency = Periodicity.Of(invocation, callPages: false, run.Model);
             bool connectionPath = !frequency.IsPeriodic && HostNames.IsOnConnectionPath(invocation); // only asked when it can change the wording
-            string where = frequency.IsPeriodic ? " " + frequency.Describe()
+            string? where = frequency.IsPeriodic ? " " + frequency.Describe()
                 : connectionPath ? " on every connection"
-                : string.Empty;
+                : null;
+            if (where == null && CallerScope(invocation, context.ContainingSymbol) is IMethodSymbol caller)
+            {
+                // One-shot here: a caller's loop, timer, handler or reconnect path decides (compilation end).
+                run.Defer(invocation, caller, hostText);
+                return;
+            }
+
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
+            context.ReportDiagnostic(Create(Rule, invocation, hostText, where, fanOut, null));
+        }
+
+        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        {
+            var invocation = (IInvocationOperation)deferred.Operation;
+            var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
+            string? where = chain == null ? null : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
+            context.ReportDiagnostic(Create(CallerRule, invocation, (string)deferred.State!, where, fanOut, chain?.Locations));
+        }
+
+        /// <summary>A warning on a repeated or connection path (<paramref name="where"/> says which); a suggestion for a one-shot lookup.</summary>
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, IInvocationOperation invocation, string hostText, string? where, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
+            var method = invocation.TargetMethod;
+            Replacements.TryGetValue(method.Name, out string? replacement);
             string consequence = OutageConsequence(fanOut, "lookup");
 
             // A one-shot (startup) lookup is a suggestion at most: it fails once, visibly, rather than over and over.
-            var severity = frequency.IsPeriodic || connectionPath ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            var severity = where != null ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             var properties = ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, replacement);
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            return Diagnostic.Create(
+                descriptor,
                 Locations.MethodName(invocation),
                 severity,
-                additionalLocations: null,
+                additionalLocations: chainLocations,
                 properties: properties,
                 method.Name,
                 hostText,
-                where,
+                where ?? string.Empty,
                 StockClusterDnsCacheSeconds,
-                consequence));
+                consequence);
         }
 
         private static System.Collections.Generic.KeyValuePair<string, string?> Pair(string key, string? value)

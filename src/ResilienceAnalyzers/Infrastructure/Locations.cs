@@ -24,5 +24,9 @@ namespace ResilienceAnalyzers.Infrastructure
 
             return invocation.Syntax.GetLocation();
         }
+
+        /// <summary>A call's method name, or the whole syntax of any other operation (a method group handed over).</summary>
+        public static Location Of(IOperation operation)
+            => operation is IInvocationOperation invocation ? MethodName(invocation) : operation.Syntax.GetLocation();
     }
 }

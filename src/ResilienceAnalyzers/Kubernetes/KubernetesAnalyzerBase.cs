@@ -1,48 +1,31 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
-using ResilienceAnalyzers.Workload;
 
 namespace ResilienceAnalyzers.Kubernetes
 {
     /// <summary>
-    /// Shared plumbing of the RES1xxx rules: registers nothing unless KubernetesClient is referenced, resolves
-    /// settings and fan-out once per compilation, and hands each recognized call to the rule.
+    /// The RES1001–RES1004 rules: run only where KubernetesClient is referenced, look only at calls named
+    /// <c>List…</c>/<c>Watch…</c>, and receive each LIST/WATCH recognized once for all of them by the shared model.
     /// </summary>
-    public abstract class KubernetesAnalyzerBase : DiagnosticAnalyzer
+    public abstract class KubernetesAnalyzerBase : ResilienceAnalyzer
     {
-        private protected abstract string RuleId { get; }
+        private protected sealed override bool AppliesTo(ResilienceCompilation model) => model.KubernetesReferenced;
 
-        public sealed override void Initialize(AnalysisContext context)
+        // Every call these rules recognize is a List…/Watch… method (KubernetesApi.TryGetCall).
+        private protected sealed override bool MayMatch(SyntaxNode invocation) => CalledNames.MayStartWith(invocation, "List", "Watch");
+
+        private protected sealed override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
+            if (run.Model.Recognize(invocation) is KubernetesCall call)
             {
-                if (!KubernetesApi.IsReferenced(start.Compilation))
-                {
-                    return;
-                }
-
-                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
-                var state = (Rule: this, FanOut: fanOut);
-                start.RegisterOperationAction(
-                    operationContext => AnalyzerGuard.Run(RuleId, operationContext.Operation.Syntax, operationContext, state, static (c, s) =>
-                    {
-                        // Every call these rules recognize is a List…/Watch… method (KubernetesApi.TryGetCall).
-                        if (CalledNames.MayStartWith(c.Operation.Syntax, "List", "Watch")
-                            && KubernetesApi.TryGetCall((IInvocationOperation)c.Operation, out var call) && call != null)
-                        {
-                            s.Rule.AnalyzeCall(c, call, s.FanOut);
-                        }
-                    }),
-                    OperationKind.Invocation);
-            });
+                AnalyzeCall(context, call, run);
+            }
         }
 
-        private protected abstract void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOut);
+        private protected abstract void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run);
 
         private protected static Location NameLocation(IInvocationOperation invocation) => Locations.MethodName(invocation);
     }

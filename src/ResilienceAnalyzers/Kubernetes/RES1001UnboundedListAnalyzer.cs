@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Resilience.CostModel;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
@@ -30,7 +31,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override string RuleId => RuleIdentifiers.UnboundedList;
 
-        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOut)
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
             if (call.Verb != KubernetesVerb.List
                 || call.Paginates != Knowledge.No
@@ -42,7 +43,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOutOfCall = fanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var fanOutOfCall = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
             var cluster = fanOutOfCall.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
             string plural = KubernetesApi.PluralForMessage(call.Kind);

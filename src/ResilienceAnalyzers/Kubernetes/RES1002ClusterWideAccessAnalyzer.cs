@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Resilience.CostModel;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
@@ -34,7 +35,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override string RuleId => RuleIdentifiers.ClusterWideAccess;
 
-        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOutResolver)
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
             var kind = call.CostKind;
             if (call.SelectsName != Knowledge.No)
@@ -42,7 +43,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
             bool clusterWide = call.IsClusterWide
                 && (kind == ResourceKind.Pod || kind == ResourceKind.Node)
                 && !(kind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)

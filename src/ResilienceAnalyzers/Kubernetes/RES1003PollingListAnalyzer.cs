@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Resilience.CostModel;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
@@ -23,32 +24,56 @@ namespace ResilienceAnalyzers.Kubernetes
             DiagnosticSeverity.Warning,
             description: "Polling re-reads the whole collection every period from every copy; the API server pays for every object each time, even when nothing changed. An informer pays once and then receives only changes.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>
+        /// The same rule found through callers at compilation end (the loop, timer or handler is in another method):
+        /// tagged so the IDE knows it needs the whole compilation (shown in builds, CI and full-solution analysis).
+        /// </summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
 
         private protected override string RuleId => RuleIdentifiers.PollingList;
 
-        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOutResolver)
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
             if (call.Verb != KubernetesVerb.List)
             {
                 return;
             }
 
-            var frequency = Periodicity.Of(call.Invocation, callPages: call.Passes(KubernetesParameter.Continue));
-            if (!frequency.IsPeriodic)
+            var frequency = Periodicity.Of(call.Invocation, callPages: call.Passes(KubernetesParameter.Continue), run.Model);
+            if (frequency.IsPeriodic)
             {
-                return;
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+                context.ReportDiagnostic(Create(Rule, call, frequency, fanOut, chain: null, null));
             }
+            else if (!call.Passes(KubernetesParameter.Continue) && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method)
+            {
+                // A paging loop's caller may repeat it too, but the pages are one LIST: judged once the chain is known.
+                run.Defer(call.Invocation, method, call);
+            }
+        }
 
-            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        {
+            var call = (KubernetesCall)deferred.State!;
+            if (run.Model.CallChains.RepeatedBy(deferred.Method) is CallChain chain)
+            {
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);
+                context.ReportDiagnostic(Create(CallerRule, call, chain.Frequency, fanOut, chain.Describe(deferred.Method), chain.Locations));
+            }
+        }
+
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, Frequency frequency, FanOut fanOut, string? chain, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
             var cluster = fanOut.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
             string plural = KubernetesApi.PluralForMessage(call.Kind);
             long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
 
             string when = frequency.Period.HasValue
-                ? "every " + Quantity.Duration(frequency.Period.Value) + " (" + frequency.Trigger + ")"
-                : frequency.Describe();
+                ? "every " + Quantity.Duration(frequency.Period.Value) + " (" + frequency.Trigger + (chain != null ? ": " + chain : string.Empty) + ")"
+                : frequency.Describe() + (chain != null ? " (" + chain + ")" : string.Empty);
 
             string costText;
             if (frequency.Period.HasValue)
@@ -75,18 +100,18 @@ namespace ResilienceAnalyzers.Kubernetes
                 ? DiagnosticSeverity.Warning
                 : DiagnosticSeverity.Info;
 
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            return Diagnostic.Create(
+                descriptor,
                 NameLocation(call.Invocation),
                 severity,
-                additionalLocations: null,
+                additionalLocations: chainLocations,
                 properties: CostText.Properties(fanOut, cluster, cost, frequency.Period),
                 call.Invocation.TargetMethod.Name,
                 plural,
                 CostText.ScopeText(call),
                 when,
                 fanOut.IsReplicated ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
-                costText));
+                costText);
         }
     }
 }

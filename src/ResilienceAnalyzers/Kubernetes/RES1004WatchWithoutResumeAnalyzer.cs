@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Resilience.CostModel;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
@@ -25,49 +26,74 @@ namespace ResilienceAnalyzers.Kubernetes
             DiagnosticSeverity.Warning,
             description: "A watch started without a resourceVersion replays the whole collection as ADDED events. Watches end routinely (server timeouts, API-server restarts), so a watch that cannot resume pays for a full list on every restart, from every copy at once after an API-server restart.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>The same rule judged at compilation end, with the callers that restart the watch (see RES1003's).</summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
 
         private protected override string RuleId => RuleIdentifiers.WatchWithoutResume;
 
-        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, FanOutResolver fanOutResolver)
+        private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
             if (call.Verb != KubernetesVerb.Watch || call.SelectsName == Knowledge.Yes)
             {
                 return;
             }
 
-            bool acceptsVersion = call.Accepts(KubernetesParameter.ResourceVersion);
-            if (acceptsVersion && Resumes(call))
+            if (call.Accepts(KubernetesParameter.ResourceVersion) && Resumes(call))
             {
                 return;
             }
 
-            var restart = Restart(call, context.ContainingSymbol);
-            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var restart = Restart(call, context.ContainingSymbol, run.Model);
+            if (restart != null || !(CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method))
+            {
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+                context.ReportDiagnostic(Create(Rule, call, restart, fanOut, null));
+                return;
+            }
+
+            // Not restarted here: a caller may restart it (a loop around the method that watches, a timer, a handler).
+            run.Defer(call.Invocation, method, call);
+        }
+
+        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        {
+            var call = (KubernetesCall)deferred.State!;
+            var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
+            string? restart = chain == null ? null
+                : chain.Frequency.PerRequest ? "and is started again " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")"
+                : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue ? string.Empty : " with no delay between restarts") + " (" + chain.Describe(deferred.Method) + ")";
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);
+            context.ReportDiagnostic(Create(CallerRule, call, restart, fanOut, chain?.Locations));
+        }
+
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, string? restart, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
             var cluster = fanOut.Settings.Cluster;
             var request = CostText.ToRequest(call);
             var cost = ApiServerCost.Estimate(cluster, new ListRequest(request.Kind, request.Scope) { NodeScoped = request.NodeScoped, ResourceVersionZero = true });
             string plural = KubernetesApi.PluralForMessage(call.Kind);
             long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
 
-            string why = acceptsVersion ? "without a resourceVersion" : "through GenericClient, which cannot pass a resourceVersion";
+            string why = call.Accepts(KubernetesParameter.ResourceVersion) ? "without a resourceVersion" : "through GenericClient, which cannot pass a resourceVersion";
             string how = restart ?? "and so cannot resume when it ends";
             string costText = "every start replays " + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind) + " as ADDED events"
                 + (copies > 1 ? ", " + CostText.Objects(cost.ObjectsReturned * copies, plural, call.CostKind) + " when all " + CostText.Copies(fanOut) + " restart after an API-server restart" : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
 
             var severity = restart != null || fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            return Diagnostic.Create(
+                descriptor,
                 NameLocation(call.Invocation),
                 severity,
-                additionalLocations: null,
+                additionalLocations: chainLocations,
                 properties: CostText.Properties(fanOut, cluster, cost),
                 call.Invocation.TargetMethod.Name,
                 plural,
                 CostText.ScopeText(call),
                 why + " " + how,
-                costText));
+                costText);
         }
 
         /// <summary>A resourceVersion that is neither absent, null, "" nor "0" (those replay the current state).</summary>
@@ -83,9 +109,9 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>"and is restarted by a while loop with no delay" / "… from its onClosed callback", or null.</summary>
-        private static string? Restart(KubernetesCall call, ISymbol containing)
+        private static string? Restart(KubernetesCall call, ISymbol containing, ResilienceCompilation model)
         {
-            var frequency = Periodicity.Of(call.Invocation, callPages: false);
+            var frequency = Periodicity.Of(call.Invocation, callPages: false, model);
             if (frequency.PerRequest)
             {
                 return "and is started again on every HTTP request";
@@ -105,7 +131,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     {
                         if (inner is IInvocationOperation invocation
                             && (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod, containing)
-                                || (KubernetesApi.TryGetCall(invocation, out var restarted) && restarted?.Verb == KubernetesVerb.Watch)))
+                                || (model.Recognize(invocation)?.Verb == KubernetesVerb.Watch)))
                         {
                             return "and is restarted from its " + name + " callback";
                         }

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Resilience.CostModel;
 using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
@@ -17,7 +18,7 @@ namespace ResilienceAnalyzers.Kubernetes
     /// against an API server that is already failing. Polling loops are RES1003's, watch restarts RES1004's.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class RES1005RetryWithoutBackoffAnalyzer : DiagnosticAnalyzer
+    public sealed class RES1005RetryWithoutBackoffAnalyzer : ResilienceAnalyzer
     {
         /// <summary>client-go's reflector backs off 0.8 s → 30 s, factor 2, jitter 1.0 (facts.md, client-go).</summary>
         internal const string ClientGoBackoff = "0.8 s → 30 s, ×2, full jitter";
@@ -30,48 +31,80 @@ namespace ResilienceAnalyzers.Kubernetes
             DiagnosticSeverity.Warning,
             description: "Retries without backoff and jitter turn an overloaded API server into a retry storm: every copy retries at the same moments, adding load exactly when the server can least take it. client-go's backoff cuts traffic to an unhealthy API server by ~98%.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>The same rule judged at compilation end, with the caller whose loop retries (see RES1003's).</summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
 
-        public override void Initialize(AnalysisContext context)
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
+
+        private protected override string RuleId => RuleIdentifiers.RetryWithoutBackoff;
+
+        private protected override bool AppliesTo(ResilienceCompilation model) => model.KubernetesReferenced;
+
+        // Any API call can be retried: no name says which; the symbol test below is the filter.
+        private protected override bool MayMatch(SyntaxNode invocation) => true;
+
+        private protected override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (!KubernetesApi.IsReferenced(start.Compilation))
-                {
-                    return;
-                }
-
-                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
-                start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.RetryWithoutBackoff, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
-                    OperationKind.Invocation);
-            });
-        }
-
-        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
-        {
-            var invocation = (IInvocationOperation)context.Operation;
             if (!KubernetesApi.IsApiCall(invocation.TargetMethod))
             {
                 return;
             }
 
-            var loop = RetryLoop(invocation);
-            if (loop == null)
+            if (RetryLoops.Of(invocation, run.Model) is ILoopOperation loop)
             {
-                return;
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
+                string where = InOtherMethod(loop, invocation) is string helper ? " in " + helper : string.Empty;
+                if (Create(Rule, invocation, loop, where, fanOut, null) is Diagnostic diagnostic)
+                {
+                    context.ReportDiagnostic(diagnostic);
+                }
+            }
+            else if (CallerScope(invocation, context.ContainingSymbol) is IMethodSymbol method)
+            {
+                run.Defer(invocation, method);
+            }
+        }
+
+        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        {
+            if (run.Model.CallChains.RetriedBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
+            {
+                var invocation = (IInvocationOperation)deferred.Operation;
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
+                if (Create(CallerRule, invocation, chain.RetryLoop, " in " + chain.Describe(deferred.Method), fanOut, chain.Locations) is Diagnostic diagnostic)
+                {
+                    context.ReportDiagnostic(diagnostic);
+                }
+            }
+        }
+
+        /// <summary>"RetryHelper.RunAsync" when the retry loop is in another method than the call (a helper running a lambda).</summary>
+        private static string? InOtherMethod(ILoopOperation loop, IOperation call)
+        {
+            var loopRoot = Root(loop);
+            return loopRoot == Root(call) ? null
+                : loopRoot.SemanticModel?.GetDeclaredSymbol(loopRoot.Syntax) is IMethodSymbol helper ? CallChain.Name(helper) : "another method";
+        }
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent != null)
+            {
+                operation = operation.Parent;
             }
 
+            return operation;
+        }
+
+        private static Diagnostic? Create(DiagnosticDescriptor descriptor, IInvocationOperation invocation, ILoopOperation loop, string where, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
             var delay = Delay.In(loop.Body);
             if (DelegatesToBackoff(loop) || (delay.IsComputed && HasJitter(loop)))
             {
-                return;
+                return null;
             }
 
-            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
-            long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
+                        long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
             string how;
             string cost;
             if (!delay.Exists)
@@ -92,60 +125,19 @@ namespace ResilienceAnalyzers.Kubernetes
                 cost = "copies that failed together retry together" + (copies > 1 ? ": " + CostText.Copies(fanOut) + " in synchronized waves" : string.Empty);
             }
 
-            string loopText = loop is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : loop is IForLoopOperation ? "a for loop" : "a while loop";
+            string loopText = (loop is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : loop is IForLoopOperation ? "a for loop" : "a while loop") + where;
             var severity = copies > 1 || !delay.Exists ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            return Diagnostic.Create(
+                descriptor,
                 Locations.MethodName(invocation),
                 severity,
-                additionalLocations: null,
+                additionalLocations: chainLocations,
                 properties: null,
                 invocation.TargetMethod.Name,
                 loopText,
                 how,
                 cost,
-                ClientGoBackoff));
-        }
-
-        /// <summary>The loop that retries the call: the call is inside a <c>try</c> whose catch swallows, in a loop that leaves on success.</summary>
-        internal static ILoopOperation? RetryLoop(IOperation call)
-        {
-            bool inTry = false;
-            for (var parent = call.Parent; parent != null; parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case ITryOperation tryOperation when IsInside(call, tryOperation.Body) && tryOperation.Catches.Any(Swallows):
-                        inTry = true;
-                        break;
-                    case IForEachLoopOperation _:
-                        return null;
-                    case ILoopOperation loop:
-                        return inTry && Periodicity.LeavesOnSuccess(loop) ? loop : null;
-                    case IAnonymousFunctionOperation _:
-                    case ILocalFunctionOperation _:
-                        return null;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>A catch clause that can end without throwing: the loop goes round again.</summary>
-        private static bool Swallows(ICatchClauseOperation clause)
-            => !clause.Handler.Operations.Any(o => o is IThrowOperation || (o is IExpressionStatementOperation e && e.Operation is IThrowOperation));
-
-        private static bool IsInside(IOperation operation, IOperation container)
-        {
-            for (var p = operation; p != null; p = p.Parent)
-            {
-                if (p == container)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+                ClientGoBackoff);
         }
 
         /// <summary>Randomness in the loop: <c>Random</c>, <c>Random.Shared</c>, or a method named like jitter.</summary>

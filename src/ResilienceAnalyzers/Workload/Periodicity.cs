@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Analysis;
 
 namespace ResilienceAnalyzers.Workload
 {
@@ -14,7 +15,7 @@ namespace ResilienceAnalyzers.Workload
         {
         }
 
-        private Frequency(string trigger, TimeSpan? period, SyntaxNode site, bool perRequest)
+        public Frequency(string trigger, TimeSpan? period, SyntaxNode site, bool perRequest)
         {
             IsPeriodic = true;
             Trigger = trigger;
@@ -42,6 +43,9 @@ namespace ResilienceAnalyzers.Workload
 
         /// <summary>"on every pass of a while loop", "on every HTTP request".</summary>
         public string Describe() => PerRequest ? "on every " + Trigger : "on every pass of " + Trigger;
+
+        /// <summary>The same repetition, found in <paramref name="where"/> (a helper that runs the delegate it is given).</summary>
+        public Frequency Via(string where) => IsPeriodic && !PerRequest ? new Frequency(Trigger + " in " + where, Period, Site, PerRequest) : this;
     }
 
     internal static class Periodicity
@@ -54,7 +58,24 @@ namespace ResilienceAnalyzers.Workload
         /// pages with <c>continue</c> is skipped (pagination is not polling), and so is a loop that leaves on
         /// success (<c>break</c>/<c>return</c> outside a catch: retry until success, then stop).
         /// </summary>
-        public static Frequency Of(IOperation operation, bool callPages)
+        public static Frequency Of(IOperation operation, bool callPages, ResilienceCompilation? model = null)
+            => Of(operation, callPages, model, depth: 0);
+
+        private static Frequency Of(IOperation operation, bool callPages, ResilienceCompilation? model, int depth)
+        {
+            // A method group handed over (new Timer(Tick, …), Run(PollAsync)): where the delegate goes decides.
+            if (operation is IMethodReferenceOperation && operation.Parent is IDelegateCreationOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation is IDelegateCreationOperation ? DelegateSite(operation, model, depth) : Walk(operation, callPages, model, depth);
+        }
+
+        /// <summary>How deep a chain of delegate-running helpers is followed (a helper handing its delegate to another).</summary>
+        private const int MaxHelperDepth = 4;
+
+        private static Frequency Walk(IOperation operation, bool callPages, ResilienceCompilation? model, int depth)
         {
             bool skippedPagingLoop = !callPages;
             for (IOperation? current = operation, parent = operation.Parent; parent != null; current = parent, parent = parent.Parent)
@@ -81,10 +102,10 @@ namespace ResilienceAnalyzers.Workload
                             parent.Syntax);
 
                     case IAnonymousFunctionOperation lambda:
-                        return TimerCallback(lambda);
+                        return DelegateSite(lambda, model, depth);
 
                     case IMethodBodyOperation body:
-                        return IsRequestHandler(body) ? Frequency.Request(body.Syntax) : Frequency.Once;
+                        return body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method ? EntryPoints.Of(method, body.Syntax) : Frequency.Once;
 
                     case ILocalFunctionOperation _:
                     case IConstructorBodyOperation _:
@@ -95,10 +116,14 @@ namespace ResilienceAnalyzers.Workload
             return Frequency.Once;
         }
 
-        /// <summary>A lambda handed to <c>new System.Threading.Timer(callback, …, period)</c> or to <c>Timer.Elapsed +=</c>.</summary>
-        private static Frequency TimerCallback(IAnonymousFunctionOperation lambda)
+        /// <summary>
+        /// A lambda or method group handed to <c>new System.Threading.Timer(callback, …, period)</c>, to
+        /// <c>Timer.Elapsed +=</c>, to a minimal-API route, or to a source method that runs the delegate it is given
+        /// (a home-made retry or poll helper): the delegate repeats as that place repeats.
+        /// </summary>
+        private static Frequency DelegateSite(IOperation handedOver, ResilienceCompilation? model, int depth)
         {
-            IOperation? parent = lambda.Parent;
+            IOperation? parent = handedOver.Parent;
             while (parent is IDelegateCreationOperation || parent is IConversionOperation)
             {
                 parent = parent.Parent;
@@ -139,40 +164,23 @@ namespace ResilienceAnalyzers.Workload
                 return new Frequency("a Timer.Elapsed handler", null, eventAssignment.Syntax);
             }
 
+            // A source helper that invokes its delegate parameter: the delegate runs where the helper invokes it.
+            if (parent is IArgumentOperation helperArgument
+                && helperArgument.Parent is IInvocationOperation helperCall
+                && helperArgument.Parameter != null
+                && model != null
+                && depth < MaxHelperDepth
+                && model.DelegateInvocation(helperCall.TargetMethod, helperArgument.Parameter) is IOperation inner)
+            {
+                var inHelper = Of(inner, callPages: false, model, depth + 1);
+                if (inHelper.IsPeriodic)
+                {
+                    return inHelper.Via(helperCall.TargetMethod.ContainingType.Name + "." + helperCall.TargetMethod.Name);
+                }
+            }
+
             // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
-            return lambda.Parent != null ? Of(lambda, callPages: false) : Frequency.Once;
-        }
-
-        /// <summary>
-        /// An MVC/Web API action (an <c>[Http…]</c>/<c>[Route]</c> attribute, or a public method of a type deriving
-        /// from <c>ControllerBase</c>) or a Razor page handler: it runs once per incoming request.
-        /// </summary>
-        private static bool IsRequestHandler(IMethodBodyOperation body)
-        {
-            if (!(body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method) || method.DeclaredAccessibility != Accessibility.Public || method.IsStatic)
-            {
-                return false;
-            }
-
-            foreach (var attribute in method.GetAttributes())
-            {
-                string? name = attribute.AttributeClass?.Name;
-                if (name != null && ((name.StartsWith("Http", StringComparison.Ordinal) && name.EndsWith("Attribute", StringComparison.Ordinal)) || name == "RouteAttribute"))
-                {
-                    return true;
-                }
-            }
-
-            for (var type = method.ContainingType?.BaseType; type != null; type = type.BaseType)
-            {
-                if ((type.Name == "ControllerBase" || type.Name == "PageModel")
-                    && type.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore.Mvc", StringComparison.Ordinal) == true)
-                {
-                    return method.MethodKind == MethodKind.Ordinary;
-                }
-            }
-
-            return false;
+            return handedOver.Parent != null ? Walk(handedOver, callPages: false, model, depth) : Frequency.Once;
         }
 
         /// <summary><c>while (await timer.WaitForNextTickAsync())</c> with <c>var timer = new PeriodicTimer(period)</c> in the same method.</summary>

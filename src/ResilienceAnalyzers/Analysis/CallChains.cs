@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Analysis
+{
+    /// <summary>
+    /// A path of calls from the place that repeats (a loop, a timer, a request handler, a retry loop) down to the method
+    /// that makes the API call: <c>Worker.ExecuteAsync</c> loop → <c>PodCache.RefreshAsync</c> → <c>KubeRepository.ListPodsAsync</c>.
+    /// </summary>
+    internal sealed class CallChain
+    {
+        public CallChain(Frequency frequency, ILoopOperation? retryLoop, ImmutableArray<CallSite> sites)
+        {
+            Frequency = frequency;
+            RetryLoop = retryLoop;
+            Sites = sites;
+        }
+
+        /// <summary>How the outermost site repeats (for a retry chain: not periodic).</summary>
+        public Frequency Frequency { get; }
+
+        /// <summary>For a retry chain, the caller's loop that retries.</summary>
+        public ILoopOperation? RetryLoop { get; }
+
+        /// <summary>The call sites, outermost first; the last one calls the method that was asked about.</summary>
+        public ImmutableArray<CallSite> Sites { get; }
+
+        /// <summary>The sites' locations, for a diagnostic's additional locations (the editor shows them as related).</summary>
+        public IEnumerable<Location> Locations
+        {
+            get
+            {
+                foreach (var site in Sites)
+                {
+                    yield return Infrastructure.Locations.Of(site.Operation);
+                }
+            }
+        }
+
+        /// <summary>"Worker.ExecuteAsync (Worker.cs:29) → PodCache.RefreshAsync → KubeRepository.ListPodsAsync".</summary>
+        public string Describe(IMethodSymbol callee)
+        {
+            var text = new StringBuilder();
+            var first = Sites[0];
+            var span = first.Operation.Syntax.GetLocation().GetLineSpan();
+            text.Append(Name(first.Caller)).Append(" (").Append(Path.GetFileName(span.Path)).Append(':').Append(span.StartLinePosition.Line + 1).Append(')');
+            for (int i = 1; i < Sites.Length; i++)
+            {
+                text.Append(" → ").Append(Name(Sites[i].Caller));
+            }
+
+            return text.Append(" → ").Append(Name(callee)).ToString();
+        }
+
+        /// <summary><c>Type.Method</c>; a local function as <c>Type.Method.Local</c>.</summary>
+        public static string Name(IMethodSymbol method)
+        {
+            if (method.MethodKind == MethodKind.LocalFunction && method.ContainingSymbol is IMethodSymbol outer)
+            {
+                return Name(outer) + "." + method.Name;
+            }
+
+            return (method.ContainingType?.Name is string type ? type + "." : string.Empty) + method.Name;
+        }
+    }
+
+    /// <summary>
+    /// The search up the call graph for the caller that repeats or retries a method. Each method's answer is computed
+    /// once per compilation and reused (the per-method summary), so the cost stays linear in the methods visited; a
+    /// recursive cycle ends the search on that path, and a chain longer than <see cref="MaxDepth"/> calls is cut and
+    /// not reported (never guessed).
+    /// </summary>
+    internal sealed class CallChains
+    {
+        /// <summary>
+        /// Eight calls from the repeating site to the API call: deeper chains in the survey's projects (docs/survey.md)
+        /// went through framework code we cannot see anyway; the bound keeps a pathological graph cheap.
+        /// </summary>
+        internal const int MaxDepth = 8;
+
+        private readonly ResilienceCompilation model;
+        private readonly object gate = new object();
+        private readonly Dictionary<IMethodSymbol, CallChain?> repeated = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, CallChain?> retried = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
+
+        public CallChains(ResilienceCompilation model) => this.model = model;
+
+        /// <summary>The nearest caller chain that runs <paramref name="method"/> again and again (loop, timer, request, message, probe).</summary>
+        public CallChain? RepeatedBy(IMethodSymbol method)
+        {
+            lock (gate)
+            {
+                return Search(method.OriginalDefinition, repeated, Repeats, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
+            }
+        }
+
+        /// <summary>The nearest caller chain that retries <paramref name="method"/> (a retry loop around a call of it).</summary>
+        public CallChain? RetriedBy(IMethodSymbol method)
+        {
+            lock (gate)
+            {
+                return Search(method.OriginalDefinition, retried, Retries, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
+            }
+        }
+
+        private CallChain? Repeats(CallSite site)
+        {
+            var frequency = Periodicity.Of(site.Operation, callPages: false, model);
+            return frequency.IsPeriodic ? new CallChain(frequency, null, ImmutableArray.Create(site)) : null;
+        }
+
+        private CallChain? Retries(CallSite site)
+            => RetryLoops.Of(site.Operation, model) is ILoopOperation loop ? new CallChain(Frequency.Once, loop, ImmutableArray.Create(site)) : null;
+
+        private CallChain? Search(IMethodSymbol method, Dictionary<IMethodSymbol, CallChain?> memo, System.Func<CallSite, CallChain?> classify, HashSet<IMethodSymbol> visiting, int depth)
+        {
+            if (memo.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            if (depth >= MaxDepth || !visiting.Add(method))
+            {
+                return null;
+            }
+
+            var sites = model.Callers.SitesOf(method);
+            CallChain? found = null;
+
+            // The callers' own sites first (the shortest chain), preferring one whose period is known.
+            foreach (var site in sites)
+            {
+                var direct = classify(site);
+                if (direct != null && (found == null || !found.Frequency.Period.HasValue && direct.Frequency.Period.HasValue))
+                {
+                    found = direct;
+                }
+            }
+
+            if (found == null)
+            {
+                foreach (var site in sites)
+                {
+                    if (Search(site.Caller.OriginalDefinition, memo, classify, visiting, depth + 1) is CallChain above)
+                    {
+                        found = new CallChain(above.Frequency, above.RetryLoop, above.Sites.Add(site));
+                        break;
+                    }
+                }
+            }
+
+            visiting.Remove(method);
+            memo[method] = found;
+            return found;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
+
+namespace ResilienceAnalyzers.Analysis
+{
+    /// <summary>A place where a source method is called or handed over as a delegate, and the method that place is in.</summary>
+    internal readonly struct CallSite
+    {
+        public CallSite(IOperation operation, IMethodSymbol caller)
+        {
+            Operation = operation;
+            Caller = caller;
+        }
+
+        /// <summary>An invocation, or a method reference (a method group passed to a timer, a runner, an event).</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>The method (or local function) whose body holds the site; lambdas count as their enclosing method.</summary>
+        public IMethodSymbol Caller { get; }
+    }
+
+    /// <summary>
+    /// Callers of source methods, found by name and then bound: one walk over the syntax of the compilation indexes
+    /// every invoked or method-group name (built only when a rule first asks — that is, only in compilations with a
+    /// Kubernetes or DNS call to explain); then, for one method, only the sites that spell its name are bound.
+    /// A call through an interface or a base method counts as a call of every source implementation or override:
+    /// they share the name, and <see cref="IsCallOf"/> checks the binding.
+    /// </summary>
+    /// <remarks>
+    /// Demand-driven rather than a caller map filled by an operation callback on every invocation (vs-threading's
+    /// VSTHRD010 shape): the rules only ever ask about the few methods that contain an API call and their callers,
+    /// so the compilation pays for a syntax walk and a handful of bindings instead of a dictionary entry per call.
+    /// </remarks>
+    internal sealed class CallerIndex
+    {
+        private readonly Compilation compilation;
+        private readonly Dictionary<string, List<SyntaxNode>> byName;
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>> sites =
+            new ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>>(SymbolEqualityComparer.Default);
+
+        public CallerIndex(Compilation compilation)
+        {
+            this.compilation = compilation;
+            byName = Index(compilation);
+        }
+
+        /// <summary>The sites that call <paramref name="method"/> (or reference it as a delegate), in source order.</summary>
+        public ImmutableArray<CallSite> SitesOf(IMethodSymbol method)
+            => sites.GetOrAdd(method.OriginalDefinition, Find);
+
+        /// <summary>
+        /// The semantic model of a tree. Under the analyzer driver, <see cref="Compilation.GetSemanticModel"/> returns
+        /// the driver's cached model (Roslyn's <c>CachingSemanticModelProvider</c>), so binding here does not repeat
+        /// the compiler's work.
+        /// </summary>
+#pragma warning disable RS1030 // The rules read callers in other trees; there is no other way to bind them.
+        public SemanticModel ModelFor(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+        private ImmutableArray<CallSite> Find(IMethodSymbol method)
+        {
+            if (!byName.TryGetValue(method.Name, out var candidates))
+            {
+                return ImmutableArray<CallSite>.Empty;
+            }
+
+            var found = ImmutableArray.CreateBuilder<CallSite>();
+            foreach (var node in candidates)
+            {
+                var model = ModelFor(node.SyntaxTree);
+                if (!(model.GetSymbolInfo(node).Symbol is IMethodSymbol target) || !IsCallOf(target, method))
+                {
+                    continue;
+                }
+
+                var operation = model.GetOperation(node);
+                var caller = EnclosingMethod(model, node);
+                if (operation != null && caller != null)
+                {
+                    found.Add(new CallSite(operation, caller));
+                }
+            }
+
+            return found.ToImmutable();
+        }
+
+        /// <summary>
+        /// <paramref name="target"/> (what a site binds to) reaches <paramref name="method"/>: the same method, its
+        /// reduced extension form, an interface member it implements, or a method it overrides.
+        /// </summary>
+        internal static bool IsCallOf(IMethodSymbol target, IMethodSymbol method)
+        {
+            var wanted = method.OriginalDefinition;
+            var bound = (target.ReducedFrom ?? target).OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(bound, wanted))
+            {
+                return true;
+            }
+
+            if (bound.ContainingType?.TypeKind == TypeKind.Interface && wanted.ContainingType != null)
+            {
+                foreach (var implemented in wanted.ContainingType.AllInterfaces)
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, bound.ContainingType))
+                    {
+                        continue;
+                    }
+
+                    foreach (var member in implemented.GetMembers(bound.Name))
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(member.OriginalDefinition, bound)
+                            && SymbolEqualityComparer.Default.Equals(wanted.ContainingType.FindImplementationForInterfaceMember(member)?.OriginalDefinition, wanted))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            for (var overridden = wanted.OverriddenMethod; overridden != null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, bound))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The method or local function around <paramref name="node"/>; a lambda counts as the method it is written in.</summary>
+        private static IMethodSymbol? EnclosingMethod(SemanticModel model, SyntaxNode node)
+        {
+            var symbol = model.GetEnclosingSymbol(node.SpanStart);
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol as IMethodSymbol;
+        }
+
+        /// <summary>
+        /// Every name that is invoked (<c>x.M(…)</c>, <c>M(…)</c>) or handed over as a method group (an argument, the
+        /// right of <c>+=</c>/<c>=</c>): the nodes a binding will be asked about. Syntax only, no binding.
+        /// </summary>
+        private static Dictionary<string, List<SyntaxNode>> Index(Compilation compilation)
+        {
+            var index = new Dictionary<string, List<SyntaxNode>>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    string? name = null;
+                    SyntaxNode? site = null;
+                    switch (node)
+                    {
+                        case InvocationExpressionSyntax invocation:
+                            name = CalledNames.Method(invocation);
+                            site = invocation;
+                            break;
+                        case SimpleNameSyntax simple when MethodGroupExpression(simple) is SyntaxNode group:
+                            name = simple.Identifier.ValueText;
+                            site = group;
+                            break;
+                    }
+
+                    if (name != null && site != null)
+                    {
+                        if (!index.TryGetValue(name, out var list))
+                        {
+                            list = new List<SyntaxNode>();
+                            index.Add(name, list);
+                        }
+
+                        list.Add(site);
+                    }
+                }
+            }
+
+            return index;
+        }
+
+        /// <summary>
+        /// The expression that may be a method group (<c>new Timer(Tick, …)</c>, <c>Run(this.PollAsync)</c>,
+        /// <c>timer.Elapsed += OnElapsed</c>): the name, or the member access it ends; null elsewhere.
+        /// </summary>
+        private static SyntaxNode? MethodGroupExpression(SimpleNameSyntax name)
+        {
+            SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax member && member.Name == name ? member : name;
+            return expression.Parent is ArgumentSyntax || (expression.Parent is AssignmentExpressionSyntax assignment && assignment.Right == expression)
+                ? expression
+                : null;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Analysis
+{
+    /// <summary>
+    /// The one analysis model of a compilation, shared by every rule (the shape of roslyn-analyzers'
+    /// <c>WellKnownTypeProvider.GetOrCreate</c>): settings and fan-out, the memo of recognized Kubernetes calls (each
+    /// invocation is recognized once, not once per rule), and the call graph the rules walk to find the loop, timer,
+    /// handler or retry that a caller puts around a call (<see cref="Callers"/>, <see cref="CallChains"/>).
+    /// </summary>
+    /// <remarks>
+    /// Held in a <see cref="ConditionalWeakTable{TKey, TValue}"/> keyed by the compilation: it lives exactly as long
+    /// as the compilation does (no static growth; <c>ResilienceCompilationTests</c> checks it is collected). Everything
+    /// in it is built lazily, so a compilation that never calls the Kubernetes client or DNS pays for the table entry
+    /// and nothing else.
+    /// </remarks>
+    internal sealed class ResilienceCompilation
+    {
+        private static readonly ConditionalWeakTable<Compilation, ResilienceCompilation> Models = new ConditionalWeakTable<Compilation, ResilienceCompilation>();
+
+        private readonly ConcurrentDictionary<SyntaxNode, KubernetesCall?> calls = new ConcurrentDictionary<SyntaxNode, KubernetesCall?>();
+        private readonly ConcurrentDictionary<IParameterSymbol, IOperation?> delegateInvocations =
+            new ConcurrentDictionary<IParameterSymbol, IOperation?>(SymbolEqualityComparer.Default);
+        private readonly Lazy<bool> kubernetesReferenced;
+        private readonly Lazy<CallerIndex> callers;
+        private readonly Lazy<CallChains> chains;
+
+        private ResilienceCompilation(Compilation compilation, AnalyzerConfigOptionsProvider options)
+        {
+            Compilation = compilation;
+            Options = options;
+            Settings = new SettingsCache(options);
+            FanOut = new FanOutResolver(compilation, Settings);
+            kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
+            callers = new Lazy<CallerIndex>(() => new CallerIndex(compilation));
+            chains = new Lazy<CallChains>(() => new CallChains(this));
+        }
+
+        public Compilation Compilation { get; }
+
+        public AnalyzerConfigOptionsProvider Options { get; }
+
+        public SettingsCache Settings { get; }
+
+        public FanOutResolver FanOut { get; }
+
+        public bool KubernetesReferenced => kubernetesReferenced.Value;
+
+        /// <summary>Who calls a source method (built on first use, once per compilation).</summary>
+        public CallerIndex Callers => callers.Value;
+
+        /// <summary>The repeating or retrying caller of a method, searched once per method.</summary>
+        public CallChains CallChains => chains.Value;
+
+        /// <summary>
+        /// The model of <paramref name="compilation"/>. Options are per project, so they are the same for every
+        /// analyzer of one compilation; if a host ever passes others, the caller gets a model of its own rather than
+        /// another project's settings.
+        /// </summary>
+        public static ResilienceCompilation GetOrCreate(Compilation compilation, AnalyzerOptions options)
+        {
+            var model = Models.GetValue(compilation, c => new ResilienceCompilation(c, options.AnalyzerConfigOptionsProvider));
+            return ReferenceEquals(model.Options, options.AnalyzerConfigOptionsProvider)
+                ? model
+                : new ResilienceCompilation(compilation, options.AnalyzerConfigOptionsProvider);
+        }
+
+        /// <summary>The LIST/WATCH <paramref name="invocation"/> makes, recognized once for all rules.</summary>
+        public KubernetesCall? Recognize(IInvocationOperation invocation)
+            => calls.GetOrAdd(invocation.Syntax, _ => KubernetesApi.TryGetCall(invocation, out var call) ? call : null);
+
+        /// <summary>
+        /// Where the source method <paramref name="helper"/> runs the delegate it receives as <paramref name="parameter"/>:
+        /// the first <c>parameter(…)</c>/<c>parameter.Invoke(…)</c> in its body, followed when the helper hands the
+        /// delegate on to another source helper. Null for a method from metadata, a parameter that is not a delegate,
+        /// or a helper that only stores it.
+        /// </summary>
+        public IOperation? DelegateInvocation(IMethodSymbol helper, IParameterSymbol parameter)
+        {
+            var definition = (helper.ReducedFrom ?? helper).OriginalDefinition;
+            int ordinal = parameter.Ordinal + (helper.ReducedFrom != null ? 1 : 0);
+            if (definition.DeclaringSyntaxReferences.Length == 0 || ordinal >= definition.Parameters.Length || parameter.Type.TypeKind != TypeKind.Delegate)
+            {
+                return null;
+            }
+
+            return delegateInvocations.GetOrAdd(definition.Parameters[ordinal], p => FindDelegateInvocation(definition, p, forwards: 2));
+        }
+
+        private IOperation? FindDelegateInvocation(IMethodSymbol helper, IParameterSymbol parameter, int forwards)
+        {
+            var body = BodyOf(helper);
+            if (body == null)
+            {
+                return null;
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IInvocationOperation invocation
+                    && invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke
+                    && IsParameter(invocation.Instance, parameter))
+                {
+                    return invocation;
+                }
+
+                // RetryAsync(action) => RetryCoreAsync(action, 3): the delegate runs where the inner helper runs it.
+                if (forwards > 0
+                    && operation is IArgumentOperation argument
+                    && argument.Parameter != null
+                    && IsParameter(argument.Value, parameter)
+                    && argument.Parent is IInvocationOperation forward
+                    && forward.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences.Length > 0
+                    && argument.Parameter.Ordinal < forward.TargetMethod.OriginalDefinition.Parameters.Length
+                    && FindDelegateInvocation(forward.TargetMethod.OriginalDefinition, forward.TargetMethod.OriginalDefinition.Parameters[argument.Parameter.Ordinal], forwards - 1) is IOperation inner)
+                {
+                    return inner;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsParameter(IOperation? operation, IParameterSymbol parameter)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter);
+        }
+
+        /// <summary>The operation tree of a member declared in source, for reading a helper's body from another method.</summary>
+        internal IOperation? BodyOf(IMethodSymbol method)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var operation = Callers.ModelFor(syntax.SyntaxTree).GetOperation(syntax);
+                if (operation != null)
+                {
+                    return operation;
+                }
+            }
+
+            return null;
+        }
+    }
+}

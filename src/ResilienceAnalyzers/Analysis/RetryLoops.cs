@@ -1,0 +1,87 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Workload;
+
+namespace ResilienceAnalyzers.Analysis
+{
+    /// <summary>
+    /// The one definition of "this call is retried": it sits in the body of a <c>try</c> whose catch swallows the
+    /// failure, inside a loop that leaves on success. Shared by RES1005, its fixer and the call-chain search.
+    /// </summary>
+    internal static class RetryLoops
+    {
+        /// <summary>How deep a chain of delegate-running helpers is followed.</summary>
+        private const int MaxHelperDepth = 4;
+
+        /// <summary>
+        /// The loop that retries <paramref name="call"/>, in its own method or — for a lambda or method group handed to
+        /// a source helper that invokes it (a home-made <c>RetryAsync(Func&lt;Task&gt;)</c>) — in that helper; else null.
+        /// </summary>
+        public static ILoopOperation? Of(IOperation call, ResilienceCompilation? model = null) => Of(call, model, 0);
+
+        /// <summary>A catch clause that can end without throwing: the loop goes round again.</summary>
+        public static bool Swallows(ICatchClauseOperation clause)
+            => !clause.Handler.Operations.Any(o => o is IThrowOperation || (o is IExpressionStatementOperation e && e.Operation is IThrowOperation));
+
+        private static ILoopOperation? Of(IOperation call, ResilienceCompilation? model, int depth)
+        {
+            if (call is IMethodReferenceOperation && call.Parent is IDelegateCreationOperation creation)
+            {
+                return ThroughHelper(creation, model, depth);
+            }
+
+            bool inTry = false;
+            for (var parent = call.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ITryOperation tryOperation when IsInside(call, tryOperation.Body) && tryOperation.Catches.Any(Swallows):
+                        inTry = true;
+                        break;
+                    case IForEachLoopOperation _:
+                        return null;
+                    case ILoopOperation loop:
+                        return inTry && Periodicity.LeavesOnSuccess(loop) ? loop : null;
+                    case IAnonymousFunctionOperation lambda:
+                        return inTry ? null : ThroughHelper(lambda, model, depth);
+                    case ILocalFunctionOperation _:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static ILoopOperation? ThroughHelper(IOperation handedOver, ResilienceCompilation? model, int depth)
+        {
+            var parent = handedOver.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return model != null
+                && depth < MaxHelperDepth
+                && parent is IArgumentOperation argument
+                && argument.Parameter != null
+                && argument.Parent is IInvocationOperation helper
+                && model.DelegateInvocation(helper.TargetMethod, argument.Parameter) is IOperation inner
+                ? Of(inner, model, depth + 1)
+                : null;
+        }
+
+        private static bool IsInside(IOperation operation, IOperation container)
+        {
+            for (var p = operation; p != null; p = p.Parent)
+            {
+                if (p == container)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,417 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using ResilienceAnalyzers.Dns;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace ResilienceAnalyzers.Tests.Analysis
+{
+    /// <summary>
+    /// The shapes real code has (issue 11): the loop, timer, handler or retry is in a caller — another method, another
+    /// type, behind an interface, a helper that runs a lambda — and the API call in a repository class. Each flagged
+    /// shape has a silent twin.
+    /// </summary>
+    public class CallerChainTests
+    {
+        [Fact]
+        public async Task RES1003_helper_in_another_type_called_from_a_hosted_service_loop()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class KubeRepository
+                {
+                    private readonly IKubernetes client;
+                    public KubeRepository(IKubernetes client) => this.client = client;
+                    public Task<V1PodList> ListPodsAsync(CancellationToken ct) => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(cancellationToken: ct);
+                }
+
+                class PodCache
+                {
+                    private readonly KubeRepository repository;
+                    public PodCache(KubeRepository repository) => this.repository = repository;
+                    public async Task RefreshAsync(CancellationToken ct) => Count = (await repository.{|#2:ListPodsAsync|}(ct)).Items.Count;
+                    public int Count { get; private set; }
+                }
+
+                class Worker
+                {
+                    private readonly PodCache cache;
+                    public Worker(PodCache cache) => this.cache = cache;
+
+                    public async Task ExecuteAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await cache.{|#1:RefreshAsync|}(ct);
+                            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1003PollingListAnalyzer.Rule,
+                "ListPodForAllNamespacesAsync lists pods in all namespaces every 30 s (a while loop: Worker.ExecuteAsync (Test0.cs:31) → PodCache.RefreshAsync → KubeRepository.ListPodsAsync) "
+                + "from 5,000 copies (<ResilienceWorkload> = DaemonSet): 167 LIST/s making the API server process 25 M pods/s (~350 GB/s) from etcd, at 5,000 nodes × 30 pods per node; "
+                + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)").WithLocation(1).WithLocation(2));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_interface_implementation_called_from_a_timer_method_group()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                interface INodeSource { Task<int> CountAsync(); }
+
+                class KubernetesNodeSource : INodeSource
+                {
+                    private readonly IKubernetes client;
+                    public KubernetesNodeSource(IKubernetes client) => this.client = client;
+                    public async Task<int> CountAsync() => (await client.CoreV1.{|#0:ListNodeAsync|}()).Items.Count;
+                }
+
+                class Reporter
+                {
+                    private readonly INodeSource source;
+                    private Timer? timer;
+                    public Reporter(INodeSource source) => this.source = source;
+                    public void Start() => timer = new Timer({|#1:Tick|}, null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                    private void Tick(object? state) => _ = source.{|#2:CountAsync|}();
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule)
+                .WithSeverity(DiagnosticSeverity.Warning)
+                .WithArguments("ListNodeAsync", "nodes", "in the cluster", "every 1 min (a Timer callback: Reporter.Start (Test0.cs:20) → Reporter.Tick → KubernetesNodeSource.CountAsync)", "one copy",
+                    "0.017 LIST/s making the API server process 17 nodes/s (~667 KB/s) from etcd, at 1,000 nodes × 30 pods per node")
+                .WithLocation(1).WithLocation(2));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_health_check_and_controller_reach_a_repository()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using Microsoft.AspNetCore.Mvc;
+                using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+                public class Pods
+                {
+                    private readonly IKubernetes client;
+                    public Pods(IKubernetes client) => this.client = client;
+                    public async Task<int> CountAsync() => (await client.CoreV1.{|#0:ListNamespacedPodAsync|}("default")).Items.Count;
+                    public async Task<int> NodesAsync() => (await client.CoreV1.{|#3:ListNodeAsync|}()).Items.Count;
+                }
+
+                public class PodsHealthCheck : IHealthCheck
+                {
+                    private readonly Pods pods;
+                    public PodsHealthCheck(Pods pods) => this.pods = pods;
+                    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+                        => await pods.{|#1:CountAsync|}() > 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded();
+                }
+
+                public class NodesController : ControllerBase
+                {
+                    private readonly Pods pods;
+                    public NodesController(Pods pods) => this.pods = pods;
+                    [HttpGet("nodes")]
+                    public Task<int> Get() => pods.{|#2:NodesAsync|}();
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0)
+                .WithSeverity(DiagnosticSeverity.Info)
+                .WithArguments("ListNamespacedPodAsync", "pods", "in the namespace", "every 10 s (health check (kubelet probe, periodSeconds default 10): PodsHealthCheck.CheckHealthAsync (Test0.cs:20) → Pods.CountAsync)", "one copy",
+                    "0.1 LIST/s making the API server process 60 pods/s (~840 KB/s) from etcd, at 1,000 nodes × 30 pods per node")
+                .WithLocation(1));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 3).WithLocation(2)
+                .WithArguments("ListNodeAsync", "nodes", "in the cluster", "on every HTTP request (NodesController.Get (Test0.cs:28) → Pods.NodesAsync)", "one copy",
+                    "1,000 nodes (~40 MB as JSON) processed from etcd for every request served, at 1,000 nodes × 30 pods per node"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_silent_for_one_shot_startup_retry_until_success_and_paging_through_helpers()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Repository
+                {
+                    private readonly IKubernetes client;
+                    public Repository(IKubernetes client) => this.client = client;
+                    public Task ListAsync() => client.CoreV1.ListNodeAsync();
+                }
+
+                class Startup
+                {
+                    private readonly Repository repository;
+                    public Startup(Repository repository) => this.repository = repository;
+
+                    public Task StartAsync() => repository.ListAsync();
+
+                    public async Task WaitForApiServerAsync(CancellationToken ct)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                await repository.ListAsync();
+                                return;
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(1000, ct);
+                            }
+                        }
+                    }
+                }
+                """;
+            await new AnalyzerTest<RES1003PollingListAnalyzer>(source).RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_a_poll_helper_that_runs_its_lambda_in_a_loop()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                static class Poll
+                {
+                    public static async Task EveryAsync(TimeSpan period, Func<Task> action, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await action();
+                            await Task.Delay(TimeSpan.FromSeconds(15), ct);
+                        }
+                    }
+                }
+
+                class Agent
+                {
+                    Task Run(IKubernetes client, CancellationToken ct)
+                        => Poll.EveryAsync(TimeSpan.FromSeconds(15), () => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(), ct);
+
+                    Task Once(IKubernetes client) => Task.Run(() => client.CoreV1.ListNamespacedPodAsync("default"));
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule)
+                .WithArguments("ListPodForAllNamespacesAsync", "pods", "in all namespaces", "every 15 s (a while loop in Poll.EveryAsync)", "one copy",
+                    "0.067 LIST/s making the API server process 2,000 pods/s (~28 MB/s) from etcd, at 1,000 nodes × 30 pods per node"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1004_watch_in_a_helper_restarted_by_the_callers_loop()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodWatcher
+                {
+                    private readonly IKubernetes client;
+                    public PodWatcher(IKubernetes client) => this.client = client;
+
+                    public async Task WatchOnceAsync(CancellationToken ct)
+                    {
+                        await foreach (var (type, pod) in client.CoreV1.{|#0:WatchListNamespacedPodAsync|}("default", cancellationToken: ct))
+                        {
+                        }
+                    }
+
+                    public async Task RunAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await {|#1:WatchOnceAsync|}(ct);
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule)
+                .WithArguments("WatchListNamespacedPodAsync", "pods", "in the namespace",
+                    "without a resourceVersion and is restarted by a while loop with no delay between restarts (PodWatcher.RunAsync (Test0.cs:22) → PodWatcher.WatchOnceAsync)",
+                    "every start replays 600 pods (~8.4 MB as JSON) as ADDED events, at 1,000 nodes × 30 pods per node")
+                .WithLocation(1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1005_retry_helper_with_a_lambda_and_a_caller_retry_loop()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+
+                static class Retry
+                {
+                    public static async Task RunAsync(Func<Task> operation)
+                    {
+                        for (var attempt = 0; ; attempt++)
+                        {
+                            try
+                            {
+                                await operation();
+                                return;
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(1000);
+                            }
+                        }
+                    }
+
+                    public static async Task JitteredAsync(Func<Task> operation)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                await operation();
+                                return;
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 5000)));
+                            }
+                        }
+                    }
+                }
+
+                class Agent
+                {
+                    private readonly IKubernetes client;
+                    public Agent(IKubernetes client) => this.client = client;
+
+                    Task Start() => Retry.RunAsync(() => client.CoreV1.{|#0:ListNamespacedPodAsync|}("default"));
+
+                    Task StartJittered() => Retry.JitteredAsync(() => client.CoreV1.ListNamespacedPodAsync("default"));
+
+                    Task ReadAsync() => client.CoreV1.{|#1:ReadNamespaceAsync|}("default");
+
+                    async Task WaitAsync()
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                await {|#2:ReadAsync|}();
+                                break;
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1005RetryWithoutBackoffAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 0)
+                .WithSeverity(DiagnosticSeverity.Info)
+                .WithArguments("ListNamespacedPodAsync", "a for loop in Retry.RunAsync", "with a fixed 1 s delay and no jitter",
+                    "retries land at fixed intervals, in step with every other client that failed at the same moment", RES1005RetryWithoutBackoffAnalyzer.ClientGoBackoff));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 1)
+                .WithArguments("ReadNamespaceAsync", "a while loop in Agent.WaitAsync (Test0.cs:57) → Agent.ReadAsync", "with no delay",
+                    "each copy retries as fast as the server fails it", RES1005RetryWithoutBackoffAnalyzer.ClientGoBackoff)
+                .WithLocation(2));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_local_function_called_in_a_loop_and_a_recursive_cycle_ends()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    async Task Loop(IKubernetes client)
+                    {
+                        for (;;)
+                        {
+                            await {|#1:Refresh|}();
+                            await Task.Delay(5000);
+                        }
+
+                        Task Refresh() => client.CoreV1.{|#0:ListNamespacedServiceAsync|}("default");
+                    }
+
+                    Task Ping(IKubernetes client) => Pong(client);
+                    Task Pong(IKubernetes client) => client.CoreV1.ListNodeAsync().ContinueWith(_ => Ping(client));
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule)
+                .WithSeverity(DiagnosticSeverity.Info)
+                .WithArguments("ListNamespacedServiceAsync", "services", "in the namespace", "every 5 s (a for(;;) loop: Agent.Loop (Test0.cs:10) → Agent.Loop.Refresh)", "one copy",
+                    "0.2 LIST/s making the API server process 8 services/s (~40 KB/s) from etcd, at 1,000 nodes × 30 pods per node")
+                .WithLocation(1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES2001_lookup_on_a_per_request_path_warns_and_a_startup_lookup_is_a_suggestion()
+        {
+            const string source = """
+                using System.Net;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Mvc;
+
+                public class Resolver
+                {
+                    public Task<IPAddress[]> ResolveAsync(string host) => Dns.{|#0:GetHostAddressesAsync|}(host);
+                    public Task<IPAddress[]> StartupAsync(string host) => Dns.{|#2:GetHostAddressesAsync|}(host);
+                }
+
+                public class ProxyController : ControllerBase
+                {
+                    private readonly Resolver resolver;
+                    public ProxyController(Resolver resolver) => this.resolver = resolver;
+                    [HttpGet("proxy")]
+                    public async Task<int> Get(string host) => (await resolver.{|#1:ResolveAsync|}(host)).Length;
+                }
+
+                public class Program
+                {
+                    public static Task Main() => new Resolver().StartupAsync("db.example.com");
+                }
+                """;
+            var test = new AnalyzerTest<RES2001UncachedDnsAnalyzer>(source, Client.None);
+            test.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2001UncachedDnsAnalyzer.Rule, 0).WithLocation(1)
+                .WithMessage("Dns.GetHostAddressesAsync resolves host with no cache on every HTTP request (ProxyController.Get (Test0.cs:16) → Resolver.ResolveAsync): each call queries DNS and fails as soon as DNS does; cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, so 30 s into a DNS outage every lookup fails; resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)"));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES2001UncachedDnsAnalyzer.Rule, 2));
+            await test.RunAsync();
+        }
+    }
+}
