@@ -27,7 +27,10 @@ namespace ResilienceAnalyzers.Kubernetes
             DiagnosticSeverity.Warning,
             description: "A LIST without a positive limit makes the API server build the whole result in memory (about 5× the etcd response) and send it in one piece; its size grows with the cluster.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>The same rule judged at compilation end: a single copy's list is a warning only if a caller repeats it.</summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
 
         private protected override string RuleId => RuleIdentifiers.UnboundedList;
 
@@ -43,27 +46,56 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOutOfCall = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
-            var cluster = fanOutOfCall.Settings.Cluster;
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+
+            // Configured as one copy (a CLI, a tool run by hand) and not repeated here: only a caller that repeats it makes
+            // a large response more than a suggestion (issue 11: "suggestion only for the truly one-shot").
+            if (fanOut.Kind == FanOutKind.Single
+                && !Periodicity.Of(call.Invocation, callPages: false, run.Model).IsPeriodic
+                && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method)
+            {
+                run.Defer(call.Invocation, method, call);
+                return;
+            }
+
+            context.ReportDiagnostic(Create(Rule, call, fanOut, oneShot: false, null));
+        }
+
+        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        {
+            var call = (KubernetesCall)deferred.State!;
+            var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
+            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Invocation.Syntax.SyntaxTree);
+            context.ReportDiagnostic(Create(CallerRule, call, fanOut, oneShot: chain == null, chain?.Locations));
+        }
+
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, bool oneShot, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
+            var cluster = fanOut.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
             string plural = KubernetesApi.PluralForMessage(call.Kind);
-            // A label selector usually narrows the list to one workload's objects (clustering providers list their own
-            // replicas this way): the response is then at most the figure below, and only a suggestion.
+
+            // A label selector in one namespace usually narrows the list to one workload's objects (clustering providers
+            // list their own replicas this way): the response is then at most the figure below, and only a suggestion.
+            // Across namespaces or the cluster it does not narrow what the API server reads (every object of the kind,
+            // from etcd, to filter by label): the survey's all-namespace label-selected lists (docs/survey.md).
+            bool ownWorkload = call.SelectsLabels && !call.IsClusterWide;
             string costText = (call.SelectsLabels ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
                 + " in one response " + CostText.Served(cost) + " and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
-                + CostText.ClusterText(cluster);
+                + CostText.ClusterText(cluster)
+                + (oneShot ? " (once: one copy, and nothing in this compilation repeats it)" : string.Empty);
 
-            var severity = cost.ObjectsReturned > WarningObjects && !call.SelectsLabels ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            var severity = cost.ObjectsReturned > WarningObjects && !ownWorkload && !oneShot ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            return Diagnostic.Create(
+                descriptor,
                 NameLocation(call.Invocation),
                 severity,
-                additionalLocations: null,
-                properties: CostText.Properties(fanOutOfCall, cluster, cost),
+                additionalLocations: chainLocations,
+                properties: CostText.Properties(fanOut, cluster, cost),
                 call.Invocation.TargetMethod.Name,
                 plural,
                 CostText.ScopeText(call),
-                costText));
+                costText);
         }
     }
 }

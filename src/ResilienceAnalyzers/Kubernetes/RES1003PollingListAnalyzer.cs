@@ -86,7 +86,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
             else if (frequency.PerRequest)
             {
-                costText = CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + " processed " + CostText.Served(cost) + " for every request served, "
+                costText = CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + " processed " + CostText.Served(cost) + " for every " + (frequency.Trigger == "HTTP request" ? "request served" : frequency.Trigger) + ", "
                     + CostText.ClusterText(cluster);
             }
             else

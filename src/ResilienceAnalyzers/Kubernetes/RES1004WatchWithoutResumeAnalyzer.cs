@@ -82,7 +82,10 @@ namespace ResilienceAnalyzers.Kubernetes
                 + (copies > 1 ? ", " + CostText.Objects(cost.ObjectsReturned * copies, plural, call.CostKind) + " when all " + CostText.Copies(fanOut) + " restart after an API-server restart" : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
 
-            var severity = restart != null || fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            // A watch that is never restarted costs one replay; it is a load problem only when something restarts it
+            // (survey: Sharplet's watch started once from ExecuteAsync). A label selector in one namespace replays only
+            // one workload's objects (Caster's per-job pod watch).
+            var severity = restart != null && !(call.SelectsLabels && !call.IsClusterWide) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
                 descriptor,
                 NameLocation(call.Invocation),

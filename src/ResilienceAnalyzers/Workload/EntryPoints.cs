@@ -71,6 +71,9 @@ namespace ResilienceAnalyzers.Workload
             new Row(Match.Implements, "Proto", "IActor", "ReceiveAsync", "Proto.Actor message", perRequest: true, period: null),
             new Row(Match.Overrides, "Akka.Actor", "UntypedActor", "OnReceive", "Akka message", perRequest: true, period: null),
             new Row(Match.Overrides, "Akka.Actor", "ActorBase", "Receive", "Akka message", perRequest: true, period: null),
+            // Steeltoe actuators (3.x): /info and /health run their contributors on every request to the endpoint.
+            new Row(Match.Implements, "Steeltoe.Management.Info", "IInfoContributor", "Contribute", "/info actuator request", perRequest: true, period: null),
+            new Row(Match.Implements, "Steeltoe.Common.HealthChecks", "IHealthContributor", "Health", "/health actuator request", perRequest: true, period: null),
             // Scheduled jobs: the trigger (in configuration) decides the period.
             new Row(Match.Implements, "Quartz", "IJob", "Execute", "Quartz job", perRequest: false, period: null),
             // Framework refreshes. Orleans: ClusterMembershipOptions.TableRefreshTimeout = 60 s, the period between

@@ -101,6 +101,11 @@ namespace ResilienceAnalyzers.Workload
                             FindDelay(loop.Body) ?? PeriodicTimerPeriod((parent as IWhileLoopOperation)?.Condition),
                             parent.Syntax);
 
+                    // await foreach over a watch stream: the body runs once per watch event (every change of every
+                    // object in scope), and again for every object when the watch restarts without a resourceVersion.
+                    case IForEachLoopOperation forEach when current == forEach.Body && IsWatchStream(forEach.Collection):
+                        return new Frequency("watch event", null, forEach.Syntax, perRequest: true);
+
                     case IAnonymousFunctionOperation lambda:
                         return DelegateSite(lambda, model, depth);
 
@@ -156,6 +161,17 @@ namespace ResilienceAnalyzers.Workload
                 return Frequency.Request(route.Syntax);
             }
 
+            // client.…ListNamespacedPodWithHttpMessagesAsync(…, watch: true).Watch<V1Pod, V1PodList>(onEvent: (type, pod) => …)
+            // and new Watcher<T>(…, onEvent, …): once per watch event.
+            if (parent is IArgumentOperation eventArgument
+                && eventArgument.Parameter?.Name == "onEvent"
+                && eventArgument.Parent is IOperation watchCall
+                && (watchCall as IInvocationOperation)?.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace
+                    | (watchCall as IObjectCreationOperation)?.Type?.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace)
+            {
+                return new Frequency("watch event", null, watchCall.Syntax, perRequest: true);
+            }
+
             if (parent is IEventAssignmentOperation eventAssignment
                 && eventAssignment.EventReference is IEventReferenceOperation eventReference
                 && eventReference.Event.Name == "Elapsed"
@@ -181,6 +197,20 @@ namespace ResilienceAnalyzers.Workload
 
             // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
             return handedOver.Parent != null ? Walk(handedOver, callPages: false, model, depth) : Frequency.Once;
+        }
+
+        /// <summary>An <c>IAsyncEnumerable</c> of <c>(WatchEventType, T)</c>: what every <c>WatchList…Async</c> returns.</summary>
+        private static bool IsWatchStream(IOperation collection)
+        {
+            while (collection is IConversionOperation conversion)
+            {
+                collection = conversion.Operand;
+            }
+
+            return collection.Type is INamedTypeSymbol { Name: "IAsyncEnumerable", TypeArguments: { Length: 1 } arguments }
+                && arguments[0] is INamedTypeSymbol { IsTupleType: true } tuple
+                && tuple.TupleElements.Length == 2
+                && tuple.TupleElements[0].Type.Name == "WatchEventType";
         }
 
         /// <summary><c>while (await timer.WaitForNextTickAsync())</c> with <c>var timer = new PeriodicTimer(period)</c> in the same method.</summary>

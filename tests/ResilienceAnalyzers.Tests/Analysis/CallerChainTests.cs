@@ -413,5 +413,81 @@ namespace ResilienceAnalyzers.Tests.Analysis
             test.ExpectedDiagnostics.Add(Expect.Info(RES2001UncachedDnsAnalyzer.Rule, 2));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task RES1003_lists_run_on_every_watch_event_directly_or_through_an_interface()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                interface IPodController { Task UpdatePodAsync(V1Pod pod); }
+
+                class PodController : IPodController
+                {
+                    private readonly IKubernetes client;
+                    public PodController(IKubernetes client) => this.client = client;
+                    public Task UpdatePodAsync(V1Pod pod) => client.CoreV1.{|#0:ListNamespacedPodAsync|}("default");
+                }
+
+                class EventWatcher
+                {
+                    private readonly IKubernetes client;
+                    private readonly IPodController controller;
+                    public EventWatcher(IKubernetes client, IPodController controller) { this.client = client; this.controller = controller; }
+
+                    public async Task RunAsync(CancellationToken ct)
+                    {
+                        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", resourceVersion: "1", cancellationToken: ct))
+                        {
+                            await controller.{|#1:UpdatePodAsync|}(pod);
+                            await client.CoreV1.{|#2:ListNodeAsync|}(cancellationToken: ct);
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithLocation(1)
+                .WithArguments("ListNamespacedPodAsync", "pods", "in the namespace", "on every watch event (EventWatcher.RunAsync (Test0.cs:25) → PodController.UpdatePodAsync)", "5,000 copies (<ResilienceWorkload> = DaemonSet)",
+                    "3,000 pods (~42 MB as JSON) processed from etcd for every watch event, at 5,000 nodes × 30 pods per node"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 2)
+                .WithArguments("ListNodeAsync", "nodes", "in the cluster", "on every watch event", "5,000 copies (<ResilienceWorkload> = DaemonSet)",
+                    "5,000 nodes (~200 MB as JSON) processed from etcd for every watch event, at 5,000 nodes × 30 pods per node"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1001_a_single_copy_one_shot_list_is_a_suggestion_and_a_repeated_one_a_warning()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Tool
+                {
+                    private readonly IKubernetes client;
+                    public Tool(IKubernetes client) => this.client = client;
+
+                    public Task OnceAsync() => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}();
+
+                    public Task PodsAsync() => client.CoreV1.{|#1:ListNamespacedPodAsync|}("default");
+
+                    public async Task WatchLoopAsync()
+                    {
+                        while (true)
+                        {
+                            await {|#2:PodsAsync|}();
+                            await Task.Delay(10_000);
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1001UnboundedListAnalyzer>(source, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = None"));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1001UnboundedListAnalyzer.Rule, 0));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 1).WithLocation(2));
+            await test.RunAsync();
+        }
     }
 }
