@@ -42,7 +42,7 @@ namespace ResilienceAnalyzers.Analysis
                     case IForEachLoopOperation _:
                         return null;
                     case ILoopOperation loop:
-                        return inTry && Periodicity.LeavesOnSuccess(loop) ? loop : null;
+                        return inTry && Periodicity.LeavesOnSuccess(loop, call) ? loop : null;
                     case IAnonymousFunctionOperation lambda:
                         return inTry ? null : ThroughHelper(lambda, model, depth);
                     case ILocalFunctionOperation _:

@@ -109,8 +109,12 @@ namespace ResilienceAnalyzers.Dns
         private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
         {
             var invocation = (IInvocationOperation)deferred.Operation;
-            var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
-            string? where = chain == null ? null : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
+            // Repeated by a caller, or retried by one: a reconnect loop resolves again on every attempt, which is exactly
+            // when DNS is failing.
+            var chain = run.Model.CallChains.RepeatedBy(deferred.Method) ?? run.Model.CallChains.RetriedBy(deferred.Method);
+            string? where = chain == null ? null
+                : chain.RetryLoop != null ? " on every reconnect attempt (" + chain.Describe(deferred.Method) + ")"
+                : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
             var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
             context.ReportDiagnostic(Create(CallerRule, invocation, (string)deferred.State!, where, fanOut, chain?.Locations));
         }

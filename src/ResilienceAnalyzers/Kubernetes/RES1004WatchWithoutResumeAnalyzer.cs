@@ -84,8 +84,10 @@ namespace ResilienceAnalyzers.Kubernetes
 
             // A watch that is never restarted costs one replay; it is a load problem only when something restarts it
             // (survey: Sharplet's watch started once from ExecuteAsync). A label selector in one namespace replays only
-            // one workload's objects (Caster's per-job pod watch).
-            var severity = restart != null && !(call.SelectsLabels && !call.IsClusterWide) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            // one workload's objects (Caster's per-job pod watch, one copy); from every replica (Orleans' silo watch) it is
+            // still a herd.
+            bool ownWorkload = call.SelectsLabels && !call.IsClusterWide && !(fanOut.IsReplicated && fanOut.Copies > 1);
+            var severity = restart != null && !ownWorkload ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
                 descriptor,
                 NameLocation(call.Invocation),

@@ -91,9 +91,15 @@ namespace ResilienceAnalyzers.Workload
                             continue;
                         }
 
-                        if (LeavesOnSuccess(loop))
+                        if (LeavesOnSuccess(loop, operation))
                         {
                             continue;
+                        }
+
+                        // try { … } catch (TimeoutException) { await Report(); return; }: the call ends the loop.
+                        if (LeavesRightAfter(operation, loop))
+                        {
+                            return Frequency.Once;
                         }
 
                         return new Frequency(
@@ -237,13 +243,59 @@ namespace ResilienceAnalyzers.Workload
             return null;
         }
 
-        internal static bool LeavesOnSuccess(ILoopOperation loop)
+        /// <summary>
+        /// The loop has a way out once <paramref name="call"/> has succeeded: a <c>return</c> or <c>break</c> written after
+        /// the call, outside a catch and a lambda (retry until success). Exits written before the call — a shutdown or
+        /// cancellation check at the top of a worker loop — are not success exits (survey: Orleans' pod monitor, YARP's
+        /// work-queue loop).
+        /// </summary>
+        internal static bool LeavesOnSuccess(ILoopOperation loop, IOperation call)
         {
+            int after = call.Syntax.SpanStart;
             foreach (var descendant in loop.Body.DescendantsAndSelf())
             {
-                if (descendant is IReturnOperation || (descendant is IBranchOperation branch && branch.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel)))
+                if ((descendant is IReturnOperation || (descendant is IBranchOperation branch && branch.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel)))
+                    && (descendant.Syntax.SpanStart > after || descendant.Syntax.Span.Contains(call.Syntax.Span) || !loop.Body.Syntax.Span.Contains(call.Syntax.Span)))
                 {
                     if (!IsInsideCatchOrLambda(descendant, loop))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <paramref name="call"/> is followed, in a block between it and <paramref name="loop"/>, by an unconditional
+        /// <c>return</c>, <c>throw</c> or <c>break</c> out of the loop: the loop does not run it again.
+        /// </summary>
+        private static bool LeavesRightAfter(IOperation call, ILoopOperation loop)
+        {
+            for (IOperation? current = call, parent = call.Parent; parent != null && parent != loop; current = parent, parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (!(parent is IBlockOperation block))
+                {
+                    continue;
+                }
+
+                bool seen = false;
+                foreach (var statement in block.Operations)
+                {
+                    if (statement == current)
+                    {
+                        seen = true;
+                    }
+                    else if (seen && (statement is IReturnOperation
+                        || (statement is IExpressionStatementOperation { Operation: IThrowOperation _ })
+                        || (statement is IThrowOperation)
+                        || (statement is IBranchOperation branch && branch.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel))))
                     {
                         return true;
                     }

@@ -489,5 +489,90 @@ namespace ResilienceAnalyzers.Tests.Analysis
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 1).WithLocation(2));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task Exits_before_the_call_are_not_success_and_a_call_followed_by_return_is_not_repeated()
+        {
+            // Shapes from the survey: a pod watch restarted by a worker loop whose only exits are shutdown checks
+            // (Orleans), a work-queue loop that re-queues failures (YARP: not a retry of the call), and a LIST made
+            // once on the way out of a wait loop (Caster).
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Monitor
+                {
+                    private readonly IKubernetes client;
+                    public Monitor(IKubernetes client) => this.client = client;
+
+                    public async Task WatchAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                if (ct.IsCancellationRequested)
+                                {
+                                    break;
+                                }
+
+                                await foreach (var (type, pod) in client.CoreV1.{|#0:WatchListNamespacedPodAsync|}("default", cancellationToken: ct))
+                                {
+                                }
+
+                                await Task.Delay(5000, ct);
+                            }
+                            catch (Exception)
+                            {
+                                await Task.Delay(5000, ct);
+                            }
+                        }
+                    }
+
+                    public async Task WorkAsync(Func<Task<bool>> next, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            if (!await next())
+                            {
+                                return;
+                            }
+
+                            try
+                            {
+                                await client.CoreV1.ReadNamespaceAsync("default", cancellationToken: ct);
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+                    }
+
+                    public async Task WaitAsync(CancellationToken ct)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                await client.CoreV1.ReadNamespacedPodAsync("p", "default", cancellationToken: ct);
+                                await Task.Delay(1000, ct);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                await client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=p");
+                                return;
+                            }
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule));
+            await test.RunAsync();
+            await new AnalyzerTest<RES1005RetryWithoutBackoffAnalyzer>(source).RunAsync();
+            await new AnalyzerTest<RES1003PollingListAnalyzer>(source).RunAsync();
+        }
     }
 }
