@@ -109,6 +109,17 @@ namespace ResilienceAnalyzers.Analysis
             }
         }
 
+        /// <summary>The repetition around one call site: the site's own loop, timer or handler, else its method's callers.</summary>
+        public CallChain? RepeatedAt(CallSite site)
+        {
+            if (Repeats(site) is CallChain direct)
+            {
+                return direct;
+            }
+
+            return RepeatedBy(site.Caller) is CallChain above ? new CallChain(above.Frequency, above.RetryLoop, above.Sites.Add(site)) : null;
+        }
+
         private CallChain? Repeats(CallSite site)
         {
             var frequency = Periodicity.Of(site.Operation, callPages: false, model);

@@ -32,17 +32,28 @@ namespace ResilienceAnalyzers.Analysis
             }
 
             bool inTry = false;
+            bool catchWaits = false;
             for (var parent = call.Parent; parent != null; parent = parent.Parent)
             {
                 switch (parent)
                 {
                     case ITryOperation tryOperation when IsInside(call, tryOperation.Body) && tryOperation.Catches.Any(Swallows):
                         inTry = true;
+                        catchWaits |= tryOperation.Catches.Any(c => Swallows(c) && Delay.In(c.Handler).Exists);
                         break;
-                    case IForEachLoopOperation _:
-                        return null;
+                    case IForEachLoopOperation forEach:
+                        // In the body: each element, not a retry. In the collection (the watch stream itself): look further out.
+                        if (IsInside(call, forEach.Body))
+                        {
+                            return null;
+                        }
+
+                        break;
                     case ILoopOperation loop:
-                        return inTry && Periodicity.LeavesOnSuccess(loop, call) ? loop : null;
+                        // Retry until success; or a loop that runs the call for ever and, on failure, waits in the catch
+                        // before going round again (a watch restarted after errors: Orleans' pod monitor): that wait is
+                        // the retry policy. A poll whose only wait is its period is RES1003's.
+                        return inTry && (Periodicity.LeavesOnSuccess(loop, call) || catchWaits) ? loop : null;
                     case IAnonymousFunctionOperation lambda:
                         return inTry ? null : ThroughHelper(lambda, model, depth);
                     case ILocalFunctionOperation _:

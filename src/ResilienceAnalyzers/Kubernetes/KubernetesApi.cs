@@ -181,9 +181,15 @@ namespace ResilienceAnalyzers.Kubernetes
                     }
                     else if (!IsConstant(watchArgument.Value))
                     {
-                        // watch: someFlag — a list or a watch depending on run time (informer plumbing, wrappers):
-                        // no rule guesses which.
-                        return false;
+                        // watch: someFlag — a list or a watch depending on run time (informer plumbing, wrappers): no
+                        // rule guesses which. A parameter of the enclosing method is decided by each caller, where the
+                        // rules judge it (Proto.Actor's GetListTask(watch: true/false)).
+                        if (!IsParameter(watchArgument.Value))
+                        {
+                            return false;
+                        }
+
+                        verb = KubernetesVerb.DecidedByCaller;
                     }
                 }
 
@@ -308,6 +314,16 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string name = VersionPrefix.Replace(type.Name, string.Empty);
             return name.EndsWith("List", StringComparison.Ordinal) && name.Length > 4 ? name.Substring(0, name.Length - 4) : name;
+        }
+
+        private static bool IsParameter(IOperation value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value is IParameterReferenceOperation reference && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction };
         }
 
         private static bool IsConstant(IOperation value)

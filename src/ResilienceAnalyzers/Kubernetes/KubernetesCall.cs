@@ -9,6 +9,12 @@ namespace ResilienceAnalyzers.Kubernetes
     {
         List,
         Watch,
+
+        /// <summary>
+        /// <c>watch: watch</c> — a parameter of the enclosing method: a LIST at the call sites that pass false, a WATCH
+        /// where they pass true. No rule judges the call itself; the rules judge it at its callers.
+        /// </summary>
+        DecidedByCaller,
     }
 
     /// <summary>The client's shape the call was written in; fixes need it to know what can be added.</summary>
@@ -103,6 +109,20 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <summary>The call passes an explicit argument for the parameter (default values do not count).</summary>
         public bool Passes(KubernetesParameter parameter)
             => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNullConstant(argument.Value);
+
+        /// <summary>The parameter of the enclosing method that the call passes straight through for <paramref name="parameter"/>, if any.</summary>
+        public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter)
+        {
+            var value = Argument(parameter)?.Value;
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value is IParameterReferenceOperation reference && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction }
+                ? reference.Parameter
+                : null;
+        }
 
         public IArgumentOperation? Argument(KubernetesParameter parameter)
             => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue ? argument : null;

@@ -38,7 +38,8 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
             var kind = call.CostKind;
-            if (call.SelectsName != Knowledge.No)
+            // List or watch is decided by the wrapper's callers (RES1003/RES1004 judge it there); the scope is not.
+            if (call.SelectsName != Knowledge.No || call.Verb == KubernetesVerb.DecidedByCaller)
             {
                 return;
             }

@@ -36,6 +36,12 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
+            if (call.Verb == KubernetesVerb.DecidedByCaller && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol wrapper)
+            {
+                run.Defer(call.Invocation, wrapper, call);
+                return;
+            }
+
             if (call.Verb != KubernetesVerb.List)
             {
                 return;
@@ -57,6 +63,24 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
         {
             var call = (KubernetesCall)deferred.State!;
+            if (call.Verb == KubernetesVerb.DecidedByCaller)
+            {
+                // A LIST where a caller passes watch: false: repeated if that caller's path repeats.
+                var watch = call.ForwardedParameter(KubernetesParameter.Watch);
+                foreach (var site in watch == null ? default : run.Model.Callers.SitesOf(deferred.Method))
+                {
+                    if (CallerArguments.Boolean(CallerArguments.ValueAt(site, watch!)) == false
+                        && run.Model.CallChains.RepeatedAt(site) is CallChain listChain)
+                    {
+                        var listFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, listChain);
+                        context.ReportDiagnostic(Create(CallerRule, call, listChain.Frequency, listFanOut, listChain.Describe(deferred.Method) + ", with watch: false", listChain.Locations));
+                        return;
+                    }
+                }
+
+                return;
+            }
+
             if (run.Model.CallChains.RepeatedBy(deferred.Method) is CallChain chain)
             {
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);

@@ -35,7 +35,18 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
-            if (call.Verb != KubernetesVerb.Watch || call.SelectsName == Knowledge.Yes)
+            if (call.SelectsName == Knowledge.Yes)
+            {
+                return;
+            }
+
+            if (call.Verb == KubernetesVerb.DecidedByCaller && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol wrapper)
+            {
+                run.Defer(call.Invocation, wrapper, call);
+                return;
+            }
+
+            if (call.Verb != KubernetesVerb.Watch)
             {
                 return;
             }
@@ -60,6 +71,12 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
         {
             var call = (KubernetesCall)deferred.State!;
+            if (call.Verb == KubernetesVerb.DecidedByCaller)
+            {
+                AnalyzeWatchAtCallers(context, call, deferred.Method, run);
+                return;
+            }
+
             var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
             string? restart = chain == null ? null
                 : chain.Frequency.PerRequest ? "and is started again " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")"
@@ -68,7 +85,42 @@ namespace ResilienceAnalyzers.Kubernetes
             context.ReportDiagnostic(Create(CallerRule, call, restart, fanOut, chain?.Locations));
         }
 
-        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, string? restart, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        /// <summary>A wrapper whose callers pass <c>watch: true</c>: judged at the first caller that does, with that caller's repetition.</summary>
+        private static void AnalyzeWatchAtCallers(CompilationAnalysisContext context, KubernetesCall call, IMethodSymbol wrapper, RuleRun run)
+        {
+            var watch = call.ForwardedParameter(KubernetesParameter.Watch);
+            var version = call.ForwardedParameter(KubernetesParameter.ResourceVersion);
+            if (watch == null)
+            {
+                return;
+            }
+
+            foreach (var site in run.Model.Callers.SitesOf(wrapper))
+            {
+                if (CallerArguments.Boolean(CallerArguments.ValueAt(site, watch)) != true)
+                {
+                    continue;
+                }
+
+                bool resumes = version != null
+                    ? StringValue.Of(CallerArguments.ValueAt(site, version)) is StringValue v && (!v.IsConstant || (v.Text.Length > 0 && v.Text != "0"))
+                    : call.Accepts(KubernetesParameter.ResourceVersion) && Resumes(call);
+                if (resumes)
+                {
+                    continue;
+                }
+
+                var chain = run.Model.CallChains.RepeatedAt(site);
+                string described = chain != null ? chain.Describe(wrapper) : CallChain.Name(site.Caller) + " → " + CallChain.Name(wrapper);
+                string restart = chain == null ? "(watch: true from " + described + ") and so cannot resume when it ends"
+                    : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue || chain.Frequency.PerRequest ? string.Empty : " with no delay between restarts") + " (" + described + ", with watch: true)";
+                var fanOut = CallerFanOut.Resolve(run.Model, wrapper, call.Invocation.Syntax.SyntaxTree, chain);
+                context.ReportDiagnostic(Create(CallerRule, call, chain == null ? null : restart, fanOut, chain?.Locations ?? new[] { Locations.Of(site.Operation) }, chain == null ? restart : null));
+                return;
+            }
+        }
+
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, string? restart, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, string? notRestarted = null)
         {
             var cluster = fanOut.Settings.Cluster;
             var request = CostText.ToRequest(call);
@@ -77,7 +129,7 @@ namespace ResilienceAnalyzers.Kubernetes
             long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
 
             string why = call.Accepts(KubernetesParameter.ResourceVersion) ? "without a resourceVersion" : "through GenericClient, which cannot pass a resourceVersion";
-            string how = restart ?? "and so cannot resume when it ends";
+            string how = restart ?? notRestarted ?? "and so cannot resume when it ends";
             string costText = "every start replays " + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind) + " as ADDED events"
                 + (copies > 1 ? ", " + CostText.Objects(cost.ObjectsReturned * copies, plural, call.CostKind) + " when all " + CostText.Copies(fanOut) + " restart after an API-server restart" : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
