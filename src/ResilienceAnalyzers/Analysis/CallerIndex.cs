@@ -38,30 +38,20 @@ namespace ResilienceAnalyzers.Analysis
     /// </remarks>
     internal sealed class CallerIndex
     {
-        private readonly Compilation compilation;
+        private readonly ResilienceCompilation model;
         private readonly Dictionary<string, List<SyntaxNode>> byName;
-        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>> sites =
             new ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>>(SymbolEqualityComparer.Default);
 
-        public CallerIndex(Compilation compilation)
+        public CallerIndex(ResilienceCompilation model)
         {
-            this.compilation = compilation;
-            byName = Index(compilation);
+            this.model = model;
+            byName = Index(model.Compilation);
         }
 
         /// <summary>The sites that call <paramref name="method"/> (or reference it as a delegate), in source order.</summary>
         public ImmutableArray<CallSite> SitesOf(IMethodSymbol method)
             => sites.GetOrAdd(method.OriginalDefinition, Find);
-
-        /// <summary>
-        /// The semantic model of a tree. Under the analyzer driver, <see cref="Compilation.GetSemanticModel"/> returns
-        /// the driver's cached model (Roslyn's <c>CachingSemanticModelProvider</c>), so binding here does not repeat
-        /// the compiler's work.
-        /// </summary>
-#pragma warning disable RS1030 // The rules read callers in other trees; there is no other way to bind them.
-        public SemanticModel ModelFor(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
-#pragma warning restore RS1030
 
         private ImmutableArray<CallSite> Find(IMethodSymbol method)
         {
@@ -73,14 +63,14 @@ namespace ResilienceAnalyzers.Analysis
             var found = ImmutableArray.CreateBuilder<CallSite>();
             foreach (var node in candidates)
             {
-                var model = ModelFor(node.SyntaxTree);
-                if (!(model.GetSymbolInfo(node).Symbol is IMethodSymbol target) || !IsCallOf(target, method))
+                var semanticModel = model.ModelFor(node.SyntaxTree);
+                if (!(semanticModel.GetSymbolInfo(node).Symbol is IMethodSymbol target) || !IsCallOf(target, method))
                 {
                     continue;
                 }
 
-                var operation = model.GetOperation(node);
-                var caller = EnclosingMethod(model, node);
+                var operation = semanticModel.GetOperation(node);
+                var caller = EnclosingMethod(semanticModel, node);
                 if (operation != null && caller != null)
                 {
                     found.Add(new CallSite(operation, caller));

@@ -29,6 +29,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly ConcurrentDictionary<SyntaxNode, KubernetesCall?> calls = new ConcurrentDictionary<SyntaxNode, KubernetesCall?>();
         private readonly ConcurrentDictionary<IParameterSymbol, IOperation?> delegateInvocations =
             new ConcurrentDictionary<IParameterSymbol, IOperation?>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> semanticModels = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly Lazy<bool> kubernetesReferenced;
         private readonly Lazy<CallerIndex> callers;
         private readonly Lazy<CallChains> chains;
@@ -40,7 +41,7 @@ namespace ResilienceAnalyzers.Analysis
             Settings = new SettingsCache(options);
             FanOut = new FanOutResolver(compilation, Settings);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
-            callers = new Lazy<CallerIndex>(() => new CallerIndex(compilation));
+            callers = new Lazy<CallerIndex>(() => new CallerIndex(this));
             chains = new Lazy<CallChains>(() => new CallChains(this));
         }
 
@@ -139,13 +140,22 @@ namespace ResilienceAnalyzers.Analysis
             return operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter);
         }
 
+        /// <summary>
+        /// The semantic model of a tree, for reading a caller or a helper in another tree. Under the analyzer driver,
+        /// <see cref="Compilation.GetSemanticModel"/> returns the driver's cached model (Roslyn's
+        /// <c>CachingSemanticModelProvider</c>), so binding here does not repeat the compiler's work.
+        /// </summary>
+#pragma warning disable RS1030 // The rules read callers and helpers in other trees; there is no other way to bind them.
+        public SemanticModel ModelFor(SyntaxTree tree) => semanticModels.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
         /// <summary>The operation tree of a member declared in source, for reading a helper's body from another method.</summary>
         internal IOperation? BodyOf(IMethodSymbol method)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
-                var operation = Callers.ModelFor(syntax.SyntaxTree).GetOperation(syntax);
+                var operation = ModelFor(syntax.SyntaxTree).GetOperation(syntax);
                 if (operation != null)
                 {
                     return operation;

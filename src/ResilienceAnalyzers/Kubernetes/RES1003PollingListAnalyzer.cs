@@ -42,7 +42,9 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            if (call.Verb != KubernetesVerb.List)
+            // One object by name in one namespace: the API server reads one key, the cost of a GET, whatever repeats it
+            // (survey: Steeltoe's per-request endpoint lookups). Across namespaces it still reads every object of the kind.
+            if (call.Verb != KubernetesVerb.List || (call.SelectsName == Knowledge.Yes && !call.IsClusterWide))
             {
                 return;
             }

@@ -54,7 +54,7 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
                 string where = InOtherMethod(loop, invocation) is string helper ? " in " + helper : string.Empty;
-                if (Create(Rule, invocation, loop, where, fanOut, null) is Diagnostic diagnostic)
+                if (Create(Rule, invocation, loop, where, fanOut, null, run.Model) is Diagnostic diagnostic)
                 {
                     context.ReportDiagnostic(diagnostic);
                 }
@@ -71,7 +71,7 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 var invocation = (IInvocationOperation)deferred.Operation;
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
-                if (Create(CallerRule, invocation, chain.RetryLoop, " in " + chain.Describe(deferred.Method), fanOut, chain.Locations) is Diagnostic diagnostic)
+                if (Create(CallerRule, invocation, chain.RetryLoop, " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)
                 {
                     context.ReportDiagnostic(diagnostic);
                 }
@@ -96,10 +96,10 @@ namespace ResilienceAnalyzers.Kubernetes
             return operation;
         }
 
-        private static Diagnostic? Create(DiagnosticDescriptor descriptor, IInvocationOperation invocation, ILoopOperation loop, string where, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        private static Diagnostic? Create(DiagnosticDescriptor descriptor, IInvocationOperation invocation, ILoopOperation loop, string where, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, ResilienceCompilation model)
         {
             var delay = Delay.In(loop.Body);
-            if (DelegatesToBackoff(loop) || (delay.IsComputed && HasJitter(loop)))
+            if (DelegatesToBackoff(loop) || (delay.IsComputed && HasJitter(loop)) || BacksOffInHelper(loop, model))
             {
                 return null;
             }
@@ -140,10 +140,33 @@ namespace ResilienceAnalyzers.Kubernetes
                 ClientGoBackoff);
         }
 
-        /// <summary>Randomness in the loop: <c>Random</c>, <c>Random.Shared</c>, or a method named like jitter.</summary>
-        private static bool HasJitter(ILoopOperation loop)
+        /// <summary>
+        /// The loop waits through a method of the project that computes a delay with randomness in it (KubeOps'
+        /// <c>OnWatchErrorAsync</c>: 2^n s plus a random second): a jittered backoff, one call away.
+        /// </summary>
+        private static bool BacksOffInHelper(ILoopOperation loop, ResilienceCompilation model)
         {
-            foreach (var descendant in loop.Body.DescendantsAndSelf())
+            foreach (var descendant in loop.Body.Descendants())
+            {
+                if (descendant is IInvocationOperation call
+                    && call.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences.Length > 0
+                    && model.BodyOf(call.TargetMethod.OriginalDefinition) is IOperation body
+                    && Delay.In(body).IsComputed
+                    && UsesRandom(body))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Randomness in the loop: <c>Random</c>, <c>Random.Shared</c>, or a method named like jitter.</summary>
+        private static bool HasJitter(ILoopOperation loop) => UsesRandom(loop.Body);
+
+        private static bool UsesRandom(IOperation body)
+        {
+            foreach (var descendant in body.DescendantsAndSelf())
             {
                 if (descendant is IInvocationOperation inner
                     && (inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Random" || NamedLikeBackoff(inner.TargetMethod)))

@@ -632,5 +632,57 @@ namespace ResilienceAnalyzers.Tests.Analysis
                     "every start replays 600 pods (~8.4 MB as JSON) as ADDED events, at 1,000 nodes × 30 pods per node"));
             await watching.RunAsync();
         }
+
+        [Fact]
+        public async Task Silent_for_a_jittered_backoff_in_a_helper_and_a_per_request_read_of_one_named_object()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using Microsoft.AspNetCore.Mvc;
+
+                public class Watcher
+                {
+                    private readonly IKubernetes client;
+                    private int failures;
+                    public Watcher(IKubernetes client) => this.client = client;
+
+                    public async Task RunAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                await client.CoreV1.ReadNamespaceAsync("default", cancellationToken: ct);
+                                return;
+                            }
+                            catch (Exception)
+                            {
+                                await OnErrorAsync(ct);
+                            }
+                        }
+                    }
+
+                    private Task OnErrorAsync(CancellationToken ct)
+                        => Task.Delay(TimeSpan.FromSeconds(Math.Min(32, Math.Pow(2, ++failures))) + TimeSpan.FromMilliseconds(Random.Shared.Next(1000)), ct);
+                }
+
+                public class ServicesController : ControllerBase
+                {
+                    private readonly IKubernetes client;
+                    public ServicesController(IKubernetes client) => this.client = client;
+                    [HttpGet("service")]
+                    public Task Get(string name) => client.CoreV1.ListNamespacedServiceAsync("default", fieldSelector: "metadata.name=" + name);
+                }
+                """;
+            var retry = new AnalyzerTest<RES1005RetryWithoutBackoffAnalyzer>(source);
+            retry.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            await retry.RunAsync();
+            var polling = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            polling.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            await polling.RunAsync();
+        }
     }
 }
