@@ -255,7 +255,9 @@ namespace Resilience.Kubernetes
             var fresh = new Dictionary<string, TItem>(StringComparer.Ordinal);
             foreach (var item in list.Items ?? Array.Empty<TItem>())
             {
-                if (item is not null) fresh[ObjectKey.Of(item)] = item;
+                if (item is null) continue;
+                var stored = Transform(item);
+                fresh[ObjectKey.Of(stored)] = stored;
             }
 
             var added = new List<TItem>();
@@ -363,10 +365,11 @@ namespace Resilience.Kubernetes
             return (WatchOutcome.Closed, null);
         }
 
-        private void Apply(WatchEventType type, TItem? item)
+        private void Apply(WatchEventType type, TItem? received)
         {
-            if (item is null) return;
-            var rv = item.Metadata?.ResourceVersion;
+            if (received is null) return;
+            var rv = received.Metadata?.ResourceVersion;
+            var item = type == WatchEventType.Bookmark ? received : Transform(received);
             switch (type)
             {
                 case WatchEventType.Added:
@@ -408,6 +411,15 @@ namespace Resilience.Kubernetes
 
                     break;
             }
+        }
+
+        // client-go applies its TransformFunc to every object before the store (list, relist and watch events alike).
+        private TItem Transform(TItem item)
+        {
+            if (options.StripManagedFields && item.Metadata is { ManagedFields: not null } meta) meta.ManagedFields = null;
+            if (options.Transform is not { } transform) return item;
+            return transform(item) as TItem
+                ?? throw new InformerException($"The transform must return a non-null {typeof(TItem).Name}.");
         }
 
         private async Task<bool> BackoffAsync(Exception reason, CancellationToken ct)
