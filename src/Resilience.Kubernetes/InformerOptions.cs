@@ -64,6 +64,9 @@ namespace Resilience.Kubernetes
         /// </summary>
         public Func<IKubernetesObject<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>>? Transform { get; set; }
 
+        /// <summary>Told about lists, watches, events, backoffs and handler failures (logs, metrics). Default: none.</summary>
+        public InformerObserver? Observer { get; set; }
+
         /// <summary>A shallow copy (the factories add selectors to a copy, never to the caller's options).</summary>
         internal InformerOptions Clone() => (InformerOptions)MemberwiseClone();
     }
