@@ -68,6 +68,6 @@ namespace Resilience.Kubernetes
         public InformerObserver? Observer { get; set; }
 
         /// <summary>A shallow copy (the factories add selectors to a copy, never to the caller's options).</summary>
-        internal InformerOptions Clone() => (InformerOptions)MemberwiseClone();
+        public InformerOptions Clone() => (InformerOptions)MemberwiseClone();
     }
 }
