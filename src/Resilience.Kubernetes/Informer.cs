@@ -26,7 +26,7 @@ namespace Resilience.Kubernetes
     /// There is no periodic resync: handlers see each change once. Reads (<see cref="Items"/>, <see cref="List"/>,
     /// <see cref="TryGet"/>) are thread-safe snapshots; handlers run one at a time on the informer's loop.
     /// </summary>
-    public sealed class Informer<TItem, TList> : IAsyncDisposable, IDisposable
+    public sealed class Informer<TItem, TList> : IInformer, IDisposable
         where TItem : class, IKubernetesObject<V1ObjectMeta>
         where TList : class, IMetadata<V1ListMeta>, IItems<TItem>, new()
     {
@@ -47,7 +47,11 @@ namespace Resilience.Kubernetes
         private readonly Dictionary<string, TItem> store = new(StringComparer.Ordinal);
         private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly CancellationTokenSource stop = new();
+        private readonly InformerObserver? observer;
         private string? lastSyncResourceVersion;
+        private InformerBackoff? currentBackoff;
+        private DateTimeOffset startedAt;
+        private int watchEvents;
         private Task? loop;
         private int disposed;
         private long listCount;
@@ -63,6 +67,7 @@ namespace Resilience.Kubernetes
             if (this.options.MinWatchTimeout < TimeSpan.FromSeconds(1)) throw new ArgumentOutOfRangeException(nameof(options), "MinWatchTimeout must be at least 1 s");
             time = this.options.TimeProvider ?? TimeProvider.System;
             random = this.options.Random ?? new Random();
+            observer = this.options.Observer;
             backoff = new ExponentialBackoff(
                 this.options.InitialBackoff, this.options.MaxBackoff, this.options.BackoffFactor,
                 this.options.BackoffResetAfter, time, random);
@@ -90,6 +95,12 @@ namespace Resilience.Kubernetes
         public string? LastSyncResourceVersion
         {
             get { lock (gate) { return lastSyncResourceVersion; } }
+        }
+
+        /// <summary>The wait in progress before a retry (set when it starts, cleared when it ends), or null.</summary>
+        public InformerBackoff? CurrentBackoff
+        {
+            get { lock (gate) { return currentBackoff; } }
         }
 
         /// <summary>LIST operations started (a paginated list counts once).</summary>
@@ -150,6 +161,7 @@ namespace Resilience.Kubernetes
             {
                 if (loop is not null) return;
                 var token = stop.Token;
+                startedAt = time.GetUtcNow();
                 loop = Task.Run(() => RunAsync(token));
             }
         }
@@ -203,13 +215,14 @@ namespace Resilience.Kubernetes
         {
             var fromCache = !options.ConsistentInitialList;
             var needList = true;
+            var relist = false;
             while (!ct.IsCancellationRequested)
             {
                 if (needList)
                 {
                     try
                     {
-                        await ListAndReplaceAsync(fromCache, ct).ConfigureAwait(false);
+                        await ListAndReplaceAsync(fromCache, relist, ct).ConfigureAwait(false);
                         needList = false;
                     }
                     catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -235,6 +248,7 @@ namespace Resilience.Kubernetes
                         // client-go: the resourceVersion is compacted away; relist as a consistent read, after a backoff.
                         Interlocked.Increment(ref relistCount);
                         needList = true;
+                        relist = true;
                         fromCache = false;
                         break;
                 }
@@ -244,9 +258,26 @@ namespace Resilience.Kubernetes
             }
         }
 
-        private async Task ListAndReplaceAsync(bool fromCache, CancellationToken ct)
+        private async Task ListAndReplaceAsync(bool fromCache, bool relist, CancellationToken ct)
         {
             Interlocked.Increment(ref listCount);
+            var started = time.GetUtcNow();
+            Observe(o => o.ListStarted(relist, consistent: !fromCache));
+            try
+            {
+                var items = await ListAndStoreAsync(fromCache, ct).ConfigureAwait(false);
+                Observe(o => o.ListCompleted(relist, items, LastSyncResourceVersion, time.GetUtcNow() - started));
+                if (synced.TrySetResult()) Observe(o => o.Synced(items, time.GetUtcNow() - startedAt));
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                Observe(o => o.ListFailed(relist, ex, time.GetUtcNow() - started));
+                throw;
+            }
+        }
+
+        private async Task<int> ListAndStoreAsync(bool fromCache, CancellationToken ct)
+        {
             var query = new ListOptions { FieldSelector = options.FieldSelector, LabelSelector = options.LabelSelector };
             var list = fromCache
                 ? await listWatch.ListAsync(query with { ResourceVersion = "0" }, ct).ConfigureAwait(false)
@@ -255,7 +286,9 @@ namespace Resilience.Kubernetes
             var fresh = new Dictionary<string, TItem>(StringComparer.Ordinal);
             foreach (var item in list.Items ?? Array.Empty<TItem>())
             {
-                if (item is not null) fresh[ObjectKey.Of(item)] = item;
+                if (item is null) continue;
+                var stored = Transform(item);
+                fresh[ObjectKey.Of(stored)] = stored;
             }
 
             var added = new List<TItem>();
@@ -282,7 +315,7 @@ namespace Resilience.Kubernetes
             foreach (var item in deleted) Notify(() => Deleted?.Invoke(item));
             foreach (var item in added) Notify(() => Added?.Invoke(item));
             foreach (var (o, n) in updated) Notify(() => Updated?.Invoke(o, n));
-            synced.TrySetResult();
+            return fresh.Count;
         }
 
         private async Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(CancellationToken ct)
@@ -296,6 +329,16 @@ namespace Resilience.Kubernetes
                 AllowWatchBookmarks = true,
                 TimeoutSeconds = timeoutSeconds,
             };
+            Observe(o => o.WatchStarted(query.ResourceVersion, timeoutSeconds));
+            var started = time.GetUtcNow();
+            watchEvents = 0;
+            var (outcome, error) = await WatchStreamAsync(query, started, ct).ConfigureAwait(false);
+            Observe(o => o.WatchEnded(outcome, watchEvents, time.GetUtcNow() - started, error));
+            return (outcome, error);
+        }
+
+        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchStreamAsync(ListOptions query, DateTimeOffset started, CancellationToken ct)
+        {
 
             using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var streamError = new StrongBox();
@@ -322,13 +365,11 @@ namespace Resilience.Kubernetes
             }
 
             Interlocked.Increment(ref watchCount);
-            var started = time.GetUtcNow();
-            var events = 0;
             try
             {
                 await foreach (var (type, item) in listWatch.WatchAsync(query, OnError, watchCts.Token).WithCancellation(watchCts.Token).ConfigureAwait(false))
                 {
-                    events++;
+                    watchEvents++;
                     Apply(type, item);
                 }
             }
@@ -354,7 +395,7 @@ namespace Resilience.Kubernetes
                 return (ApiErrors.IsGone(error) ? WatchOutcome.Gone : WatchOutcome.Failed, error);
             }
 
-            if (events == 0 && time.GetUtcNow() - started < ShortWatch)
+            if (watchEvents == 0 && time.GetUtcNow() - started < ShortWatch)
             {
                 // client-go: "very short watch" — a server that closes at once must not be hammered.
                 return (WatchOutcome.Failed, new InformerException("The watch closed within 1 s without any event."));
@@ -363,10 +404,17 @@ namespace Resilience.Kubernetes
             return (WatchOutcome.Closed, null);
         }
 
-        private void Apply(WatchEventType type, TItem? item)
+        private void Apply(WatchEventType type, TItem? received)
         {
-            if (item is null) return;
-            var rv = item.Metadata?.ResourceVersion;
+            if (observer is not null)
+            {
+                try { observer.EventReceived(type); }
+                catch (Exception) { /* a failing observer must not stop the informer */ }
+            }
+
+            if (received is null) return;
+            var rv = received.Metadata?.ResourceVersion;
+            var item = type == WatchEventType.Bookmark ? received : Transform(received);
             switch (type)
             {
                 case WatchEventType.Added:
@@ -410,6 +458,15 @@ namespace Resilience.Kubernetes
             }
         }
 
+        // client-go applies its TransformFunc to every object before the store (list, relist and watch events alike).
+        private TItem Transform(TItem item)
+        {
+            if (options.StripManagedFields && item.Metadata is { ManagedFields: not null } meta) meta.ManagedFields = null;
+            if (options.Transform is not { } transform) return item;
+            return transform(item) as TItem
+                ?? throw new InformerException($"The transform must return a non-null {typeof(TItem).Name}.");
+        }
+
         private async Task<bool> BackoffAsync(Exception reason, CancellationToken ct)
         {
             var delay = backoff.Next();
@@ -418,7 +475,10 @@ namespace Resilience.Kubernetes
             // a wait that is already counting: the retry is due at Until, whatever the handler does.
             var until = time.GetUtcNow() + delay;
             var wait = Task.Delay(delay, time, ct);
-            Notify(() => BackingOff?.Invoke(new InformerBackoff(delay, reason, until)));
+            var current = new InformerBackoff(delay, reason, until);
+            lock (gate) { currentBackoff = current; }
+            Observe(o => o.BackingOff(current));
+            Notify(() => BackingOff?.Invoke(current));
             try
             {
                 await wait.ConfigureAwait(false);
@@ -427,6 +487,10 @@ namespace Resilience.Kubernetes
             catch (OperationCanceledException)
             {
                 return false;
+            }
+            finally
+            {
+                lock (gate) { currentBackoff = null; }
             }
         }
 
@@ -441,15 +505,18 @@ namespace Resilience.Kubernetes
         private void Notify(Action raise)
         {
             try { raise(); }
-            catch (Exception ex) { Report(ex); }
+            catch (Exception ex)
+            {
+                Observe(o => o.HandlerFailed(ex));
+                Report(ex);
+            }
         }
 
-        private enum WatchOutcome
+        private void Observe(Action<InformerObserver> call)
         {
-            Closed,
-            Gone,
-            Failed,
-            Stopped,
+            if (observer is null) return;
+            try { call(observer); }
+            catch (Exception) { /* a failing observer must not stop the informer */ }
         }
 
         private sealed class StrongBox

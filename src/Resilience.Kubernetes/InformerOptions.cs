@@ -1,4 +1,6 @@
 using System;
+using k8s;
+using k8s.Models;
 
 namespace Resilience.Kubernetes
 {
@@ -45,5 +47,27 @@ namespace Resilience.Kubernetes
 
         /// <summary>Randomness for backoff jitter and watch timeouts. Default: a new <see cref="System.Random"/>.</summary>
         public Random? Random { get; set; }
+
+        /// <summary>
+        /// True (default): <c>metadata.managedFields</c> is removed from every object before it is stored or handed to a
+        /// handler: server-side-apply bookkeeping that few agents read and that is often a large part of a pod's JSON
+        /// (client-go leaves it to a transform set with <c>SharedInformer.SetTransform</c>,
+        /// k8s.io/client-go/tools/cache/shared_informer.go). Set false to keep it.
+        /// </summary>
+        public bool StripManagedFields { get; set; } = true;
+
+        /// <summary>
+        /// Applied to every object before it is stored, after <see cref="StripManagedFields"/>: the items of the first
+        /// list, of every relist and of every ADDED, MODIFIED and DELETED event (client-go <c>TransformFunc</c>). It
+        /// may change the object in place or return another one of the same type; handlers and reads see its result.
+        /// An exception fails that list or watch like a server error: reported, backed off, retried.
+        /// </summary>
+        public Func<IKubernetesObject<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>>? Transform { get; set; }
+
+        /// <summary>Told about lists, watches, events, backoffs and handler failures (logs, metrics). Default: none.</summary>
+        public InformerObserver? Observer { get; set; }
+
+        /// <summary>A shallow copy (the factories add selectors to a copy, never to the caller's options).</summary>
+        public InformerOptions Clone() => (InformerOptions)MemberwiseClone();
     }
 }

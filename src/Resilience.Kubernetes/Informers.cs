@@ -89,21 +89,10 @@ namespace Resilience.Kubernetes
 
         private static InformerOptions WithSelectors(InformerOptions? options, string? fieldSelector, string? labelSelector)
         {
-            var source = options ?? new InformerOptions();
-            return new InformerOptions
-            {
-                FieldSelector = Combine(source.FieldSelector, fieldSelector),
-                LabelSelector = Combine(source.LabelSelector, labelSelector),
-                ConsistentInitialList = source.ConsistentInitialList,
-                PageSize = source.PageSize,
-                MinWatchTimeout = source.MinWatchTimeout,
-                InitialBackoff = source.InitialBackoff,
-                MaxBackoff = source.MaxBackoff,
-                BackoffFactor = source.BackoffFactor,
-                BackoffResetAfter = source.BackoffResetAfter,
-                TimeProvider = source.TimeProvider,
-                Random = source.Random,
-            };
+            var copy = options?.Clone() ?? new InformerOptions();
+            copy.FieldSelector = Combine(copy.FieldSelector, fieldSelector);
+            copy.LabelSelector = Combine(copy.LabelSelector, labelSelector);
+            return copy;
         }
 
         private static string? Combine(string? a, string? b)
