@@ -89,7 +89,14 @@ namespace ResilienceAnalyzers.Analysis
         private readonly Dictionary<IMethodSymbol, CallChain?> repeated = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, CallChain?> retried = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
 
-        public CallChains(ResilienceCompilation model) => this.model = model;
+        public CallChains(ResilienceCompilation model, CallerIndex index)
+        {
+            this.model = model;
+            Index = index;
+        }
+
+        /// <summary>The callers this search sees: the whole compilation, or one type's (the live, within-type search).</summary>
+        public CallerIndex Index { get; }
 
         /// <summary>The nearest caller chain that runs <paramref name="method"/> again and again (loop, timer, request, message, probe).</summary>
         public CallChain? RepeatedBy(IMethodSymbol method)
@@ -141,7 +148,7 @@ namespace ResilienceAnalyzers.Analysis
                 return null;
             }
 
-            var sites = model.Callers.SitesOf(method);
+            var sites = Index.SitesOf(method);
             CallChain? found = null;
 
             // The callers' own sites first (the shortest chain), preferring one whose period is known.

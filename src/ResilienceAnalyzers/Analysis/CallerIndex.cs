@@ -43,10 +43,17 @@ namespace ResilienceAnalyzers.Analysis
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>> sites =
             new ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>>(SymbolEqualityComparer.Default);
 
+        /// <summary>Callers anywhere in the compilation.</summary>
         public CallerIndex(ResilienceCompilation model)
+            : this(model, Roots(model.Compilation))
+        {
+        }
+
+        /// <summary>Callers under <paramref name="roots"/> only: one type's declarations, for the live, within-type search.</summary>
+        public CallerIndex(ResilienceCompilation model, IEnumerable<SyntaxNode> roots)
         {
             this.model = model;
-            byName = Index(model.Compilation);
+            byName = Index(roots);
         }
 
         /// <summary>The sites that call <paramref name="method"/> (or reference it as a delegate), in source order.</summary>
@@ -140,12 +147,20 @@ namespace ResilienceAnalyzers.Analysis
         /// Every name that is invoked (<c>x.M(…)</c>, <c>M(…)</c>) or handed over as a method group (an argument, the
         /// right of <c>+=</c>/<c>=</c>): the nodes a binding will be asked about. Syntax only, no binding.
         /// </summary>
-        private static Dictionary<string, List<SyntaxNode>> Index(Compilation compilation)
+        private static IEnumerable<SyntaxNode> Roots(Compilation compilation)
         {
-            var index = new Dictionary<string, List<SyntaxNode>>();
             foreach (var tree in compilation.SyntaxTrees)
             {
-                foreach (var node in tree.GetRoot().DescendantNodes())
+                yield return tree.GetRoot();
+            }
+        }
+
+        private static Dictionary<string, List<SyntaxNode>> Index(IEnumerable<SyntaxNode> roots)
+        {
+            var index = new Dictionary<string, List<SyntaxNode>>();
+            foreach (var root in roots)
+            {
+                foreach (var node in root.DescendantNodes())
                 {
                     string? name = null;
                     SyntaxNode? site = null;

@@ -29,24 +29,64 @@ namespace ResilienceAnalyzers.Analysis
                 }
 
                 var run = new RuleRun(model);
-                var state = (Rule: this, Run: run);
-                start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
+
+                // Per type: the calls are analyzed as the type's members are, and what a call's own method cannot decide
+                // is first judged with the callers inside the same type, at the type's symbol end — live in the IDE.
+                start.RegisterSymbolStartAction(
+                    symbolStart =>
                     {
-                        if (s.Rule.MayMatch(ctx.Operation.Syntax))
+                        var type = (INamedTypeSymbol)symbolStart.Symbol;
+                        var typeRun = new RuleRun(model);
+                        var state = (Rule: this, Run: typeRun);
+                        symbolStart.RegisterOperationAction(
+                            c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
+                            {
+                                if (s.Rule.MayMatch(ctx.Operation.Syntax))
+                                {
+                                    s.Rule.AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, s.Run);
+                                }
+                            }),
+                            OperationKind.Invocation);
+                        symbolStart.RegisterSymbolEndAction(end =>
                         {
-                            s.Rule.AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, s.Run);
-                        }
-                    }),
-                    OperationKind.Invocation);
+                            if (typeRun.Deferred.IsEmpty)
+                            {
+                                return;
+                            }
+
+                            var within = new Judgement(model.TypeChains(type), final: false, end.ReportDiagnostic);
+                            while (typeRun.Deferred.TryDequeue(out var deferred))
+                            {
+                                if (!Judge(within, deferred, run))
+                                {
+                                    run.Deferred.Enqueue(deferred);
+                                }
+                            }
+                        });
+                    },
+                    SymbolKind.NamedType);
+
+                // Across types: at compilation end (builds, CI, full-solution analysis in the IDE).
                 start.RegisterCompilationEndAction(end =>
                 {
+                    if (run.Deferred.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    var across = new Judgement(model.CallChains, final: true, end.ReportDiagnostic);
                     while (run.Deferred.TryDequeue(out var deferred))
                     {
-                        AnalyzerGuard.Run(RuleId, deferred.Operation.Syntax, end, (Rule: this, Run: run, Deferred: deferred), static (ctx, s) => s.Rule.AnalyzeDeferred(ctx, s.Deferred, s.Run));
+                        Judge(across, deferred, run);
                     }
                 });
             });
+        }
+
+        private bool Judge(Judgement judgement, DeferredCall deferred, RuleRun run)
+        {
+            AnalyzerGuard.Run(RuleId, deferred.Operation.Syntax, judgement, (Rule: this, Run: run, Deferred: deferred), static (j, s) => s.Rule.AnalyzeDeferred(j, s.Deferred, s.Run));
+            return judgement.TakeReported();
         }
 
         /// <summary>Whether the rule runs in this compilation at all (the API it is about is referenced).</summary>
@@ -57,8 +97,12 @@ namespace ResilienceAnalyzers.Analysis
 
         private protected abstract void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run);
 
-        /// <summary>A call the rule could not judge inside its method, judged with its callers at compilation end.</summary>
-        private protected virtual void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        /// <summary>
+        /// A call the rule could not judge inside its method, judged with its callers: first those inside its type (live),
+        /// then, if nothing was reported, those of the whole compilation (<see cref="Judgement.Final"/>: report the
+        /// fallback — the suggestion for a one-shot call — too).
+        /// </summary>
+        private protected virtual void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
         }
 
@@ -88,6 +132,42 @@ namespace ResilienceAnalyzers.Analysis
 
         public void Defer(IOperation operation, IMethodSymbol method, object? state = null)
             => Deferred.Enqueue(new DeferredCall(operation, method, state));
+    }
+
+    /// <summary>Where a deferred call is judged: with which callers, and whether this is the last chance to report it.</summary>
+    internal sealed class Judgement
+    {
+        private readonly System.Action<Diagnostic> report;
+        private bool reported;
+
+        public Judgement(CallChains chains, bool final, System.Action<Diagnostic> report)
+        {
+            Chains = chains;
+            Final = final;
+            this.report = report;
+        }
+
+        public CallChains Chains { get; }
+
+        /// <summary>Compilation end: nothing will look at this call again.</summary>
+        public bool Final { get; }
+
+        /// <summary>The descriptor to report with: the live one within a type, the <c>CompilationEnd</c> one across types.</summary>
+        public DiagnosticDescriptor Pick(DiagnosticDescriptor live, DiagnosticDescriptor compilationEnd) => Final ? compilationEnd : live;
+
+        public void Report(Diagnostic diagnostic)
+        {
+            reported = true;
+            report(diagnostic);
+        }
+
+        /// <summary>Whether the last judged call was reported (and resets it for the next).</summary>
+        public bool TakeReported()
+        {
+            bool value = reported;
+            reported = false;
+            return value;
+        }
     }
 
     /// <summary>A call site kept for compilation end, with the method whose callers will be searched.</summary>

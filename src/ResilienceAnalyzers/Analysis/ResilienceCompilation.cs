@@ -30,6 +30,8 @@ namespace ResilienceAnalyzers.Analysis
         private readonly ConcurrentDictionary<IParameterSymbol, IOperation?> delegateInvocations =
             new ConcurrentDictionary<IParameterSymbol, IOperation?>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> semanticModels = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+        private readonly ConcurrentDictionary<INamedTypeSymbol, CallChains> typeChains =
+            new ConcurrentDictionary<INamedTypeSymbol, CallChains>(SymbolEqualityComparer.Default);
         private readonly Lazy<bool> kubernetesReferenced;
         private readonly Lazy<CallerIndex> callers;
         private readonly Lazy<CallChains> chains;
@@ -42,7 +44,7 @@ namespace ResilienceAnalyzers.Analysis
             FanOut = new FanOutResolver(compilation, Settings);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
             callers = new Lazy<CallerIndex>(() => new CallerIndex(this));
-            chains = new Lazy<CallChains>(() => new CallChains(this));
+            chains = new Lazy<CallChains>(() => new CallChains(this, Callers));
         }
 
         public Compilation Compilation { get; }
@@ -60,6 +62,22 @@ namespace ResilienceAnalyzers.Analysis
 
         /// <summary>The repeating or retrying caller of a method, searched once per method.</summary>
         public CallChains CallChains => chains.Value;
+
+        /// <summary>
+        /// The search restricted to callers inside <paramref name="type"/>'s own declarations: what the IDE can show live,
+        /// at the type's symbol end, without waiting for the whole compilation.
+        /// </summary>
+        public CallChains TypeChains(INamedTypeSymbol type)
+            => typeChains.GetOrAdd(type, t =>
+            {
+                var roots = new System.Collections.Generic.List<SyntaxNode>();
+                foreach (var reference in t.DeclaringSyntaxReferences)
+                {
+                    roots.Add(reference.GetSyntax());
+                }
+
+                return new CallChains(this, new CallerIndex(this, roots));
+            });
 
         /// <summary>
         /// The model of <paramref name="compilation"/>. Options are per project, so they are the same for every

@@ -106,17 +106,22 @@ namespace ResilienceAnalyzers.Dns
             context.ReportDiagnostic(Create(Rule, invocation, hostText, where, fanOut, null));
         }
 
-        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             var invocation = (IInvocationOperation)deferred.Operation;
             // Repeated by a caller, or retried by one: a reconnect loop resolves again on every attempt, which is exactly
             // when DNS is failing.
-            var chain = run.Model.CallChains.RepeatedBy(deferred.Method) ?? run.Model.CallChains.RetriedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
+            if (chain == null && !judgement.Final)
+            {
+                return;
+            }
+
             string? where = chain == null ? null
                 : chain.RetryLoop != null ? " on every reconnect attempt (" + chain.Describe(deferred.Method) + ")"
                 : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
             var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
-            context.ReportDiagnostic(Create(CallerRule, invocation, (string)deferred.State!, where, fanOut, chain?.Locations));
+            judgement.Report(Create(judgement.Pick(Rule, CallerRule), invocation, (string)deferred.State!, where, fanOut, chain?.Locations));
         }
 
         /// <summary>A warning on a repeated or connection path (<paramref name="where"/> says which); a suggestion for a one-shot lookup.</summary>

@@ -61,12 +61,17 @@ namespace ResilienceAnalyzers.Kubernetes
             context.ReportDiagnostic(Create(Rule, call, fanOut, oneShot: false, null));
         }
 
-        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             var call = (KubernetesCall)deferred.State!;
-            var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedBy(deferred.Method);
+            if (chain == null && !judgement.Final)
+            {
+                return;
+            }
+
             var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Invocation.Syntax.SyntaxTree);
-            context.ReportDiagnostic(Create(CallerRule, call, fanOut, oneShot: chain == null, chain?.Locations));
+            judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, fanOut, oneShot: chain == null, chain?.Locations));
         }
 
         private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, bool oneShot, System.Collections.Generic.IEnumerable<Location>? chainLocations)

@@ -62,20 +62,20 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
-        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             var call = (KubernetesCall)deferred.State!;
             if (call.Verb == KubernetesVerb.DecidedByCaller)
             {
                 // A LIST where a caller passes watch: false: repeated if that caller's path repeats.
                 var watch = call.ForwardedParameter(KubernetesParameter.Watch);
-                foreach (var site in watch == null ? default : run.Model.Callers.SitesOf(deferred.Method))
+                foreach (var site in watch == null ? default : judgement.Chains.Index.SitesOf(deferred.Method))
                 {
                     if (CallerArguments.Boolean(CallerArguments.ValueAt(site, watch!)) == false
-                        && run.Model.CallChains.RepeatedAt(site) is CallChain listChain)
+                        && judgement.Chains.RepeatedAt(site) is CallChain listChain)
                     {
                         var listFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, listChain);
-                        context.ReportDiagnostic(Create(CallerRule, call, listChain.Frequency, listFanOut, listChain.Describe(deferred.Method) + ", with watch: false", listChain.Locations));
+                        judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, listChain.Frequency, listFanOut, listChain.Describe(deferred.Method) + ", with watch: false", listChain.Locations));
                         return;
                     }
                 }
@@ -83,10 +83,10 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            if (run.Model.CallChains.RepeatedBy(deferred.Method) is CallChain chain)
+            if (judgement.Chains.RepeatedBy(deferred.Method) is CallChain chain)
             {
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);
-                context.ReportDiagnostic(Create(CallerRule, call, chain.Frequency, fanOut, chain.Describe(deferred.Method), chain.Locations));
+                judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain.Frequency, fanOut, chain.Describe(deferred.Method), chain.Locations));
             }
         }
 

@@ -68,25 +68,30 @@ namespace ResilienceAnalyzers.Kubernetes
             run.Defer(call.Invocation, method, call);
         }
 
-        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             var call = (KubernetesCall)deferred.State!;
             if (call.Verb == KubernetesVerb.DecidedByCaller)
             {
-                AnalyzeWatchAtCallers(context, call, deferred.Method, run);
+                AnalyzeWatchAtCallers(judgement, call, deferred.Method, run);
                 return;
             }
 
-            var chain = run.Model.CallChains.RepeatedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedBy(deferred.Method);
+            if (chain == null && !judgement.Final)
+            {
+                return;
+            }
+
             string? restart = chain == null ? null
                 : chain.Frequency.PerRequest ? "and is started again " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")"
                 : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue ? string.Empty : " with no delay between restarts") + " (" + chain.Describe(deferred.Method) + ")";
             var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);
-            context.ReportDiagnostic(Create(CallerRule, call, restart, fanOut, chain?.Locations));
+            judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, restart, fanOut, chain?.Locations));
         }
 
         /// <summary>A wrapper whose callers pass <c>watch: true</c>: judged at the first caller that does, with that caller's repetition.</summary>
-        private static void AnalyzeWatchAtCallers(CompilationAnalysisContext context, KubernetesCall call, IMethodSymbol wrapper, RuleRun run)
+        private static void AnalyzeWatchAtCallers(Judgement judgement, KubernetesCall call, IMethodSymbol wrapper, RuleRun run)
         {
             var watch = call.ForwardedParameter(KubernetesParameter.Watch);
             var version = call.ForwardedParameter(KubernetesParameter.ResourceVersion);
@@ -95,7 +100,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            foreach (var site in run.Model.Callers.SitesOf(wrapper))
+            foreach (var site in judgement.Chains.Index.SitesOf(wrapper))
             {
                 if (CallerArguments.Boolean(CallerArguments.ValueAt(site, watch)) != true)
                 {
@@ -110,12 +115,17 @@ namespace ResilienceAnalyzers.Kubernetes
                     continue;
                 }
 
-                var chain = run.Model.CallChains.RepeatedAt(site);
+                var chain = judgement.Chains.RepeatedAt(site);
+                if (chain == null && !judgement.Final)
+                {
+                    return;
+                }
+
                 string described = chain != null ? chain.Describe(wrapper) : CallChain.Name(site.Caller) + " → " + CallChain.Name(wrapper);
                 string restart = chain == null ? "(watch: true from " + described + ") and so cannot resume when it ends"
                     : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue || chain.Frequency.PerRequest ? string.Empty : " with no delay between restarts") + " (" + described + ", with watch: true)";
                 var fanOut = CallerFanOut.Resolve(run.Model, wrapper, call.Invocation.Syntax.SyntaxTree, chain);
-                context.ReportDiagnostic(Create(CallerRule, call, chain == null ? null : restart, fanOut, chain?.Locations ?? new[] { Locations.Of(site.Operation) }, chain == null ? restart : null));
+                judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain == null ? null : restart, fanOut, chain?.Locations ?? new[] { Locations.Of(site.Operation) }, chain == null ? restart : null));
                 return;
             }
         }

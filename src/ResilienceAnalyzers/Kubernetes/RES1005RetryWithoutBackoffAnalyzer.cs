@@ -65,15 +65,15 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
-        private protected override void AnalyzeDeferred(CompilationAnalysisContext context, DeferredCall deferred, RuleRun run)
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
-            if (run.Model.CallChains.RetriedBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
+            if (judgement.Chains.RetriedBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
             {
                 var invocation = (IInvocationOperation)deferred.Operation;
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
-                if (Create(CallerRule, invocation, chain.RetryLoop, " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)
+                if (Create(judgement.Pick(Rule, CallerRule), invocation, chain.RetryLoop, " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)
                 {
-                    context.ReportDiagnostic(diagnostic);
+                    judgement.Report(diagnostic);
                 }
             }
         }
