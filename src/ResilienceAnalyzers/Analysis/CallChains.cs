@@ -88,6 +88,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly object gate = new object();
         private readonly Dictionary<IMethodSymbol, CallChain?> repeated = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, CallChain?> retried = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, CallChain?> perCopy = new Dictionary<IMethodSymbol, CallChain?>(SymbolEqualityComparer.Default);
 
         public CallChains(ResilienceCompilation model, CallerIndex index)
         {
@@ -115,6 +116,21 @@ namespace ResilienceAnalyzers.Analysis
                 return Search(method.OriginalDefinition, retried, Retries, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
             }
         }
+
+        /// <summary>
+        /// The nearest caller chain from code that runs in every copy (a type that reads NODE_NAME, carries
+        /// <c>[RunsOnEveryNode]</c>, …): a repository class called by a per-node agent runs on every node too.
+        /// </summary>
+        public CallChain? RunsPerCopyBy(IMethodSymbol method)
+        {
+            lock (gate)
+            {
+                return Search(method.OriginalDefinition, perCopy, PerCopy, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
+            }
+        }
+
+        private CallChain? PerCopy(CallSite site)
+            => model.FanOut.Resolve(site.Caller, site.Operation.Syntax.SyntaxTree).IsReplicated ? new CallChain(Frequency.Once, null, ImmutableArray.Create(site)) : null;
 
         /// <summary>The repetition around one call site: the site's own loop, timer or handler, else its method's callers.</summary>
         public CallChain? RepeatedAt(CallSite site)

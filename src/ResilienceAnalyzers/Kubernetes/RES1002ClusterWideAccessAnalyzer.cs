@@ -31,7 +31,10 @@ namespace ResilienceAnalyzers.Kubernetes
             DiagnosticSeverity.Warning,
             description: "A LIST or WATCH from every node or replica whose cost grows with the cluster: the API server processes every object of the kind once per copy. Narrow it to what the copy needs: its node's pods (fieldSelector spec.nodeName=<node>) or its own object (GET by name or metadata.name=<name>).");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>The same rule judged with the callers that run the code on every node or in every replica.</summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
 
         private protected override string RuleId => RuleIdentifiers.ClusterWideAccess;
 
@@ -45,6 +48,45 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            if (fanOut.Kind == FanOutKind.Unknown && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method)
+            {
+                // Nothing here says who runs it: a caller may be per-node or per-replica code (compilation end).
+                run.Defer(call.Invocation, method, call);
+                return;
+            }
+
+            if (Evaluate(Rule, call, fanOut, null) is Diagnostic diagnostic)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
+        {
+            var call = (KubernetesCall)deferred.State!;
+            var chain = judgement.Chains.RunsPerCopyBy(deferred.Method);
+            if (chain == null && !judgement.Final)
+            {
+                return;
+            }
+
+            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Invocation.Syntax.SyntaxTree);
+            if (chain != null)
+            {
+                var outer = chain.Sites[0];
+                var callerFanOut = run.Model.FanOut.Resolve(outer.Caller, outer.Operation.Syntax.SyntaxTree);
+                fanOut = new FanOut(callerFanOut.Kind, callerFanOut.Copies, callerFanOut.Reason + ", reached from " + chain.Describe(deferred.Method), callerFanOut.Settings);
+            }
+
+            if (Evaluate(judgement.Pick(Rule, CallerRule), call, fanOut, chain?.Locations) is Diagnostic diagnostic)
+            {
+                judgement.Report(diagnostic);
+            }
+        }
+
+        private static Diagnostic? Evaluate(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
+            var kind = call.CostKind;
             bool clusterWide = call.IsClusterWide
                 && (kind == ResourceKind.Pod || kind == ResourceKind.Node)
                 && !(kind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
@@ -61,7 +103,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 : OwnObjectScan.FindNodeFilter(call.Invocation, call.Verb == KubernetesVerb.Watch);
             if (!clusterWide && ownName == null && nodeFilter == null)
             {
-                return;
+                return null;
             }
 
             var cluster = fanOut.Settings.Cluster;
@@ -116,18 +158,29 @@ namespace ResilienceAnalyzers.Kubernetes
                 .Add(KindProperty, fix);
 
             var severity = fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
+            var additional = new System.Collections.Generic.List<Location>();
+            if (anchor != null)
+            {
+                additional.Add(anchor.Syntax.GetLocation());
+            }
+
+            if (chainLocations != null)
+            {
+                additional.AddRange(chainLocations);
+            }
+
+            return Diagnostic.Create(
+                descriptor,
                 NameLocation(call.Invocation),
                 severity,
-                anchor != null ? new[] { anchor.Syntax.GetLocation() } : null,
+                additional,
                 properties,
                 fanOut.Describe(),
                 call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
                 singular,
                 CostText.ScopeText(call),
                 fleet,
-                remedy));
+                remedy);
         }
     }
 }

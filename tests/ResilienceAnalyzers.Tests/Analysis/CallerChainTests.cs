@@ -684,5 +684,42 @@ namespace ResilienceAnalyzers.Tests.Analysis
             polling.TestState.AdditionalReferences.AddRange(References.AspNetCore);
             await polling.RunAsync();
         }
+
+        [Fact]
+        public async Task RES1002_a_repository_called_by_per_node_code_runs_on_every_node()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodRepository
+                {
+                    private readonly IKubernetes client;
+                    public PodRepository(IKubernetes client) => this.client = client;
+                    public Task<V1PodList> AllAsync() => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(limit: 500);
+                }
+
+                class NodeAgent
+                {
+                    private readonly string node = Environment.GetEnvironmentVariable("NODE_NAME")!;
+                    private readonly PodRepository repository;
+                    public NodeAgent(PodRepository repository) => this.repository = repository;
+                    public Task RunAsync() => repository.{|#1:AllAsync|}();
+                }
+
+                class Tool
+                {
+                    private readonly PodRepository repository;
+                    public Tool(PodRepository repository) => this.repository = repository;
+                    public Task RunAsync() => repository.AllAsync();
+                }
+                """;
+            var test = new AnalyzerTest<RES1002ClusterWideAccessAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1)
+                .WithMessage("This code runs on every node (1,000 copies; NodeAgent reads the node name from the downward API, reached from NodeAgent.RunAsync (Test0.cs:18) → PodRepository.AllAsync) and lists every pod in all namespaces instead of its own: each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node; add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
+            await test.RunAsync();
+        }
     }
 }
