@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -43,10 +44,10 @@ namespace ResilienceAnalyzers.Analysis
                             {
                                 if (s.Rule.MayMatch(ctx.Operation.Syntax))
                                 {
-                                    s.Rule.AnalyzeInvocation(ctx, (IInvocationOperation)ctx.Operation, s.Run);
+                                    s.Rule.AnalyzeOperation(ctx, s.Run);
                                 }
                             }),
-                            OperationKind.Invocation);
+                            ObservedKinds);
                         symbolStart.RegisterSymbolEndAction(end =>
                         {
                             if (typeRun.Deferred.IsEmpty)
@@ -95,7 +96,17 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>The cheap syntax test on every invocation, before any symbol is asked for (<see cref="CalledNames"/>).</summary>
         private protected abstract bool MayMatch(SyntaxNode invocation);
 
-        private protected abstract void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run);
+        /// <summary>The operations the rule looks at: calls, unless it says otherwise (RES2003 also looks at <c>new TcpClient(host, port)</c>).</summary>
+        private protected virtual ImmutableArray<OperationKind> ObservedKinds => Invocations;
+
+        private static readonly ImmutableArray<OperationKind> Invocations = ImmutableArray.Create(OperationKind.Invocation);
+
+        private protected virtual void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
+            => AnalyzeInvocation(context, (IInvocationOperation)context.Operation, run);
+
+        private protected virtual void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
+        {
+        }
 
         /// <summary>
         /// A call the rule could not judge inside its method, judged with its callers: first those inside its type (live),

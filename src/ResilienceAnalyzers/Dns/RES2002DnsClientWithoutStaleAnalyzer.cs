@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
 using ResilienceAnalyzers.Workload;
@@ -15,7 +16,7 @@ namespace ResilienceAnalyzers.Dns
     /// tests/Resilience.Dns.Tests). A suggestion by default: the TTL cache helps, it just does not serve stale.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class RES2002DnsClientWithoutStaleAnalyzer : DiagnosticAnalyzer
+    public sealed class RES2002DnsClientWithoutStaleAnalyzer : ResilienceAnalyzer
     {
         private static readonly ImmutableHashSet<string> QueryMethods = ImmutableHashSet.Create(
             "Query", "QueryAsync", "QueryServer", "QueryServerAsync", "GetHostEntry", "GetHostEntryAsync", "ResolveService", "ResolveServiceAsync");
@@ -30,34 +31,17 @@ namespace ResilienceAnalyzers.Dns
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (!ReferencedAssemblies.Contains(start.Compilation, "DnsClient", prefix: false))
-                {
-                    return;
-                }
+        private protected override string RuleId => RuleIdentifiers.DnsClientWithoutStale;
 
-                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
-                start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.DnsClientWithoutStale, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
-                    OperationKind.Invocation);
-            });
-        }
+        private protected override bool AppliesTo(ResilienceCompilation model) => ReferencedAssemblies.Contains(model.Compilation, "DnsClient", prefix: false);
+
+        private protected override bool MayMatch(SyntaxNode invocation)
+            => !(CalledNames.Method(invocation) is string written) || QueryMethods.Contains(written);
 
         private static readonly ImmutableHashSet<string> QueryTypes = ImmutableHashSet.Create("LookupClient", "ILookupClient", "IDnsQuery", "DnsQueryExtensions");
 
-        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
+        private protected override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
         {
-            if (CalledNames.Method(context.Operation.Syntax) is string written && !QueryMethods.Contains(written))
-            {
-                return;
-            }
-
-            var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
             if (!QueryMethods.Contains(method.Name)
@@ -88,14 +72,14 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            var frequency = Periodicity.Of(invocation, callPages: false);
+            var frequency = Periodicity.Of(invocation, callPages: false, run.Model);
             context.ReportDiagnostic(Diagnostic.Create(
                 Rule,
                 Locations.MethodName(invocation),
                 method.Name,
                 hostText,
                 frequency.IsPeriodic ? " " + frequency.Describe() : string.Empty,
-                Replicated(fanOutResolver.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree))));
+                Replicated(run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree))));
         }
 
         /// <summary>", from 5,000 copies at once (…)" when the code is replicated; otherwise nothing.</summary>

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
@@ -15,7 +16,7 @@ namespace ResilienceAnalyzers.Dns
     /// resolver on every call. Off by default because it is noisy on code where a connection is made once.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class RES2003HostNameConnectAnalyzer : DiagnosticAnalyzer
+    public sealed class RES2003HostNameConnectAnalyzer : ResilienceAnalyzer
     {
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.HostNameConnect,
@@ -28,32 +29,23 @@ namespace ResilienceAnalyzers.Dns
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                var fanOut = new FanOutResolver(start.Compilation, new SettingsCache(start.Options.AnalyzerConfigOptionsProvider));
-                start.RegisterOperationAction(
-                    c => AnalyzerGuard.Run(RuleIdentifiers.HostNameConnect, c.Operation.Syntax, c, fanOut, static (ctx, f) => Analyze(ctx, f)),
-                    OperationKind.Invocation,
-                    OperationKind.ObjectCreation);
-            });
-        }
+        private protected override string RuleId => RuleIdentifiers.HostNameConnect;
+
+        // System.Net.Sockets is always there.
+        private protected override bool AppliesTo(ResilienceCompilation model) => true;
+
+        private protected override ImmutableArray<OperationKind> ObservedKinds { get; } = ImmutableArray.Create(OperationKind.Invocation, OperationKind.ObjectCreation);
+
+        private protected override bool MayMatch(SyntaxNode syntax)
+            => syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                ? !(CalledNames.Method(syntax) is string called) || called == "Connect" || called == "ConnectAsync"
+                : !(CalledNames.CreatedType(syntax) is string created) || SocketTypes.Contains(created);
 
         private static readonly ImmutableHashSet<string> SocketTypes = ImmutableHashSet.Create("TcpClient", "UdpClient", "Socket");
 
-        private static void Analyze(OperationAnalysisContext context, FanOutResolver fanOutResolver)
+        private protected override void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
         {
             var syntax = context.Operation.Syntax;
-            if (context.Operation is IInvocationOperation
-                ? CalledNames.Method(syntax) is string called && called != "Connect" && called != "ConnectAsync"
-                : CalledNames.CreatedType(syntax) is string created && !SocketTypes.Contains(created))
-            {
-                return;
-            }
-
             IMethodSymbol? method;
             ImmutableArray<IArgumentOperation> arguments;
             Location location;
@@ -95,7 +87,7 @@ namespace ResilienceAnalyzers.Dns
             }
 
             string what = method.MethodKind == MethodKind.Constructor ? "new " + type.Name : type.Name + "." + method.Name;
-            var fanOut = fanOutResolver.Resolve(context.ContainingSymbol, syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, syntax.SyntaxTree);
             context.ReportDiagnostic(Diagnostic.Create(Rule, location, what, host, RES2001UncachedDnsAnalyzer.OutageConsequence(fanOut, "reconnect")));
         }
     }
