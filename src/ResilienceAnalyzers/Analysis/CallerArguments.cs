@@ -28,6 +28,49 @@ namespace ResilienceAnalyzers.Analysis
             return null;
         }
 
+        /// <summary>
+        /// The constant <paramref name="site"/> passes for <paramref name="parameter"/>: the declared default when it passes
+        /// none, null for <c>null</c>/<c>default</c> of a nullable; false when the value is not a constant.
+        /// </summary>
+        public static bool TryConstantAt(CallSite site, IParameterSymbol parameter, out object? constant)
+        {
+            constant = null;
+            if (!(site.Operation is IInvocationOperation invocation))
+            {
+                return false;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter == null || argument.Parameter.Ordinal != parameter.Ordinal)
+                {
+                    continue;
+                }
+
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    constant = argument.Parameter.HasExplicitDefaultValue ? argument.Parameter.ExplicitDefaultValue : null;
+                    return argument.Parameter.HasExplicitDefaultValue;
+                }
+
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (value is IDefaultValueOperation)
+                {
+                    return value.Type == null || value.Type.IsReferenceType || value.Type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+                }
+
+                constant = value.ConstantValue.HasValue ? value.ConstantValue.Value : null;
+                return value.ConstantValue.HasValue;
+            }
+
+            return false;
+        }
+
         /// <summary>The constant boolean <paramref name="value"/> holds, or null when it is not a constant.</summary>
         public static bool? Boolean(IOperation? value)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Resilience.CostModel;
 using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
@@ -36,13 +37,25 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
+            // limit: limit — a parameter the method forwards: judged with what its callers pass (a wrapper over the client).
+            var forwardedLimit = call.Paginates == Knowledge.Unknown ? call.ForwardedParameter(KubernetesParameter.Limit) : null;
             if (call.Verb != KubernetesVerb.List
-                || call.Paginates != Knowledge.No
+                || (call.Paginates != Knowledge.No && forwardedLimit == null)
                 || call.ReadsFromCache
                 || call.SelectsName != Knowledge.No
                 || (call.CostKind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
                 || !call.Accepts(KubernetesParameter.Limit))
             {
+                return;
+            }
+
+            if (forwardedLimit != null)
+            {
+                if (CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol wrapper)
+                {
+                    run.Defer(call.Invocation, wrapper, new ForwardedLimit(call, forwardedLimit));
+                }
+
                 return;
             }
 
@@ -63,6 +76,12 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
+            if (deferred.State is ForwardedLimit forwarded)
+            {
+                AnalyzeAtCallers(judgement, forwarded, deferred.Method, run);
+                return;
+            }
+
             var call = (KubernetesCall)deferred.State!;
             var chain = judgement.Chains.RepeatedBy(deferred.Method);
             if (chain == null && !judgement.Final)
@@ -74,7 +93,30 @@ namespace ResilienceAnalyzers.Kubernetes
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, fanOut, oneShot: chain == null, chain?.Locations));
         }
 
-        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, bool oneShot, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        /// <summary>The first caller that passes no limit (absent, null or ≤ 0) for the parameter the wrapper forwards.</summary>
+        private static void AnalyzeAtCallers(Judgement judgement, ForwardedLimit forwarded, IMethodSymbol wrapper, RuleRun run)
+        {
+            foreach (var site in judgement.Chains.Index.SitesOf(wrapper))
+            {
+                if (!CallerArguments.TryConstantAt(site, forwarded.Parameter, out object? limit) || !Unbounded(limit))
+                {
+                    continue;
+                }
+
+                var span = site.Operation.Syntax.GetLocation().GetLineSpan();
+                string via = " (limit is " + CallChain.Name(wrapper) + "'s parameter '" + forwarded.Parameter.Name + "', which " + CallChain.Name(site.Caller)
+                    + " (" + System.IO.Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1) + ") leaves unset)";
+                var fanOut = run.Model.FanOut.Resolve(site.Caller, site.Operation.Syntax.SyntaxTree);
+                judgement.Report(Create(judgement.Pick(Rule, CallerRule), forwarded.Call, fanOut, oneShot: false, new[] { Locations.Of(site.Operation) }, via));
+                return;
+            }
+        }
+
+        /// <summary>A caller's limit that asks for everything: null, 0 or less (facts.md: limit 0 is unbounded).</summary>
+        private static bool Unbounded(object? limit)
+            => limit == null || (limit is int i && i <= 0) || (limit is long l && l <= 0);
+
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, bool oneShot, System.Collections.Generic.IEnumerable<Location>? chainLocations, string? via = null)
         {
             var cluster = fanOut.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
@@ -88,7 +130,8 @@ namespace ResilienceAnalyzers.Kubernetes
             string costText = (call.SelectsLabels ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
                 + " in one response " + CostText.Served(cost) + " and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
                 + CostText.ClusterText(cluster)
-                + (oneShot ? " (once: one copy, and nothing in this compilation repeats it)" : string.Empty);
+                + (oneShot ? " (once: one copy, and nothing in this compilation repeats it)" : string.Empty)
+                + via;
 
             var severity = cost.ObjectsReturned > WarningObjects && !ownWorkload && !oneShot ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
@@ -102,5 +145,19 @@ namespace ResilienceAnalyzers.Kubernetes
                 CostText.ScopeText(call),
                 costText);
         }
+    }
+
+    /// <summary>A LIST whose limit is the enclosing method's parameter, and that parameter.</summary>
+    internal sealed class ForwardedLimit
+    {
+        public ForwardedLimit(KubernetesCall call, IParameterSymbol parameter)
+        {
+            Call = call;
+            Parameter = parameter;
+        }
+
+        public KubernetesCall Call { get; }
+
+        public IParameterSymbol Parameter { get; }
     }
 }

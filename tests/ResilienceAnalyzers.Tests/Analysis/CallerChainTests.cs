@@ -721,5 +721,40 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 .WithMessage("This code runs on every node (1,000 copies; NodeAgent reads the node name from the downward API, reached from NodeAgent.RunAsync (Test0.cs:18) → PodRepository.AllAsync) and lists every pod in all namespaces instead of its own: each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node; add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task RES1001_a_wrapper_that_forwards_limit_is_judged_at_its_callers()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Pods
+                {
+                    private readonly IKubernetes client;
+                    public Pods(IKubernetes client) => this.client = client;
+
+                    public Task<V1PodList> ListAsync(int? limit = null, string? next = null)
+                        => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(limit: limit, continueParameter: next);
+
+                    public Task<V1PodList> NodesAsync(int? limit)
+                        => client.CoreV1.ListPodForAllNamespacesAsync(limit: limit);
+                }
+
+                class Reader
+                {
+                    private readonly Pods pods;
+                    public Reader(Pods pods) => this.pods = pods;
+                    public Task Paged() => pods.ListAsync(500);
+                    public Task All() => pods.{|#1:ListAsync|}();
+                    public Task Nodes() => pods.NodesAsync(250);
+                }
+                """;
+            var test = new AnalyzerTest<RES1001UnboundedListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 0).WithLocation(1)
+                .WithMessage("ListPodForAllNamespacesAsync lists pods in all namespaces in one unbounded response: 30,000 pods (~420 MB as JSON) in one response from etcd and ~2.1 GB of API-server memory while it is built, at 1,000 nodes × 30 pods per node (limit is Pods.ListAsync's parameter 'limit', which Reader.All (Test0.cs:22) leaves unset); pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
     }
 }
