@@ -13,6 +13,7 @@ namespace ResilienceAnalyzers.Benchmarks;
 /// <c>dotnet run -c Release --project tests/ResilienceAnalyzers.Benchmarks -- --quick</c>: every scenario once on a
 /// small workload, counts asserted, plus per-analyzer telemetry (seconds).
 /// <c>-- --telemetry</c>: per-analyzer telemetry on the full workload.
+/// <c>-- --real &lt;dir&gt; [survey flags]</c>: the same telemetry on a real project, against compile time (<see cref="RealProjects"/>).
 /// Anything else goes to BenchmarkDotNet, e.g. <c>-- --filter '*'</c> (docs/performance.md) or <c>-- --filter '*' --job dry</c>.
 /// </summary>
 public static class Program
@@ -23,6 +24,11 @@ public static class Program
         {
             await QuickAsync().ConfigureAwait(false);
             return 0;
+        }
+
+        if (args.Contains("--real"))
+        {
+            return await RealProjects.RunAsync(args).ConfigureAwait(false);
         }
 
         int repeat = Array.IndexOf(args, "--repeat");

@@ -19,7 +19,7 @@ public static class Telemetry
     {
         var scenario = Scenario.Create(scenarioName, workload);
         var times = scenario.Analyzers.ToDictionary(a => a, _ => new List<double>());
-        var enabled = scenario.Analyzers.Where(a => !IsSuppressed(a, workload)).ToImmutableHashSet();
+        var enabled = scenario.Analyzers.Where(a => !IsSuppressed(a, workload.Compilation.Options)).ToImmutableHashSet();
         for (int run = 0; run < runs; run++)
         {
             await scenario.RunAsync(workload, logExecutionTime: true, inspect: withAnalyzers =>
@@ -78,14 +78,15 @@ public static class Telemetry
         }
     }
 
-    private static bool IsSuppressed(DiagnosticAnalyzer analyzer, Workload workload)
+    /// <summary>Whether the driver skips the analyzer: every rule it reports is off (by the options, else by default).</summary>
+    public static bool IsSuppressed(DiagnosticAnalyzer analyzer, CompilationOptions options)
     {
-        var specific = workload.Compilation.Options.SpecificDiagnosticOptions;
+        var specific = options.SpecificDiagnosticOptions;
         return analyzer.SupportedDiagnostics.All(d =>
             specific.TryGetValue(d.Id, out var option) ? option == ReportDiagnostic.Suppress : !d.IsEnabledByDefault);
     }
 
-    private static string Name(DiagnosticAnalyzer analyzer)
+    public static string Name(DiagnosticAnalyzer analyzer)
     {
         string ids = string.Join(",", analyzer.SupportedDiagnostics.Select(d => d.Id).Distinct().OrderBy(i => i, StringComparer.Ordinal).Take(3));
         return analyzer.GetType().Name + " (" + ids + (analyzer.SupportedDiagnostics.Select(d => d.Id).Distinct().Count() > 3 ? ",…" : string.Empty) + ")";
