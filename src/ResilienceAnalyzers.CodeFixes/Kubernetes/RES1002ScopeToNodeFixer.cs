@@ -179,7 +179,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             // "Environment" where it already means System.Environment (using System;), else qualified.
             bool environmentInScope = model.LookupNamespacesAndTypes(invocation.SpanStart, name: "Environment")
-                .Any(t => t.ToDisplayString() == "System.Environment");
+                .Any(t => ResilienceAnalyzers.Infrastructure.Namespaces.IsType(t as ITypeSymbol, "System", "Environment"));
             return ParseExpression((environmentInScope ? "Environment" : "System.Environment") + ".GetEnvironmentVariable(\"" + environmentVariable + "\")");
         }
     }

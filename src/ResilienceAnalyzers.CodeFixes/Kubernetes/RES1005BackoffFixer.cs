@@ -135,7 +135,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 if (parent is ITryOperation tryOperation && !tryOperation.Catches.IsEmpty)
                 {
                     return tryOperation.Catches
-                        .Where(c => !c.Handler.DescendantsAndSelf().OfType<IThrowOperation>().Any())
+                        .Where(ResilienceAnalyzers.Analysis.RetryLoops.Swallows)
                         .Select(c => c.Syntax)
                         .OfType<CatchClauseSyntax>()
                         .ToList();

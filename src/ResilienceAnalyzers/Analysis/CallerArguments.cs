@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Analysis
 {
@@ -53,11 +54,7 @@ namespace ResilienceAnalyzers.Analysis
                     return argument.Parameter.HasExplicitDefaultValue;
                 }
 
-                var value = argument.Value;
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
+                var value = Unwrap.Conversions(argument.Value);
 
                 if (value is IDefaultValueOperation)
                 {
@@ -74,10 +71,7 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>The constant boolean <paramref name="value"/> holds, or null when it is not a constant.</summary>
         public static bool? Boolean(IOperation? value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.ConversionsOrNull(value);
 
             return value != null && value.ConstantValue.HasValue && value.ConstantValue.Value is bool b ? b : (bool?)null;
         }

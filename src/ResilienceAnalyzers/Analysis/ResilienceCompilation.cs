@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Configuration;
 using ResilienceAnalyzers.Kubernetes;
 using ResilienceAnalyzers.Workload;
@@ -150,10 +151,7 @@ namespace ResilienceAnalyzers.Analysis
 
         private static bool IsParameter(IOperation? operation, IParameterSymbol parameter)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = Unwrap.ConversionsOrNull(operation);
 
             return operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter);
         }

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
 
 namespace ResilienceAnalyzers.Analysis
@@ -66,11 +67,7 @@ namespace ResilienceAnalyzers.Analysis
 
         private static ILoopOperation? ThroughHelper(IOperation handedOver, ResilienceCompilation? model, int depth)
         {
-            var parent = handedOver.Parent;
-            while (parent is IDelegateCreationOperation || parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
+            var parent = Unwrap.HandedTo(handedOver);
 
             return model != null
                 && depth < MaxHelperDepth

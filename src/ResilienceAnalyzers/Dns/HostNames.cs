@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Net;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
 
 namespace ResilienceAnalyzers.Dns
@@ -58,16 +59,13 @@ namespace ResilienceAnalyzers.Dns
         {
             for (int depth = 0; depth < 4; depth++)
             {
-                while (host is IConversionOperation conversion)
-                {
-                    host = conversion.Operand;
-                }
+                host = Unwrap.Conversions(host);
 
                 switch (host)
                 {
-                    case IInvocationOperation inner when inner.TargetMethod.Name == "GetHostName" && inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Net.Dns":
+                    case IInvocationOperation inner when inner.TargetMethod.Name == "GetHostName" && Namespaces.IsType(inner.TargetMethod.ContainingType, "System.Net", "Dns"):
                         return true;
-                    case IPropertyReferenceOperation property when property.Property.Name == "MachineName" && property.Property.ContainingType?.ToDisplayString() == "System.Environment":
+                    case IPropertyReferenceOperation property when property.Property.Name == "MachineName" && Namespaces.IsType(property.Property.ContainingType, "System", "Environment"):
                         return true;
                     case IInvocationOperation env when env.TargetMethod.Name == "GetEnvironmentVariable" && env.Arguments.Length > 0
                         && env.Arguments[0].Value.ConstantValue.Value is string name
@@ -150,22 +148,16 @@ namespace ResilienceAnalyzers.Dns
                 return false;
             }
 
+            // Every catch lets the failure pass (RetryLoops.Swallows, the one definition shared with RES1005 and its fixer).
             foreach (var @catch in guardedBy.Catches)
             {
-                foreach (var descendant in @catch.Handler.DescendantsAndSelf())
+                if (!Analysis.RetryLoops.Swallows(@catch))
                 {
-                    if (descendant is IThrowOperation)
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
 
-            IOperation value = lookup;
-            while (value.Parent is IAwaitOperation || value.Parent is IConversionOperation || value.Parent is IPropertyReferenceOperation { Property.Name: "Result" })
-            {
-                value = value.Parent;
-            }
+            IOperation value = Unwrap.Result(lookup, awaited: true);
 
             return value.Parent is ISimpleAssignmentOperation assignment
                 && (assignment.Target is IFieldReferenceOperation || assignment.Target is IPropertyReferenceOperation);
@@ -184,7 +176,7 @@ namespace ResilienceAnalyzers.Dns
             {
                 if (descendant is IInvocationOperation invocation
                     && (invocation.TargetMethod.Name == "Connect" || invocation.TargetMethod.Name == "ConnectAsync")
-                    && invocation.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+                    && Namespaces.Is(invocation.TargetMethod.ContainingType?.ContainingNamespace, "System.Net.Sockets"))
                 {
                     return true;
                 }

@@ -74,7 +74,7 @@ namespace ResilienceAnalyzers.Dns
             var method = invocation.TargetMethod;
             if (!Replacements.TryGetValue(method.Name, out string? replacement)
                 || method.ContainingType?.Name != "Dns"
-                || !KubernetesApi.IsNamespace(method.ContainingType.ContainingNamespace, "System", "Net")
+                || !Namespaces.Is(method.ContainingType.ContainingNamespace, "System.Net")
                 || invocation.Arguments.Length == 0
                 || method.Parameters.Length == 0
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String

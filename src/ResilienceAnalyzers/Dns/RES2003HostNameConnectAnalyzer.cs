@@ -69,7 +69,7 @@ namespace ResilienceAnalyzers.Dns
             if (method == null
                 || type == null
                 || !SocketTypes.Contains(type.Name)
-                || !Kubernetes.KubernetesApi.IsNamespace(type.ContainingNamespace?.ContainingNamespace, "System", "Net")
+                || !Namespaces.Is(type.ContainingNamespace?.ContainingNamespace, "System.Net")
                 || type.ContainingNamespace?.Name != "Sockets"
                 || method.Parameters.Length < 2
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String

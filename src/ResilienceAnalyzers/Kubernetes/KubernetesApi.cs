@@ -32,10 +32,6 @@ namespace ResilienceAnalyzers.Kubernetes
         public static bool IsReferenced(Compilation compilation)
             => ReferencedAssemblies.Contains(compilation, "KubernetesClient", prefix: true) || compilation.ContainsSymbolsWithName("IKubernetes", SymbolFilter.Type);
 
-        /// <summary>The namespace is exactly <paramref name="outer"/>.<paramref name="inner"/> (compared by name: no display string).</summary>
-        public static bool IsNamespace(INamespaceSymbol? ns, string outer, string inner)
-            => ns != null && ns.Name == inner && ns.ContainingNamespace?.Name == outer && ns.ContainingNamespace.ContainingNamespace?.IsGlobalNamespace == true;
-
         /// <summary>
         /// Any request to the API server through the client (GET, LIST, WATCH, CREATE, PATCH, …): a method of a
         /// type in <c>k8s</c> / <c>k8s.ClientSets</c> that is an operations group, its extension class, a kind
@@ -318,30 +314,21 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private static bool IsParameter(IOperation value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.Conversions(value);
 
             return value is IParameterReferenceOperation reference && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction };
         }
 
         private static bool IsConstant(IOperation value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.Conversions(value);
 
             return value.ConstantValue.HasValue;
         }
 
         private static bool IsTrue(IOperation value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.Conversions(value);
 
             return value.ConstantValue.HasValue && value.ConstantValue.Value is bool b && b;
         }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 using Resilience.CostModel;
 
 namespace ResilienceAnalyzers.Kubernetes
@@ -114,10 +115,7 @@ namespace ResilienceAnalyzers.Kubernetes
         public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter)
         {
             var value = Argument(parameter)?.Value;
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.ConversionsOrNull(value);
 
             return value is IParameterReferenceOperation reference && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction }
                 ? reference.Parameter
@@ -138,11 +136,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     return Knowledge.No;
                 }
 
-                var value = limit.Value;
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
+                var value = Unwrap.Conversions(limit.Value);
 
                 if (!value.ConstantValue.HasValue)
                 {
@@ -192,10 +186,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private static bool IsNullConstant(IOperation value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.Conversions(value);
 
             return value.ConstantValue.HasValue && value.ConstantValue.Value == null;
         }

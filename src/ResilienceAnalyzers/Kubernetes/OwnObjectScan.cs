@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Kubernetes
 {
@@ -39,11 +40,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             // await foreach (var (type, pod) in client…WatchList…Async(…)) { if (pod.Spec.NodeName != node) continue; … }
-            IOperation stream = call;
-            while (stream.Parent is IConversionOperation)
-            {
-                stream = stream.Parent;
-            }
+            IOperation stream = Unwrap.Result(call, awaited: false);
 
             if (stream.Parent is IForEachLoopOperation loop && loop.Collection == stream)
             {
@@ -84,11 +81,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <summary>The call's result as used (through <c>await</c> and conversions), and the local it is stored in, if any.</summary>
         private static (IOperation Result, ILocalSymbol? Local) ResultOf(IInvocationOperation call)
         {
-            IOperation result = call;
-            while (result.Parent is IAwaitOperation || result.Parent is IConversionOperation)
-            {
-                result = result.Parent;
-            }
+            IOperation result = Unwrap.Result(call, awaited: true);
 
             ILocalSymbol? local = null;
             if (result.Parent is IVariableInitializerOperation initializer && initializer.Parent is IVariableDeclaratorOperation declarator)
@@ -115,7 +108,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private static bool IsResult(IOperation? value, ILocalSymbol? local, IOperation result)
         {
-            value = Unwrap(value);
+            value = Unwrap.ConversionsOrNull(value);
             return value == result
                 || (local != null && value is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 || (value is IAwaitOperation awaited && IsResult(awaited.Operation, local, result));
@@ -124,10 +117,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <summary>A lambda argument whose body compares the event's object's field with a value known before the call.</summary>
         private static IOperation? ComparedInCallback(IOperation value, IInvocationOperation call)
         {
-            while (value is IDelegateCreationOperation || value is IConversionOperation)
-            {
-                value = value is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)value).Operand;
-            }
+            value = Unwrap.Delegate(value);
 
             return value is IAnonymousFunctionOperation lambda
                 ? Compared(lambda.Body, call, "Spec", "NodeName", local => false, parameter => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda.Symbol), equalsOnly: false)
@@ -164,10 +154,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private static bool IsItemsOf(IOperation? receiver, ILocalSymbol? local, IOperation listResult)
         {
-            while (receiver is IConversionOperation conversion)
-            {
-                receiver = conversion.Operand;
-            }
+            receiver = Unwrap.ConversionsOrNull(receiver);
 
             if (!(receiver is IPropertyReferenceOperation items) || items.Property.Name != "Items")
             {
@@ -175,10 +162,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var owner = items.Instance;
-            while (owner is IConversionOperation conversion)
-            {
-                owner = conversion.Operand;
-            }
+            owner = Unwrap.ConversionsOrNull(owner);
 
             return (local != null && owner is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 || owner == listResult;
@@ -190,10 +174,7 @@ namespace ResilienceAnalyzers.Kubernetes
             foreach (var argument in search.Arguments)
             {
                 var value = argument.Value;
-                while (value is IDelegateCreationOperation || value is IConversionOperation)
-                {
-                    value = value is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)value).Operand;
-                }
+                value = Unwrap.Delegate(value);
 
                 if (value is IAnonymousFunctionOperation lambda
                     && Compared(lambda.Body, list, outer, inner, local => false, parameter => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda.Symbol), equalsOnly: true) is IOperation compared)
@@ -218,12 +199,12 @@ namespace ResilienceAnalyzers.Kubernetes
                 {
                     if (IsField(binary.LeftOperand, outer, inner) && CanMoveBefore(binary.RightOperand, call, isInner, isInnerParameter))
                     {
-                        return Unwrap(binary.RightOperand);
+                        return Unwrap.ConversionsOrNull(binary.RightOperand);
                     }
 
                     if (IsField(binary.RightOperand, outer, inner) && CanMoveBefore(binary.LeftOperand, call, isInner, isInnerParameter))
                     {
-                        return Unwrap(binary.LeftOperand);
+                        return Unwrap.ConversionsOrNull(binary.LeftOperand);
                     }
                 }
             }
@@ -234,10 +215,10 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <summary><c>x.Metadata.Name</c>, <c>x.Spec.NodeName</c>, … (also through <c>?.</c>).</summary>
         private static bool IsField(IOperation operation, string outer, string inner)
         {
-            var value = Unwrap(operation);
+            var value = Unwrap.ConversionsOrNull(operation);
             while (value is IConditionalAccessOperation conditional)
             {
-                value = Unwrap(conditional.WhenNotNull);
+                value = Unwrap.ConversionsOrNull(conditional.WhenNotNull);
             }
 
             if (!(value is IPropertyReferenceOperation field) || field.Property.Name != inner)
@@ -246,10 +227,10 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             // p.Spec?.NodeName: the instance stands for the conditional access's receiver.
-            var owner = Unwrap(field.Instance);
+            var owner = Unwrap.ConversionsOrNull(field.Instance);
             if (owner is IConditionalAccessInstanceOperation && field.Parent is IConditionalAccessOperation access)
             {
-                owner = Unwrap(access.Operation);
+                owner = Unwrap.ConversionsOrNull(access.Operation);
             }
 
             return owner is IPropertyReferenceOperation container && container.Property.Name == outer;
@@ -282,16 +263,6 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             return local.DeclaringSyntaxReferences.Length > 0;
-        }
-
-        private static IOperation? Unwrap(IOperation? operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
         }
     }
 }

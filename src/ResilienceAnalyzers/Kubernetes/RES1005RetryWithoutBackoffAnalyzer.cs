@@ -169,7 +169,7 @@ namespace ResilienceAnalyzers.Kubernetes
             foreach (var descendant in body.DescendantsAndSelf())
             {
                 if (descendant is IInvocationOperation inner
-                    && (inner.TargetMethod.ContainingType?.ToDisplayString() == "System.Random" || NamedLikeBackoff(inner.TargetMethod)))
+                    && (Namespaces.IsType(inner.TargetMethod.ContainingType, "System", "Random") || NamedLikeBackoff(inner.TargetMethod)))
                 {
                     return true;
                 }

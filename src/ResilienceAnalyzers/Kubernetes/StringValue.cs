@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Kubernetes
 {
@@ -48,10 +49,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return false;
             }
 
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
+            operation = Unwrap.Conversions(operation);
 
             if (operation.ConstantValue.HasValue)
             {

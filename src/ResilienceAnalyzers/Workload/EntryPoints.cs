@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Workload
 {
@@ -178,7 +179,7 @@ namespace ResilienceAnalyzers.Workload
             {
                 string? name = attribute.AttributeClass?.Name;
                 if (name != null && ((name.StartsWith("Http", StringComparison.Ordinal) && name.EndsWith("Attribute", StringComparison.Ordinal)) || name == "RouteAttribute")
-                    && attribute.AttributeClass!.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true)
+                    && Namespaces.IsWithin(attribute.AttributeClass!.ContainingNamespace, "Microsoft.AspNetCore"))
                 {
                     return true;
                 }
@@ -221,6 +222,6 @@ namespace ResilienceAnalyzers.Workload
                 && InNamespace(method.Parameters[0].Type, "Microsoft.AspNetCore.Http");
 
         private static bool InNamespace(ISymbol symbol, string ns)
-            => symbol.ContainingNamespace?.ToDisplayString() == ns;
+            => Namespaces.Is(symbol.ContainingNamespace, ns);
     }
 }

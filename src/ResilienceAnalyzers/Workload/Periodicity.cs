@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Analysis;
 
 namespace ResilienceAnalyzers.Workload
@@ -134,16 +135,12 @@ namespace ResilienceAnalyzers.Workload
         /// </summary>
         private static Frequency DelegateSite(IOperation handedOver, ResilienceCompilation? model, int depth)
         {
-            IOperation? parent = handedOver.Parent;
-            while (parent is IDelegateCreationOperation || parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
+            var parent = Unwrap.HandedTo(handedOver);
 
             if (parent is IArgumentOperation argument && argument.Parent is IObjectCreationOperation creation)
             {
                 var type = creation.Type;
-                if (type?.Name == "Timer" && type.ContainingNamespace?.ToDisplayString() == "System.Threading")
+                if (type?.Name == "Timer" && Namespaces.Is(type.ContainingNamespace, "System.Threading"))
                 {
                     TimeSpan? period = null;
                     foreach (var a in creation.Arguments)
@@ -162,7 +159,7 @@ namespace ResilienceAnalyzers.Workload
             if (parent is IArgumentOperation routeArgument
                 && routeArgument.Parent is IInvocationOperation route
                 && RouteMethods.Contains(route.TargetMethod.Name)
-                && route.TargetMethod.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true)
+                && Namespaces.IsWithin(route.TargetMethod.ContainingNamespace, "Microsoft.AspNetCore"))
             {
                 return Frequency.Request(route.Syntax);
             }
@@ -181,7 +178,7 @@ namespace ResilienceAnalyzers.Workload
             if (parent is IEventAssignmentOperation eventAssignment
                 && eventAssignment.EventReference is IEventReferenceOperation eventReference
                 && eventReference.Event.Name == "Elapsed"
-                && eventReference.Event.ContainingType?.ToDisplayString() == "System.Timers.Timer")
+                && Namespaces.IsType(eventReference.Event.ContainingType, "System.Timers", "Timer"))
             {
                 return new Frequency("a Timer.Elapsed handler", null, eventAssignment.Syntax);
             }
@@ -208,10 +205,7 @@ namespace ResilienceAnalyzers.Workload
         /// <summary>An <c>IAsyncEnumerable</c> of <c>(WatchEventType, T)</c>: what every <c>WatchList…Async</c> returns.</summary>
         private static bool IsWatchStream(IOperation collection)
         {
-            while (collection is IConversionOperation conversion)
-            {
-                collection = conversion.Operand;
-            }
+            collection = Unwrap.Conversions(collection);
 
             return collection.Type is INamedTypeSymbol { Name: "IAsyncEnumerable", TypeArguments: { Length: 1 } arguments }
                 && arguments[0] is INamedTypeSymbol { IsTupleType: true } tuple
@@ -231,7 +225,7 @@ namespace ResilienceAnalyzers.Workload
             {
                 if (descendant is IInvocationOperation tick
                     && tick.TargetMethod.Name == "WaitForNextTickAsync"
-                    && tick.TargetMethod.ContainingType?.ToDisplayString() == "System.Threading.PeriodicTimer"
+                    && Namespaces.IsType(tick.TargetMethod.ContainingType, "System.Threading", "PeriodicTimer")
                     && tick.Instance is ILocalReferenceOperation local
                     && Kubernetes.StringValue.InitializerOf(local) is IObjectCreationOperation creation
                     && creation.Arguments.Length > 0)
@@ -358,8 +352,8 @@ namespace ResilienceAnalyzers.Workload
         private static bool IsDelay(IMethodSymbol method)
         {
             // The name first: this runs for every call in a loop body; the type's display string only for Delay/Sleep.
-            return (method.Name == "Delay" && method.ContainingType?.ToDisplayString() == "System.Threading.Tasks.Task")
-                || (method.Name == "Sleep" && method.ContainingType?.ToDisplayString() == "System.Threading.Thread");
+            return (method.Name == "Delay" && Namespaces.IsType(method.ContainingType, "System.Threading.Tasks", "Task"))
+                || (method.Name == "Sleep" && Namespaces.IsType(method.ContainingType, "System.Threading", "Thread"));
         }
     }
 
@@ -368,10 +362,7 @@ namespace ResilienceAnalyzers.Workload
     {
         public static TimeSpan? Of(IOperation value)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.Conversions(value);
 
             if (value.ConstantValue.HasValue && value.ConstantValue.Value is int ms && ms > 0)
             {
@@ -379,7 +370,7 @@ namespace ResilienceAnalyzers.Workload
             }
 
             if (value is IInvocationOperation invocation
-                && invocation.TargetMethod.ContainingType?.ToDisplayString() == "System.TimeSpan"
+                && Namespaces.IsType(invocation.TargetMethod.ContainingType, "System", "TimeSpan")
                 && invocation.Arguments.Length >= 1
                 && TryNumber(invocation.Arguments[0].Value, out double n)
                 && n > 0)
@@ -396,7 +387,7 @@ namespace ResilienceAnalyzers.Workload
             }
 
             if (value is IObjectCreationOperation creation
-                && creation.Type?.ToDisplayString() == "System.TimeSpan"
+                && Namespaces.IsType(creation.Type, "System", "TimeSpan")
                 && creation.Arguments.Length == 3
                 && TryNumber(creation.Arguments[0].Value, out double h)
                 && TryNumber(creation.Arguments[1].Value, out double m)
@@ -421,10 +412,7 @@ namespace ResilienceAnalyzers.Workload
 
         private static bool TryNumber(IOperation value, out double number)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = Unwrap.Conversions(value);
 
             number = 0;
             if (!value.ConstantValue.HasValue || value.ConstantValue.Value == null)
