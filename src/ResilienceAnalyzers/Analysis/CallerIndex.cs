@@ -70,6 +70,12 @@ namespace ResilienceAnalyzers.Analysis
             var found = ImmutableArray.CreateBuilder<CallSite>();
             foreach (var node in candidates)
             {
+                // A call whose argument count the method cannot take is another overload or another method: not bound.
+                if (node is InvocationExpressionSyntax call && !CanTake(method, call.ArgumentList.Arguments.Count))
+                {
+                    continue;
+                }
+
                 var semanticModel = model.ModelFor(node.SyntaxTree);
                 if (!(semanticModel.GetSymbolInfo(node).Symbol is IMethodSymbol target) || !IsCallOf(target, method))
                 {
@@ -85,6 +91,34 @@ namespace ResilienceAnalyzers.Analysis
             }
 
             return found.ToImmutable();
+        }
+
+        /// <summary>
+        /// Whether <paramref name="method"/> accepts <paramref name="arguments"/> arguments as written (an extension
+        /// method called as one has its receiver outside the list; <c>params</c> takes any number).
+        /// </summary>
+        private static bool CanTake(IMethodSymbol method, int arguments)
+        {
+            var parameters = method.Parameters;
+            int required = 0;
+            bool hasParams = false;
+            foreach (var parameter in parameters)
+            {
+                hasParams |= parameter.IsParams;
+                if (!parameter.IsOptional && !parameter.IsParams)
+                {
+                    required++;
+                }
+            }
+
+            int max = hasParams ? int.MaxValue : parameters.Length;
+            if (method.IsExtensionMethod)
+            {
+                // Called as x.M(…): one fewer; called as Type.M(x, …): as declared.
+                return arguments >= required - 1 && arguments <= max;
+            }
+
+            return arguments >= required && arguments <= max;
         }
 
         /// <summary>

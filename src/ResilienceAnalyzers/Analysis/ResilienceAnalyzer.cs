@@ -42,6 +42,7 @@ namespace ResilienceAnalyzers.Analysis
                         symbolStart.RegisterOperationAction(
                             c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
                             {
+                                s.Run.Seen(ctx.Operation);
                                 if (s.Rule.MayMatch(ctx.Operation.Syntax))
                                 {
                                     s.Rule.AnalyzeOperation(ctx, s.Run);
@@ -140,6 +141,19 @@ namespace ResilienceAnalyzers.Analysis
         public ResilienceCompilation Model { get; }
 
         public ConcurrentQueue<DeferredCall> Deferred { get; } = new ConcurrentQueue<DeferredCall>();
+
+        private SyntaxTree? lastTree;
+
+        /// <summary>Hands the driver's semantic model of each tree this run sees to the shared model (once per tree per type).</summary>
+        public void Seen(IOperation operation)
+        {
+            var tree = operation.Syntax.SyntaxTree;
+            if (!ReferenceEquals(tree, lastTree))
+            {
+                lastTree = tree;
+                Model.Remember(operation.SemanticModel);
+            }
+        }
 
         public void Defer(IOperation operation, IMethodSymbol method, object? state = null)
             => Deferred.Enqueue(new DeferredCall(operation, method, state));

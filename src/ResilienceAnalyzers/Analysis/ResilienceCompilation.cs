@@ -165,6 +165,19 @@ namespace ResilienceAnalyzers.Analysis
         public SemanticModel ModelFor(SyntaxTree tree) => semanticModels.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
+        /// <summary>
+        /// Keeps the driver's own model of a tree the rules have seen. By compilation end the driver has dropped its
+        /// cache (it clears a tree's model once the tree is done), and a fresh model would bind every caller's body again;
+        /// this one has them bound already. Held only as long as the compilation (and this model) lives.
+        /// </summary>
+        public void Remember(SemanticModel? semanticModel)
+        {
+            if (semanticModel != null && !semanticModel.IsSpeculativeSemanticModel)
+            {
+                semanticModels.TryAdd(semanticModel.SyntaxTree, semanticModel);
+            }
+        }
+
         /// <summary>The operation tree of a member declared in source, for reading a helper's body from another method.</summary>
         internal IOperation? BodyOf(IMethodSymbol method)
         {
