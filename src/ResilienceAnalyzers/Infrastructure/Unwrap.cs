@@ -5,7 +5,8 @@ namespace ResilienceAnalyzers.Infrastructure
 {
     /// <summary>
     /// The one way the rules see through what the compiler wraps around a value: implicit and explicit conversions,
-    /// delegate creations around a lambda or method group, and (going up) <c>await</c> and <c>.Result</c>.
+    /// delegate creations around a lambda or method group, and (going up) <c>.ConfigureAwait(…)</c>, <c>await</c> and
+    /// <c>.Result</c>.
     /// </summary>
     internal static class Unwrap
     {
@@ -53,7 +54,9 @@ namespace ResilienceAnalyzers.Infrastructure
         public static IOperation Result(IOperation call, bool awaited)
         {
             while (call.Parent is IConversionOperation
-                || (awaited && (call.Parent is IAwaitOperation || call.Parent is IPropertyReferenceOperation { Property.Name: "Result" })))
+                || (awaited && (call.Parent is IAwaitOperation
+                    || call.Parent is IPropertyReferenceOperation { Property.Name: "Result" }
+                    || (call.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configureAwait && configureAwait.Instance == call))))
             {
                 call = call.Parent;
             }

@@ -133,7 +133,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 if (descendant is IInvocationOperation search
                     && SearchMethods.Contains(search.TargetMethod.Name)
                     && search.Syntax.Span.End > list.Syntax.Span.End
-                    && IsItemsOf(search.Instance ?? (search.Arguments.Length > 0 ? search.Arguments[0].Value : null), local, result)
+                    && IsItemsOf(Receiver(search), local, result)
                     && ComparedInSearch(search, list, outer, inner) is IOperation compared)
                 {
                     return compared;
@@ -150,6 +150,24 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             return null;
+        }
+
+        /// <summary>What a search is called on (<c>pods.Items.First(…)</c>, the extension's first argument), through <c>?.</c>.</summary>
+        private static IOperation? Receiver(IInvocationOperation search)
+        {
+            var receiver = Unwrap.ConversionsOrNull(search.Instance ?? (search.Arguments.Length > 0 ? search.Arguments[0].Value : null));
+            if (receiver is IConditionalAccessInstanceOperation)
+            {
+                for (var parent = search.Parent; parent != null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access)
+                    {
+                        return access.Operation;
+                    }
+                }
+            }
+
+            return receiver;
         }
 
         private static bool IsItemsOf(IOperation? receiver, ILocalSymbol? local, IOperation listResult)
@@ -207,6 +225,39 @@ namespace ResilienceAnalyzers.Kubernetes
                         return Unwrap.ConversionsOrNull(binary.LeftOperand);
                     }
                 }
+
+                // p.Metadata.Name.Equals(hostname), string.Equals(p.Metadata.Name, hostname[, comparison]) (survey: Steeltoe).
+                if (node is IInvocationOperation equals
+                    && equals.TargetMethod.Name == "Equals"
+                    && equals.TargetMethod.ContainingType?.SpecialType == SpecialType.System_String
+                    && EqualsOperands(equals) is (IOperation left, IOperation right))
+                {
+                    if (IsField(left, outer, inner) && CanMoveBefore(right, call, isInner, isInnerParameter))
+                    {
+                        return Unwrap.ConversionsOrNull(right);
+                    }
+
+                    if (IsField(right, outer, inner) && CanMoveBefore(left, call, isInner, isInnerParameter))
+                    {
+                        return Unwrap.ConversionsOrNull(left);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The two strings a <c>string.Equals</c> call compares (instance or static form), or null.</summary>
+        private static (IOperation, IOperation)? EqualsOperands(IInvocationOperation equals)
+        {
+            if (equals.Instance != null && equals.Arguments.Length >= 1)
+            {
+                return (equals.Instance, equals.Arguments[0].Value);
+            }
+
+            if (equals.Instance == null && equals.Arguments.Length >= 2)
+            {
+                return (equals.Arguments[0].Value, equals.Arguments[1].Value);
             }
 
             return null;

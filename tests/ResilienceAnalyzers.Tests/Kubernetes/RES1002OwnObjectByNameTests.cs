@@ -14,6 +14,49 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
     public class RES1002OwnObjectByNameTests
     {
         [Fact]
+        public async Task Found_through_ConfigureAwait_and_string_Equals()
+        {
+            // Steeltoe's shape (docs/survey.md): ConfigureAwait(false) on the list, then Name.Equals(hostname).
+            const string source = """
+                using System;
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodUtilities
+                {
+                    async Task<V1Pod?> CurrentAsync(IKubernetes client, string ns)
+                    {
+                        var hostname = Environment.GetEnvironmentVariable("HOSTNAME");
+                        var list = await client.CoreV1.{|#0:ListNamespacedPodAsync|}(ns).ConfigureAwait(false);
+                        return list.Items?.FirstOrDefault(p => p.Metadata.Name.Equals({|#1:hostname|}));
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodUtilities
+                {
+                    async Task<V1Pod?> CurrentAsync(IKubernetes client, string ns)
+                    {
+                        var hostname = Environment.GetEnvironmentVariable("HOSTNAME");
+                        var list = await client.CoreV1.ListNamespacedPodAsync(ns, fieldSelector: "metadata.name=" + hostname).ConfigureAwait(false);
+                        return list.Items?.FirstOrDefault(p => p.Metadata.Name.Equals(hostname));
+                    }
+                }
+                """;
+            var test = new Fix(source, fixedSource, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Library_in_every_replica_listing_pods_to_find_its_own_is_flagged_and_fixed_with_the_name_it_compares()
         {
             const string source = """

@@ -64,6 +64,45 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task RES1001_on_the_concrete_Kubernetes_class_through_its_group_property()
+        {
+            // Real code often holds the concrete k8s.Kubernetes (issue 12). Through its group property (typed by the
+            // interface) the fix compiles on 21.x; the CS1061 issue 12 reports comes from a shape this test does not have.
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Inventory
+                {
+                    async Task<int> Count(Kubernetes client)
+                    {
+                        V1PodList pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}("team-a", labelSelector: "app=web");
+                        return pods.Items.Count;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Resilience.Kubernetes;
+
+                class Inventory
+                {
+                    async Task<int> Count(Kubernetes client)
+                    {
+                        V1PodList pods = await ListPager.ListAllAsync(ListWatch.FromHttpOperation<V1Pod, V1PodList>((o, c) => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(namespaceParameter: "team-a", labelSelector: "app=web", fieldSelector: o.FieldSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)));
+                        return pods.Items.Count;
+                    }
+                }
+                """;
+            var test = WithRuntime(new Paginate(source, fixedSource));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1001UnboundedListAnalyzer.Rule));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task RES1001_no_fix_without_the_runtime_or_for_sync_calls()
         {
             const string source = """
