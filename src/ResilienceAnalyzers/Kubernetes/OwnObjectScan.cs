@@ -272,6 +272,17 @@ namespace ResilienceAnalyzers.Kubernetes
                 value = Unwrap.ConversionsOrNull(conditional.WhenNotNull);
             }
 
+            // x.Name(): the client's own shorthand for x.Metadata.Name (k8s.ModelExtensions; survey: Sharplet).
+            if (value is IInvocationOperation shorthand
+                && outer == "Metadata"
+                && shorthand.TargetMethod.Name == inner
+                && shorthand.TargetMethod.Parameters.Length == 1
+                && shorthand.TargetMethod.IsExtensionMethod
+                && Namespaces.IsWithin(shorthand.TargetMethod.ContainingNamespace, KubernetesApi.RootNamespace))
+            {
+                return true;
+            }
+
             if (!(value is IPropertyReferenceOperation field) || field.Property.Name != inner)
             {
                 return false;

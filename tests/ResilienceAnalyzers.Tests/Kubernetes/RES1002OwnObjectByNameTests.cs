@@ -14,6 +14,30 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
     public class RES1002OwnObjectByNameTests
     {
         [Fact]
+        public async Task Found_through_the_clients_Name_shorthand()
+        {
+            // Sharplet's shape (docs/survey.md): per-node code lists the namespace to return one pod, compared with x.Name().
+            const string source = """
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodController
+                {
+                    async Task<V1Pod?> GetPodAsync(IKubernetes client, string ns, string name)
+                    {
+                        var pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}(ns);
+                        return pods.Items.FirstOrDefault(x => x.Name() == {|#1:name|});
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(1000));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Found_through_ConfigureAwait_and_string_Equals()
         {
             // Steeltoe's shape (docs/survey.md): ConfigureAwait(false) on the list, then Name.Equals(hostname).
