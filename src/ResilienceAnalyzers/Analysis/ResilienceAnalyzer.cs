@@ -30,6 +30,7 @@ namespace ResilienceAnalyzers.Analysis
                 }
 
                 var run = new RuleRun(model);
+                model.Enter();
 
                 // Per type: the calls are analyzed as the type's members are, and what a call's own method cannot decide
                 // is first judged with the callers inside the same type, at the type's symbol end — live in the IDE.
@@ -71,15 +72,22 @@ namespace ResilienceAnalyzers.Analysis
                 // Across types: at compilation end (builds, CI, full-solution analysis in the IDE).
                 start.RegisterCompilationEndAction(end =>
                 {
-                    if (run.Deferred.IsEmpty)
+                    try
                     {
-                        return;
-                    }
+                        if (run.Deferred.IsEmpty)
+                        {
+                            return;
+                        }
 
-                    var across = new Judgement(model.CallChains, final: true, end.ReportDiagnostic);
-                    while (run.Deferred.TryDequeue(out var deferred))
+                        var across = new Judgement(model.CallChains, final: true, end.ReportDiagnostic);
+                        while (run.Deferred.TryDequeue(out var deferred))
+                        {
+                            Judge(across, deferred, run);
+                        }
+                    }
+                    finally
                     {
-                        Judge(across, deferred, run);
+                        model.Leave();
                     }
                 });
             });

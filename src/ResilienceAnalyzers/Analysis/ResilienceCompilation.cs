@@ -170,6 +170,23 @@ namespace ResilienceAnalyzers.Analysis
         /// cache (it clears a tree's model once the tree is done), and a fresh model would bind every caller's body again;
         /// this one has them bound already. Held only as long as the compilation (and this model) lives.
         /// </summary>
+        private int openRuns;
+
+        /// <summary>A rule starts on this compilation (its compilation-end action will call <see cref="Leave"/>).</summary>
+        public void Enter() => System.Threading.Interlocked.Increment(ref openRuns);
+
+        /// <summary>
+        /// A rule is done with this compilation. When the last one is, the semantic models kept for the caller search are
+        /// let go: the compilation may live on (an IDE snapshot), its bound trees need not.
+        /// </summary>
+        public void Leave()
+        {
+            if (System.Threading.Interlocked.Decrement(ref openRuns) == 0)
+            {
+                semanticModels.Clear();
+            }
+        }
+
         public void Remember(SemanticModel? semanticModel)
         {
             if (semanticModel != null && !semanticModel.IsSpeculativeSemanticModel)
