@@ -103,6 +103,12 @@ namespace ResilienceAnalyzers.Analysis
         /// delegate on to another source helper. Null for a method from metadata, a parameter that is not a delegate,
         /// or a helper that only stores it.
         /// </summary>
+        /// <summary>
+        /// How many delegate-running helpers are followed, one inside another (a lambda given to a helper that hands it to
+        /// another). A cost bound, not a measurement.
+        /// </summary>
+        internal const int MaxHelperDepth = 4;
+
         public IOperation? DelegateInvocation(IMethodSymbol helper, IParameterSymbol parameter)
         {
             var definition = (helper.ReducedFrom ?? helper).OriginalDefinition;

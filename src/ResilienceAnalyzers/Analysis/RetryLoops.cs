@@ -12,8 +12,6 @@ namespace ResilienceAnalyzers.Analysis
     /// </summary>
     internal static class RetryLoops
     {
-        /// <summary>How deep a chain of delegate-running helpers is followed.</summary>
-        private const int MaxHelperDepth = 4;
 
         /// <summary>
         /// The loop that retries <paramref name="call"/>, in its own method or — for a lambda or method group handed to
@@ -70,7 +68,7 @@ namespace ResilienceAnalyzers.Analysis
             var parent = Unwrap.HandedTo(handedOver);
 
             return model != null
-                && depth < MaxHelperDepth
+                && depth < ResilienceCompilation.MaxHelperDepth
                 && parent is IArgumentOperation argument
                 && argument.Parameter != null
                 && argument.Parent is IInvocationOperation helper

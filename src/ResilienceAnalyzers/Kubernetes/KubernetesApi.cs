@@ -180,7 +180,7 @@ namespace ResilienceAnalyzers.Kubernetes
                         // watch: someFlag — a list or a watch depending on run time (informer plumbing, wrappers): no
                         // rule guesses which. A parameter of the enclosing method is decided by each caller, where the
                         // rules judge it (Proto.Actor's GetListTask(watch: true/false)).
-                        if (!IsParameter(watchArgument.Value))
+                        if (KubernetesCall.ForwardedParameterOf(watchArgument.Value) == null)
                         {
                             return false;
                         }
@@ -310,13 +310,6 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string name = VersionPrefix.Replace(type.Name, string.Empty);
             return name.EndsWith("List", StringComparison.Ordinal) && name.Length > 4 ? name.Substring(0, name.Length - 4) : name;
-        }
-
-        private static bool IsParameter(IOperation value)
-        {
-            value = Unwrap.Conversions(value);
-
-            return value is IParameterReferenceOperation reference && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction };
         }
 
         private static bool IsConstant(IOperation value)

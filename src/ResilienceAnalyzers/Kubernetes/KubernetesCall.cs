@@ -112,15 +112,20 @@ namespace ResilienceAnalyzers.Kubernetes
             => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNullConstant(argument.Value);
 
         /// <summary>The parameter of the enclosing method that the call passes straight through for <paramref name="parameter"/>, if any.</summary>
-        public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter)
-        {
-            var value = Argument(parameter)?.Value;
-            value = Unwrap.ConversionsOrNull(value);
+        public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter) => ForwardedParameterOf(Argument(parameter)?.Value);
 
-            return value is IParameterReferenceOperation reference && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction }
+        /// <summary><paramref name="value"/> is a parameter of the enclosing method (not of a lambda): the caller decides it.</summary>
+        internal static IParameterSymbol? ForwardedParameterOf(IOperation? value)
+            => Unwrap.ConversionsOrNull(value) is IParameterReferenceOperation reference
+                && reference.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction }
                 ? reference.Parameter
                 : null;
-        }
+
+        /// <summary>A constant <c>limit</c> that pages: positive. Null, 0 and below ask for everything (facts.md: a CSI snapshotter crash-looped on 0).</summary>
+        internal static bool IsPagingLimit(object? constant) => constant is int i && i > 0 || constant is long l && l > 0;
+
+        /// <summary>A <c>resourceVersion</c> a watch resumes from: not null, "" nor "0" (those replay the current state); unknown counts as resuming.</summary>
+        internal static bool ResumesFrom(StringValue? value) => value == null || !value.IsConstant || (value.Text.Length > 0 && value.Text != "0");
 
         public IArgumentOperation? Argument(KubernetesParameter parameter)
             => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue ? argument : null;
@@ -143,9 +148,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     return Knowledge.Unknown;
                 }
 
-                object? constant = value.ConstantValue.Value;
-                // limit: 0 means unbounded (facts.md: a CSI snapshotter crash-looped on it).
-                return constant is int i && i > 0 || constant is long l && l > 0 ? Knowledge.Yes : Knowledge.No;
+                return IsPagingLimit(value.ConstantValue.Value) ? Knowledge.Yes : Knowledge.No;
             }
         }
 

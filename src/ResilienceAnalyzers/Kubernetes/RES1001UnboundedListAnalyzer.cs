@@ -98,7 +98,7 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             foreach (var site in judgement.Chains.Index.SitesOf(wrapper))
             {
-                if (!CallerArguments.TryConstantAt(site, forwarded.Parameter, out object? limit) || !Unbounded(limit))
+                if (!CallerArguments.TryConstantAt(site, forwarded.Parameter, out object? limit) || KubernetesCall.IsPagingLimit(limit))
                 {
                     continue;
                 }
@@ -111,10 +111,6 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
         }
-
-        /// <summary>A caller's limit that asks for everything: null, 0 or less (facts.md: limit 0 is unbounded).</summary>
-        private static bool Unbounded(object? limit)
-            => limit == null || (limit is int i && i <= 0) || (limit is long l && l <= 0);
 
         private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, bool oneShot, System.Collections.Generic.IEnumerable<Location>? chainLocations, string? via = null)
         {

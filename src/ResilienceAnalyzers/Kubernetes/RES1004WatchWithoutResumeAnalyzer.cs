@@ -108,7 +108,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 }
 
                 bool resumes = version != null
-                    ? StringValue.Of(CallerArguments.ValueAt(site, version)) is StringValue v && (!v.IsConstant || (v.Text.Length > 0 && v.Text != "0"))
+                    ? StringValue.Of(CallerArguments.ValueAt(site, version)) is StringValue v && KubernetesCall.ResumesFrom(v)
                     : call.Accepts(KubernetesParameter.ResourceVersion) && Resumes(call);
                 if (resumes)
                 {
@@ -171,8 +171,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return false;
             }
 
-            var value = StringValue.Of(call.Argument(KubernetesParameter.ResourceVersion)?.Value);
-            return value == null || !value.IsConstant || (value.Text.Length > 0 && value.Text != "0");
+            return KubernetesCall.ResumesFrom(StringValue.Of(call.Argument(KubernetesParameter.ResourceVersion)?.Value));
         }
 
         /// <summary>"and is restarted by a while loop with no delay" / "… from its onClosed callback", or null.</summary>

@@ -73,8 +73,6 @@ namespace ResilienceAnalyzers.Workload
             return operation is IDelegateCreationOperation ? DelegateSite(operation, model, depth) : Walk(operation, callPages, model, depth);
         }
 
-        /// <summary>How deep a chain of delegate-running helpers is followed (a helper handing its delegate to another).</summary>
-        private const int MaxHelperDepth = 4;
 
         private static Frequency Walk(IOperation operation, bool callPages, ResilienceCompilation? model, int depth)
         {
@@ -188,7 +186,7 @@ namespace ResilienceAnalyzers.Workload
                 && helperArgument.Parent is IInvocationOperation helperCall
                 && helperArgument.Parameter != null
                 && model != null
-                && depth < MaxHelperDepth
+                && depth < ResilienceCompilation.MaxHelperDepth
                 && model.DelegateInvocation(helperCall.TargetMethod, helperArgument.Parameter) is IOperation inner)
             {
                 var inHelper = Of(inner, callPages: false, model, depth + 1);
