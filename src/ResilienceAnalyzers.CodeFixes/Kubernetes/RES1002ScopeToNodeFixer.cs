@@ -117,7 +117,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             string prefix = string.Empty;
             if (existing != null)
             {
-                var value = StringValue.Of(existing.Value);
+                var value = StringValue.Of(existing);
                 if (value != null && value.IsConstant && value.Text.Length > 0)
                 {
                     prefix = value.Text + ",";
@@ -130,7 +130,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 nameExpression);
 
             InvocationExpressionSyntax updated;
-            if (existing?.Syntax is ArgumentSyntax argumentSyntax && invocation.ArgumentList.Arguments.Contains(argumentSyntax))
+            if (existing?.Syntax.Parent is ArgumentSyntax argumentSyntax && invocation.ArgumentList.Arguments.Contains(argumentSyntax))
             {
                 updated = invocation.ReplaceNode(argumentSyntax, argumentSyntax.WithExpression(selector.WithTriviaFrom(argumentSyntax.Expression)));
             }

@@ -77,7 +77,7 @@ namespace ResilienceAnalyzers.Analysis
                 }
 
                 var semanticModel = model.ModelFor(node.SyntaxTree);
-                if (!(semanticModel.GetSymbolInfo(node).Symbol is IMethodSymbol target) || !IsCallOf(target, method))
+                if (!(Target(semanticModel.GetSymbolInfo(node)) is IMethodSymbol target) || !IsCallOf(target, method))
                 {
                     continue;
                 }
@@ -92,6 +92,15 @@ namespace ResilienceAnalyzers.Analysis
 
             return found.ToImmutable();
         }
+
+        /// <summary>
+        /// The method a site calls: the bound one, or the only candidate when binding failed on the arguments alone — an
+        /// argument of a type the compilation lacks (partial compilations, the IDE while restoring) or a lambda parameter
+        /// whose type is unknown because the call around the lambda does not bind (a pre-10.x <c>.Watch(onEvent: …)</c>).
+        /// </summary>
+        private static IMethodSymbol? Target(SymbolInfo info)
+            => info.Symbol as IMethodSymbol
+                ?? (info.CandidateReason == CandidateReason.OverloadResolutionFailure && info.CandidateSymbols.Length == 1 ? info.CandidateSymbols[0] as IMethodSymbol : null);
 
         /// <summary>
         /// Whether <paramref name="method"/> accepts <paramref name="arguments"/> arguments as written (an extension

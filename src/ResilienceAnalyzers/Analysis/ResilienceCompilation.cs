@@ -97,6 +97,13 @@ namespace ResilienceAnalyzers.Analysis
         public KubernetesCall? Recognize(IInvocationOperation invocation)
             => calls.GetOrAdd(invocation.Syntax, _ => KubernetesApi.TryGetCall(invocation, out var call) ? call : null);
 
+        /// <summary>The LIST/WATCH a call makes, bound or not (<see cref="KubernetesApi.TryGetUnboundCall"/>); null for any other operation.</summary>
+        public KubernetesCall? Recognize(IOperation operation)
+            => operation is IInvocationOperation invocation ? Recognize(invocation)
+                : operation is IInvalidOperation invalid && invalid.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                    ? calls.GetOrAdd(invalid.Syntax, _ => KubernetesApi.TryGetUnboundCall(invalid, out var call) ? call : null)
+                    : null;
+
         /// <summary>
         /// Where the source method <paramref name="helper"/> runs the delegate it receives as <paramref name="parameter"/>:
         /// the first <c>parameter(…)</c>/<c>parameter.Invoke(…)</c> in its body, followed when the helper hands the

@@ -33,6 +33,20 @@ namespace ResilienceAnalyzers.Infrastructure
             }
         }
 
+        /// <summary>The receiver expression of <c>x.M(…)</c> or <c>x?.M(…)</c>; null for a call without one.</summary>
+        public static ExpressionSyntax? Receiver(InvocationExpressionSyntax invocation)
+        {
+            switch (invocation.Expression)
+            {
+                case MemberAccessExpressionSyntax member:
+                    return member.Expression;
+                case MemberBindingExpressionSyntax _ when invocation.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == invocation:
+                    return conditional.Expression;
+                default:
+                    return null;
+            }
+        }
+
         /// <summary><c>new System.Net.Sockets.TcpClient(…)</c> → <c>TcpClient</c>; a target-typed <c>new(…)</c> → null.</summary>
         public static string? CreatedType(SyntaxNode syntax)
         {

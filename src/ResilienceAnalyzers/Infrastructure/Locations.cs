@@ -7,7 +7,7 @@ namespace ResilienceAnalyzers.Infrastructure
     internal static class Locations
     {
         /// <summary>The squiggle goes on the method name, not on the whole (often multi-line) call.</summary>
-        public static Location MethodName(IInvocationOperation invocation)
+        public static Location MethodName(IOperation invocation)
         {
             if (invocation.Syntax is InvocationExpressionSyntax call)
             {
@@ -25,8 +25,7 @@ namespace ResilienceAnalyzers.Infrastructure
             return invocation.Syntax.GetLocation();
         }
 
-        /// <summary>A call's method name, or the whole syntax of any other operation (a method group handed over).</summary>
-        public static Location Of(IOperation operation)
-            => operation is IInvocationOperation invocation ? MethodName(invocation) : operation.Syntax.GetLocation();
+        /// <summary>A call's method name (bound or not), or the whole syntax of any other operation (a method group handed over).</summary>
+        public static Location Of(IOperation operation) => MethodName(operation);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -17,9 +18,14 @@ namespace ResilienceAnalyzers.Kubernetes
         // Every call these rules recognize is a List…/Watch… method (KubernetesApi.TryGetCall).
         private protected sealed override bool MayMatch(SyntaxNode invocation) => CalledNames.MayStartWith(invocation, "List", "Watch");
 
-        private protected sealed override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
+        // Calls, and calls that do not bind: the pre-10.x operations on IKubernetes under a newer client (KubernetesApi.TryGetUnboundCall).
+        private protected sealed override ImmutableArray<OperationKind> ObservedKinds => CallsAndInvalid;
+
+        private static readonly ImmutableArray<OperationKind> CallsAndInvalid = ImmutableArray.Create(OperationKind.Invocation, OperationKind.Invalid);
+
+        private protected sealed override void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
         {
-            if (run.Model.Recognize(invocation) is KubernetesCall call)
+            if (run.Model.Recognize(context.Operation) is KubernetesCall call)
             {
                 AnalyzeCall(context, call, run);
             }
@@ -27,6 +33,6 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected abstract void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run);
 
-        private protected static Location NameLocation(IInvocationOperation invocation) => Locations.MethodName(invocation);
+        private protected static Location NameLocation(IOperation call) => Locations.MethodName(call);
     }
 }

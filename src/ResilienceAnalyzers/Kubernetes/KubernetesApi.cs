@@ -95,7 +95,7 @@ namespace ResilienceAnalyzers.Kubernetes
             RequestScope scope;
             ClientShape shape;
             var parameters = new HashSet<KubernetesParameter>();
-            var arguments = new Dictionary<KubernetesParameter, IArgumentOperation>();
+            var arguments = new Dictionary<KubernetesParameter, IOperation>();
             foreach (var parameter in method.Parameters)
             {
                 var known = ToParameter(parameter.Name);
@@ -107,10 +107,10 @@ namespace ResilienceAnalyzers.Kubernetes
 
             foreach (var argument in invocation.Arguments)
             {
-                var known = argument.Parameter == null ? null : ToParameter(argument.Parameter.Name);
+                var known = argument.Parameter == null || argument.ArgumentKind == ArgumentKind.DefaultValue ? null : ToParameter(argument.Parameter.Name);
                 if (known.HasValue)
                 {
-                    arguments[known.Value] = argument;
+                    arguments[known.Value] = argument.Value;
                 }
             }
 
@@ -166,59 +166,174 @@ namespace ResilienceAnalyzers.Kubernetes
                     : IsLegacyType(type) ? ClientShape.Legacy
                     : ClientShape.GroupExtension;
 
-                verb = match.Groups["watch"].Success ? KubernetesVerb.Watch : KubernetesVerb.List;
-                // watch: true turns a list operation into a watch in every shape that has the parameter: the
-                // …WithHttpMessagesAsync methods, and the pre-10.x extension methods, which had it too.
-                if (arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument) && watchArgument.ArgumentKind != ArgumentKind.DefaultValue)
+                if (!TryReadOperation(match, arguments, parameters.Contains(KubernetesParameter.Namespace), out verb, out kind, out scope))
                 {
-                    if (IsTrue(watchArgument.Value))
-                    {
-                        verb = KubernetesVerb.Watch;
-                    }
-                    else if (!IsConstant(watchArgument.Value))
-                    {
-                        // watch: someFlag — a list or a watch depending on run time (informer plumbing, wrappers): no
-                        // rule guesses which. A parameter of the enclosing method is decided by each caller, where the
-                        // rules judge it (Proto.Actor's GetListTask(watch: true/false)).
-                        if (KubernetesCall.ForwardedParameterOf(watchArgument.Value) == null)
-                        {
-                            return false;
-                        }
-
-                        verb = KubernetesVerb.DecidedByCaller;
-                    }
-                }
-
-                string rest = match.Groups["rest"].Value;
-                if (rest.StartsWith("Namespaced", StringComparison.Ordinal) && rest.Length > "Namespaced".Length)
-                {
-                    scope = RequestScope.Namespace;
-                    kind = rest.Substring("Namespaced".Length);
-                }
-                else if (rest.EndsWith("ForAllNamespaces", StringComparison.Ordinal) && rest.Length > "ForAllNamespaces".Length)
-                {
-                    scope = RequestScope.AllNamespaces;
-                    kind = rest.Substring(0, rest.Length - "ForAllNamespaces".Length);
-                }
-                else if (rest == "ClusterCustomObject")
-                {
-                    scope = RequestScope.Cluster;
-                    kind = "CustomObject";
-                }
-                else
-                {
-                    scope = parameters.Contains(KubernetesParameter.Namespace) ? RequestScope.Namespace : RequestScope.Cluster;
-                    kind = rest;
-                }
-
-                if (kind == "CustomObject" && arguments.TryGetValue(KubernetesParameter.Plural, out var plural)
-                    && StringValue.Of(plural.Value) is StringValue p && p.IsConstant && p.Text.Length > 0)
-                {
-                    kind = p.Text;
+                    return false;
                 }
             }
 
-            call = new KubernetesCall(invocation, verb, kind, scope, shape, arguments, parameters);
+            call = new KubernetesCall(invocation, method.Name, verb, kind, scope, shape, arguments, parameters);
+            return true;
+        }
+
+        /// <summary>
+        /// A pre-10.x operation on <c>IKubernetes</c> that does not bind: real code written for 1.x–9.x
+        /// (<c>client.ListNamespacedPodAsync(ns, labelSelector: …)</c>,
+        /// <c>client.ListNamespacedPodWithHttpMessagesAsync(ns, watch: true)</c>) compiled against a newer client, where
+        /// those members moved to the group operations (<c>client.CoreV1</c>), or half-restored code in the IDE. The
+        /// receiver must be the client (<c>k8s.IKubernetes</c>, <c>k8s.Kubernetes</c>, a type implementing it, or an
+        /// unresolved type of that name) and the name a list operation; arguments are read from the names written.
+        /// </summary>
+        /// <remarks>
+        /// The old signatures (kubernetes-client/csharp history, src/KubernetesClient/generated/IKubernetes.cs) put the
+        /// path parameters first — <c>namespaceParameter</c>; for custom objects <c>group, version, [namespaceParameter,]
+        /// plural</c> — and then the query parameters, in an order that changed between releases: 1.3 (commit df338160,
+        /// 2018) starts with <c>continueParameter, fieldSelector, includeUninitialized</c>, 4.x (commit 4ce6e876, 2020) and
+        /// 5.x–6.x (commits 225bb1f5, d66c914c, 2021) with <c>allowWatchBookmarks, continueParameter, fieldSelector</c>. A
+        /// positional argument after the path parameters therefore means different things in different releases: such a
+        /// call is not read at all rather than guessed.
+        /// </remarks>
+        public static bool TryGetUnboundCall(IInvalidOperation invalid, out KubernetesCall? call)
+        {
+            call = null;
+            if (!(invalid.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
+                || !(CalledNames.Method(syntax) is string name)
+                || !(OperationName.Match(name) is { Success: true } match)
+                || !(CalledNames.Receiver(syntax) is { } receiver)
+                || invalid.SemanticModel == null
+                || !IsLegacyClient(invalid.SemanticModel.GetTypeInfo(receiver).Type))
+            {
+                return false;
+            }
+
+            string rest = match.Groups["rest"].Value;
+            bool namespaced = rest.StartsWith("Namespaced", StringComparison.Ordinal);
+            string[] path = rest == "NamespacedCustomObject" ? new[] { "group", "version", "namespaceParameter", "plural" }
+                : rest == "ClusterCustomObject" ? new[] { "group", "version", "plural" }
+                : namespaced ? new[] { "namespaceParameter" }
+                : Array.Empty<string>();
+
+            var parameters = new HashSet<KubernetesParameter>
+            {
+                KubernetesParameter.Continue, KubernetesParameter.FieldSelector, KubernetesParameter.LabelSelector, KubernetesParameter.Limit,
+                KubernetesParameter.ResourceVersion, KubernetesParameter.TimeoutSeconds, KubernetesParameter.Watch,
+            };
+            var arguments = new Dictionary<KubernetesParameter, IOperation>();
+            int position = 0;
+            foreach (var (written, value) in CallArguments.Explicit(invalid))
+            {
+                string? parameterName = written ?? (position < path.Length ? path[position] : null);
+                position++;
+                if (parameterName == null)
+                {
+                    return false;
+                }
+
+                if (ToParameter(parameterName) is KubernetesParameter known)
+                {
+                    arguments[known] = value;
+                }
+            }
+
+            foreach (var p in path)
+            {
+                if (ToParameter(p) is KubernetesParameter known)
+                {
+                    parameters.Add(known);
+                }
+            }
+
+            if (!TryReadOperation(match, arguments, namespaced, out var verb, out var kind, out var scope))
+            {
+                return false;
+            }
+
+            call = new KubernetesCall(invalid, name, verb, kind, scope, ClientShape.Legacy, arguments, parameters);
+            return true;
+        }
+
+        /// <summary><c>k8s.IKubernetes</c>, <c>k8s.Kubernetes</c>, a type implementing the interface, or an unresolved type of either name.</summary>
+        private static bool IsLegacyClient(ITypeSymbol? type)
+        {
+            if (!(type is INamedTypeSymbol named))
+            {
+                return false;
+            }
+
+            if (named.Name == "IKubernetes" || named.Name == "Kubernetes")
+            {
+                return named.TypeKind == TypeKind.Error || IsClientNamespace(named.ContainingNamespace, out bool clientSets) && !clientSets;
+            }
+
+            foreach (var implemented in named.AllInterfaces)
+            {
+                if (implemented.Name == "IKubernetes" && IsClientNamespace(implemented.ContainingNamespace, out bool clientSets) && !clientSets)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Verb, kind and scope of a <c>[Watch]List…</c> operation from its name and the values passed: <c>watch: true</c>
+        /// turns a list into a watch in every shape that has the parameter (the <c>…WithHttpMessagesAsync</c> methods and
+        /// the pre-10.x extension methods); a custom object's kind is its <c>plural</c>.
+        /// </summary>
+        private static bool TryReadOperation(Match match, Dictionary<KubernetesParameter, IOperation> arguments, bool takesNamespace, out KubernetesVerb verb, out string kind, out RequestScope scope)
+        {
+            verb = match.Groups["watch"].Success ? KubernetesVerb.Watch : KubernetesVerb.List;
+            kind = string.Empty;
+            scope = RequestScope.Namespace;
+            if (arguments.TryGetValue(KubernetesParameter.Watch, out var watchArgument))
+            {
+                if (IsTrue(watchArgument))
+                {
+                    verb = KubernetesVerb.Watch;
+                }
+                else if (!IsConstant(watchArgument))
+                {
+                    // watch: someFlag — a list or a watch depending on run time (informer plumbing, wrappers): no
+                    // rule guesses which. A parameter of the enclosing method is decided by each caller, where the
+                    // rules judge it (Proto.Actor's GetListTask(watch: true/false)).
+                    if (KubernetesCall.ForwardedParameterOf(watchArgument) == null)
+                    {
+                        return false;
+                    }
+
+                    verb = KubernetesVerb.DecidedByCaller;
+                }
+            }
+
+            string rest = match.Groups["rest"].Value;
+            if (rest.StartsWith("Namespaced", StringComparison.Ordinal) && rest.Length > "Namespaced".Length)
+            {
+                scope = RequestScope.Namespace;
+                kind = rest.Substring("Namespaced".Length);
+            }
+            else if (rest.EndsWith("ForAllNamespaces", StringComparison.Ordinal) && rest.Length > "ForAllNamespaces".Length)
+            {
+                scope = RequestScope.AllNamespaces;
+                kind = rest.Substring(0, rest.Length - "ForAllNamespaces".Length);
+            }
+            else if (rest == "ClusterCustomObject")
+            {
+                scope = RequestScope.Cluster;
+                kind = "CustomObject";
+            }
+            else
+            {
+                scope = takesNamespace ? RequestScope.Namespace : RequestScope.Cluster;
+                kind = rest;
+            }
+
+            if (kind == "CustomObject" && arguments.TryGetValue(KubernetesParameter.Plural, out var plural)
+                && StringValue.Of(plural) is StringValue p && p.IsConstant && p.Text.Length > 0)
+            {
+                kind = p.Text;
+            }
+
             return true;
         }
 

@@ -68,19 +68,23 @@ namespace ResilienceAnalyzers.Kubernetes
     /// </summary>
     internal sealed class KubernetesCall
     {
-        private readonly Dictionary<KubernetesParameter, IArgumentOperation> arguments;
+        private readonly Dictionary<KubernetesParameter, IOperation> arguments;
         private readonly HashSet<KubernetesParameter> parameters;
 
+        /// <param name="operation">The call: an <see cref="IInvocationOperation"/>, or the <see cref="IInvalidOperation"/> of a pre-10.x call that does not bind.</param>
+        /// <param name="arguments">The values passed explicitly (default values left out), by the parameter they are for.</param>
         public KubernetesCall(
-            IInvocationOperation invocation,
+            IOperation operation,
+            string methodName,
             KubernetesVerb verb,
             string kind,
             RequestScope scope,
             ClientShape shape,
-            Dictionary<KubernetesParameter, IArgumentOperation> arguments,
+            Dictionary<KubernetesParameter, IOperation> arguments,
             HashSet<KubernetesParameter> parameters)
         {
-            Invocation = invocation;
+            Operation = operation;
+            MethodName = methodName;
             Verb = verb;
             Kind = kind;
             Scope = scope;
@@ -89,7 +93,17 @@ namespace ResilienceAnalyzers.Kubernetes
             this.parameters = parameters;
         }
 
-        public IInvocationOperation Invocation { get; }
+        /// <summary>The call site: an invocation, or an invalid operation when the call does not bind (<see cref="Unbound"/>).</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>The bound invocation, or null for an unbound pre-10.x call (no fix is offered on those).</summary>
+        public IInvocationOperation? Invocation => Operation as IInvocationOperation;
+
+        /// <summary>The call does not bind against the referenced client (the pre-10.x API under a newer client, or half-restored code).</summary>
+        public bool Unbound => !(Operation is IInvocationOperation);
+
+        /// <summary>The method's name as written at the call site.</summary>
+        public string MethodName { get; }
 
         public KubernetesVerb Verb { get; }
 
@@ -109,10 +123,10 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary>The call passes an explicit argument for the parameter (default values do not count).</summary>
         public bool Passes(KubernetesParameter parameter)
-            => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNullConstant(argument.Value);
+            => arguments.TryGetValue(parameter, out var value) && !IsNullConstant(value);
 
         /// <summary>The parameter of the enclosing method that the call passes straight through for <paramref name="parameter"/>, if any.</summary>
-        public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter) => ForwardedParameterOf(Argument(parameter)?.Value);
+        public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter) => ForwardedParameterOf(Argument(parameter));
 
         /// <summary><paramref name="value"/> is a parameter of the enclosing method (not of a lambda): the caller decides it.</summary>
         internal static IParameterSymbol? ForwardedParameterOf(IOperation? value)
@@ -127,8 +141,9 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <summary>A <c>resourceVersion</c> a watch resumes from: not null, "" nor "0" (those replay the current state); unknown counts as resuming.</summary>
         internal static bool ResumesFrom(StringValue? value) => value == null || !value.IsConstant || (value.Text.Length > 0 && value.Text != "0");
 
-        public IArgumentOperation? Argument(KubernetesParameter parameter)
-            => arguments.TryGetValue(parameter, out var argument) && argument.ArgumentKind != ArgumentKind.DefaultValue ? argument : null;
+        /// <summary>The value passed explicitly for <paramref name="parameter"/>, or null (not passed, or left at its default).</summary>
+        public IOperation? Argument(KubernetesParameter parameter)
+            => arguments.TryGetValue(parameter, out var value) ? value : null;
 
         /// <summary><c>limit</c> passed with a positive value, or a non-constant one (assumed to page).</summary>
         public Knowledge Paginates
@@ -141,7 +156,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     return Knowledge.No;
                 }
 
-                var value = Unwrap.Conversions(limit.Value);
+                var value = Unwrap.Conversions(limit);
 
                 if (!value.ConstantValue.HasValue)
                 {
@@ -154,7 +169,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary><c>resourceVersion: "0"</c>: served from the API server's watch cache.</summary>
         public bool ReadsFromCache
-            => StringValue.Of(Argument(KubernetesParameter.ResourceVersion)?.Value) is StringValue v && v.IsConstant && v.Text == "0";
+            => StringValue.Of(Argument(KubernetesParameter.ResourceVersion)) is StringValue v && v.IsConstant && v.Text == "0";
 
         /// <summary>A label selector is passed (its value may narrow the result to a few objects, such as a workload's own replicas).</summary>
         public bool SelectsLabels => Passes(KubernetesParameter.LabelSelector);
@@ -168,12 +183,12 @@ namespace ResilienceAnalyzers.Kubernetes
         private Knowledge FieldSelectorMentions(string text)
         {
             var argument = Argument(KubernetesParameter.FieldSelector);
-            if (argument == null || IsNullConstant(argument.Value))
+            if (argument == null || IsNullConstant(argument))
             {
                 return Knowledge.No;
             }
 
-            var value = StringValue.Of(argument.Value);
+            var value = StringValue.Of(argument);
             if (value == null)
             {
                 return Knowledge.Unknown;

@@ -51,9 +51,9 @@ namespace ResilienceAnalyzers.Kubernetes
 
             if (forwardedLimit != null)
             {
-                if (CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol wrapper)
+                if (CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol wrapper)
                 {
-                    run.Defer(call.Invocation, wrapper, new ForwardedLimit(call, forwardedLimit));
+                    run.Defer(call.Operation, wrapper, new ForwardedLimit(call, forwardedLimit));
                 }
 
                 return;
@@ -64,10 +64,10 @@ namespace ResilienceAnalyzers.Kubernetes
             // Configured as one copy (a CLI, a tool run by hand) and not repeated here: only a caller that repeats it makes
             // a large response more than a suggestion (issue 11: "suggestion only for the truly one-shot").
             if (fanOut.Kind == FanOutKind.Single
-                && !Periodicity.Of(call.Invocation, callPages: false, run.Model).IsPeriodic
-                && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method)
+                && !Periodicity.Of(call.Operation, callPages: false, run.Model).IsPeriodic
+                && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {
-                run.Defer(call.Invocation, method, call);
+                run.Defer(call.Operation, method, call);
                 return;
             }
 
@@ -89,7 +89,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Invocation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Operation.Syntax.SyntaxTree);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, fanOut, oneShot: chain == null, chain?.Locations));
         }
 
@@ -132,11 +132,11 @@ namespace ResilienceAnalyzers.Kubernetes
             var severity = cost.ObjectsReturned > WarningObjects && !ownWorkload && !oneShot ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
                 descriptor,
-                NameLocation(call.Invocation),
+                NameLocation(call.Operation),
                 severity,
                 additionalLocations: chainLocations,
                 properties: CostText.Properties(fanOut, cluster, cost),
-                call.Invocation.TargetMethod.Name,
+                call.MethodName,
                 plural,
                 CostText.ScopeText(call),
                 costText);

@@ -48,10 +48,10 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
-            if (fanOut.Kind == FanOutKind.Unknown && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method)
+            if (fanOut.Kind == FanOutKind.Unknown && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {
                 // Nothing here says who runs it: a caller may be per-node or per-replica code (compilation end).
-                run.Defer(call.Invocation, method, call);
+                run.Defer(call.Operation, method, call);
                 return;
             }
 
@@ -70,7 +70,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Invocation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Operation.Syntax.SyntaxTree);
             if (chain != null)
             {
                 var outer = chain.Sites[0];
@@ -94,11 +94,11 @@ namespace ResilienceAnalyzers.Kubernetes
 
             // Not a cluster-wide pod/node read from every copy: still flagged when the list is searched by name for the
             // caller's own object (any kind, any scope) — a GET by name returns just that one.
-            var ownName = clusterWide || call.Verb != KubernetesVerb.List ? null : OwnObjectScan.Find(call.Invocation);
+            var ownName = clusterWide || call.Verb != KubernetesVerb.List || call.Invocation == null ? null : OwnObjectScan.Find(call.Invocation);
 
             // Nor that, but per-node code reading a namespace's pods and keeping its node's on the client (the filter the
             // API server would apply from its spec.nodeName index, paid for with every pod of the namespace).
-            var nodeFilter = clusterWide || ownName != null || kind != ResourceKind.Pod || fanOut.Kind != FanOutKind.EveryNode || call.SelectsNode != Knowledge.No
+            var nodeFilter = clusterWide || ownName != null || kind != ResourceKind.Pod || fanOut.Kind != FanOutKind.EveryNode || call.SelectsNode != Knowledge.No || call.Invocation == null
                 ? null
                 : OwnObjectScan.FindNodeFilter(call.Invocation, call.Verb == KubernetesVerb.Watch);
             if (!clusterWide && ownName == null && nodeFilter == null)
@@ -171,7 +171,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             return Diagnostic.Create(
                 descriptor,
-                NameLocation(call.Invocation),
+                NameLocation(call.Operation),
                 severity,
                 additional,
                 properties,

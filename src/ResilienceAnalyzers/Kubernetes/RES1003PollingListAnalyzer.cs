@@ -36,9 +36,9 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override void AnalyzeCall(OperationAnalysisContext context, KubernetesCall call, RuleRun run)
         {
-            if (call.Verb == KubernetesVerb.DecidedByCaller && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol wrapper)
+            if (call.Verb == KubernetesVerb.DecidedByCaller && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol wrapper)
             {
-                run.Defer(call.Invocation, wrapper, call);
+                run.Defer(call.Operation, wrapper, call);
                 return;
             }
 
@@ -49,16 +49,16 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var frequency = Periodicity.Of(call.Invocation, callPages: call.Passes(KubernetesParameter.Continue), run.Model);
+            var frequency = Periodicity.Of(call.Operation, callPages: call.Passes(KubernetesParameter.Continue), run.Model);
             if (frequency.IsPeriodic)
             {
                 var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
                 context.ReportDiagnostic(Create(Rule, call, frequency, fanOut, chain: null, null));
             }
-            else if (!call.Passes(KubernetesParameter.Continue) && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method)
+            else if (!call.Passes(KubernetesParameter.Continue) && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {
                 // A paging loop's caller may repeat it too, but the pages are one LIST: judged once the chain is known.
-                run.Defer(call.Invocation, method, call);
+                run.Defer(call.Operation, method, call);
             }
         }
 
@@ -74,7 +74,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     if (CallerArguments.Boolean(CallerArguments.ValueAt(site, watch!)) == false
                         && judgement.Chains.RepeatedAt(site) is CallChain listChain)
                     {
-                        var listFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, listChain);
+                        var listFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax.SyntaxTree, listChain);
                         judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, listChain.Frequency, listFanOut, listChain.Describe(deferred.Method) + ", with watch: false", listChain.Locations));
                         return;
                     }
@@ -85,7 +85,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             if (judgement.Chains.RepeatedBy(deferred.Method) is CallChain chain)
             {
-                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax.SyntaxTree, chain);
                 judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain.Frequency, fanOut, chain.Describe(deferred.Method), chain.Locations));
             }
         }
@@ -128,11 +128,11 @@ namespace ResilienceAnalyzers.Kubernetes
 
             return Diagnostic.Create(
                 descriptor,
-                NameLocation(call.Invocation),
+                NameLocation(call.Operation),
                 severity,
                 additionalLocations: chainLocations,
                 properties: CostText.Properties(fanOut, cluster, cost, frequency.Period),
-                call.Invocation.TargetMethod.Name,
+                call.MethodName,
                 plural,
                 CostText.ScopeText(call),
                 when,

@@ -40,9 +40,9 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            if (call.Verb == KubernetesVerb.DecidedByCaller && CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol wrapper)
+            if (call.Verb == KubernetesVerb.DecidedByCaller && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol wrapper)
             {
-                run.Defer(call.Invocation, wrapper, call);
+                run.Defer(call.Operation, wrapper, call);
                 return;
             }
 
@@ -57,7 +57,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var restart = Restart(call, context.ContainingSymbol, run.Model);
-            if (restart != null || !(CallerScope(call.Invocation, context.ContainingSymbol) is IMethodSymbol method))
+            if (restart != null || !(CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method))
             {
                 var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
                 context.ReportDiagnostic(Create(Rule, call, restart, fanOut, null));
@@ -65,7 +65,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             // Not restarted here: a caller may restart it (a loop around the method that watches, a timer, a handler).
-            run.Defer(call.Invocation, method, call);
+            run.Defer(call.Operation, method, call);
         }
 
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
@@ -86,7 +86,7 @@ namespace ResilienceAnalyzers.Kubernetes
             string? restart = chain == null ? null
                 : chain.Frequency.PerRequest ? "and is started again " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")"
                 : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue ? string.Empty : " with no delay between restarts") + " (" + chain.Describe(deferred.Method) + ")";
-            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Invocation.Syntax.SyntaxTree, chain);
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax.SyntaxTree, chain);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, restart, fanOut, chain?.Locations));
         }
 
@@ -124,7 +124,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 string described = chain != null ? chain.Describe(wrapper) : CallChain.Name(site.Caller) + " → " + CallChain.Name(wrapper);
                 string restart = chain == null ? "(watch: true from " + described + ") and so cannot resume when it ends"
                     : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue || chain.Frequency.PerRequest ? string.Empty : " with no delay between restarts") + " (" + described + ", with watch: true)";
-                var fanOut = CallerFanOut.Resolve(run.Model, wrapper, call.Invocation.Syntax.SyntaxTree, chain);
+                var fanOut = CallerFanOut.Resolve(run.Model, wrapper, call.Operation.Syntax.SyntaxTree, chain);
                 judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain == null ? null : restart, fanOut, chain?.Locations ?? new[] { Locations.Of(site.Operation) }, chain == null ? restart : null));
                 return;
             }
@@ -152,11 +152,11 @@ namespace ResilienceAnalyzers.Kubernetes
             var severity = restart != null && !ownWorkload ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
                 descriptor,
-                NameLocation(call.Invocation),
+                NameLocation(call.Operation),
                 severity,
                 additionalLocations: chainLocations,
                 properties: CostText.Properties(fanOut, cluster, cost),
-                call.Invocation.TargetMethod.Name,
+                call.MethodName,
                 plural,
                 CostText.ScopeText(call),
                 why + " " + how,
@@ -171,13 +171,13 @@ namespace ResilienceAnalyzers.Kubernetes
                 return false;
             }
 
-            return KubernetesCall.ResumesFrom(StringValue.Of(call.Argument(KubernetesParameter.ResourceVersion)?.Value));
+            return KubernetesCall.ResumesFrom(StringValue.Of(call.Argument(KubernetesParameter.ResourceVersion)));
         }
 
         /// <summary>"and is restarted by a while loop with no delay" / "… from its onClosed callback", or null.</summary>
         private static string? Restart(KubernetesCall call, ISymbol containing, ResilienceCompilation model)
         {
-            var frequency = Periodicity.Of(call.Invocation, callPages: false, model);
+            var frequency = Periodicity.Of(call.Operation, callPages: false, model);
             if (frequency.PerRequest)
             {
                 return "and is started again on every HTTP request";
@@ -188,12 +188,11 @@ namespace ResilienceAnalyzers.Kubernetes
                 return "and is restarted by " + frequency.Trigger + (frequency.Period.HasValue ? string.Empty : " with no delay between restarts");
             }
 
-            foreach (var argument in call.Invocation.Arguments)
+            foreach (var (name, value) in CallArguments.Explicit(call.Operation))
             {
-                string? name = argument.Parameter?.Name;
-                if ((name == "onClosed" || name == "onError") && argument.ArgumentKind != ArgumentKind.DefaultValue)
+                if (name == "onClosed" || name == "onError")
                 {
-                    foreach (var inner in argument.Value.DescendantsAndSelf())
+                    foreach (var inner in value.DescendantsAndSelf())
                     {
                         if (inner is IInvocationOperation invocation
                             && (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod, containing)

@@ -74,6 +74,32 @@ namespace ResilienceAnalyzers.Workload
         }
 
 
+        /// <summary>
+        /// Which callback of an unbound <c>.Watch(…)</c> <paramref name="handedOver"/> is: the name before its colon, or its
+        /// position in <c>WatcherExt.Watch&lt;T, L&gt;(this response, onEvent, onError = null, onClosed = null)</c> (the
+        /// same order from 1.x to 9.x).
+        /// </summary>
+        private static string? UnboundWatchCallback(IOperation handedOver, IInvalidOperation watch)
+        {
+            if (!(watch.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call))
+            {
+                return null;
+            }
+
+            var arguments = call.ArgumentList.Arguments;
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                if (arguments[i].Expression == handedOver.Syntax)
+                {
+                    string? name = arguments[i].NameColon?.Name.Identifier.ValueText;
+                    name ??= i == 0 ? "onEvent" : i == 1 ? "onError" : i == 2 ? "onClosed" : null;
+                    return name == "onEvent" || name == "onError" || name == "onClosed" ? name : null;
+                }
+            }
+
+            return null;
+        }
+
         private static Frequency Walk(IOperation operation, bool callPages, ResilienceCompilation? model, int depth)
         {
             bool skippedPagingLoop = !callPages;
@@ -171,6 +197,26 @@ namespace ResilienceAnalyzers.Workload
                     | (watchCall as IObjectCreationOperation)?.Type?.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace)
             {
                 return new Frequency("watch event", null, watchCall.Syntax, perRequest: true);
+            }
+
+            // …and its onClosed/onError: the callback runs every time the watch ends — at the server's timeout (30–60 min
+            // by default) or at once when the API server fails — so what it starts is restarted again and again.
+            if (parent is IArgumentOperation closedArgument
+                && (closedArgument.Parameter?.Name == "onClosed" || closedArgument.Parameter?.Name == "onError")
+                && closedArgument.Parent is IInvocationOperation closedWatch
+                && closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace)
+            {
+                return new Frequency("a watch's " + closedArgument.Parameter.Name + " callback", null, closedWatch.Syntax);
+            }
+
+            // The same pre-10.x response.Watch<T, TList>(onEvent, onError, onClosed) when it does not bind against a newer
+            // client: the callback is known by the name written, or by its position in WatcherExt.Watch's signature.
+            if (parent is IInvalidOperation unboundWatch && CalledNames.Method(unboundWatch.Syntax) == "Watch"
+                && UnboundWatchCallback(handedOver, unboundWatch) is string callback)
+            {
+                return callback == "onEvent"
+                    ? new Frequency("watch event", null, unboundWatch.Syntax, perRequest: true)
+                    : new Frequency("a watch's " + callback + " callback", null, unboundWatch.Syntax);
             }
 
             if (parent is IEventAssignmentOperation eventAssignment

@@ -52,16 +52,28 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             }
             """;
 
-        private static AnalyzerTest<T> Test<T>(string source, params (string, string)[] config)
+        /// <summary>
+        /// Bound: against the 1.3 declarations above. Unbound: the same code against KubernetesClient 21.0.8, where these
+        /// operations are no longer on <c>IKubernetes</c> (CS1061) — as a project written for an old client reads after an
+        /// upgrade, or in the IDE before restore; the rules read the calls from their names and named arguments.
+        /// </summary>
+        private static AnalyzerTest<T> Test<T>(bool bound, string source, params (string, string)[] config)
             where T : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
         {
+            if (!bound)
+            {
+                return new AnalyzerTest<T>(source, Client.V21, config) { CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None };
+            }
+
             var test = new AnalyzerTest<T>(source, Client.None, config);
             test.TestState.Sources.Add(("/0/Kubernetes13.cs", Declarations));
             return test;
         }
 
-        [Fact]
-        public async Task Cluster_wide_lists_on_IKubernetes_are_flagged_in_every_form()
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task Cluster_wide_lists_on_IKubernetes_are_flagged_in_every_form(bool bound)
         {
             const string source = """
                 using System.Threading.Tasks;
@@ -80,7 +92,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     }
                 }
                 """;
-            var test = Test<RES1002ClusterWideAccessAnalyzer>(source, Config.DaemonSet());
+            var test = Test<RES1002ClusterWideAccessAnalyzer>(bound, source, Config.DaemonSet());
             for (int i = 0; i < 4; i++)
             {
                 test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, i));
@@ -89,8 +101,10 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
-        [Fact]
-        public async Task Unpaginated_lists_on_IKubernetes_are_flagged_and_paginated_ones_are_not()
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task Unpaginated_lists_on_IKubernetes_are_flagged_and_paginated_ones_are_not(bool bound)
         {
             const string source = """
                 using System.Threading.Tasks;
@@ -107,14 +121,16 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     }
                 }
                 """;
-            var test = Test<RES1001UnboundedListAnalyzer>(source);
+            var test = Test<RES1001UnboundedListAnalyzer>(bound, source);
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 0));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 1));
             await test.RunAsync();
         }
 
-        [Fact]
-        public async Task Watches_through_watch_true_on_either_form_are_watches()
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task Watches_through_watch_true_on_either_form_are_watches(bool bound)
         {
             const string source = """
                 using System.Threading.Tasks;
@@ -133,7 +149,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     }
                 }
                 """;
-            var test = Test<RES1004WatchWithoutResumeAnalyzer>(source);
+            var test = Test<RES1004WatchWithoutResumeAnalyzer>(bound, source);
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 1));
             await test.RunAsync();
