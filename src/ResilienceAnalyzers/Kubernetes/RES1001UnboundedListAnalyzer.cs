@@ -39,13 +39,27 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             // limit: limit — a parameter the method forwards: judged with what its callers pass (a wrapper over the client).
             var forwardedLimit = call.Paginates == Knowledge.Unknown ? call.ForwardedParameter(KubernetesParameter.Limit) : null;
-            if (call.Verb != KubernetesVerb.List
+            if (call.Verb == KubernetesVerb.Watch
                 || (call.Paginates != Knowledge.No && forwardedLimit == null)
                 || call.ReadsFromCache
-                || call.SelectsName != Knowledge.No
+                || call.SelectsName == Knowledge.Yes
+                || (call.SelectsName == Knowledge.Unknown && !ReadsEveryObjectAnyway(call))
                 || (call.CostKind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
                 || !call.Accepts(KubernetesParameter.Limit))
             {
+                return;
+            }
+
+            // watch: watch — a LIST where the wrapper's callers pass false or nothing (YARP's RetrieveResourceListAsync): judged there.
+            if (call.Verb == KubernetesVerb.DecidedByCaller)
+            {
+                if (forwardedLimit == null
+                    && call.ForwardedParameter(KubernetesParameter.Watch) is IParameterSymbol watch
+                    && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol lister)
+                {
+                    run.Defer(call.Operation, lister, new ListAtCallers(call, watch));
+                }
+
                 return;
             }
 
@@ -82,6 +96,12 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
+            if (deferred.State is ListAtCallers decided)
+            {
+                AnalyzeListingCallers(judgement, decided, deferred.Method, run);
+                return;
+            }
+
             var call = (KubernetesCall)deferred.State!;
             var chain = judgement.Chains.RepeatedBy(deferred.Method);
             if (chain == null && !judgement.Final)
@@ -112,6 +132,51 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
+        /// <summary>
+        /// The callers of a wrapper whose <c>watch</c> they decide: the first that passes false or nothing makes the call a
+        /// LIST — a warning when that caller's path repeats it or runs in many copies, a suggestion at compilation end
+        /// when it runs once.
+        /// </summary>
+        private static void AnalyzeListingCallers(Judgement judgement, ListAtCallers decided, IMethodSymbol wrapper, RuleRun run)
+        {
+            CallSite? once = null;
+            foreach (var site in judgement.Chains.Index.SitesOf(wrapper))
+            {
+                if (!CallerArguments.TryConstantAt(site, decided.Watch, out object? watch) || watch is true)
+                {
+                    continue;
+                }
+
+                var chain = judgement.Chains.RepeatedAt(site);
+                var fanOut = CallerFanOut.Resolve(run.Model, site.Caller, site.Operation.Syntax.SyntaxTree, chain);
+                if (chain != null || fanOut.IsReplicated && fanOut.Copies > 1)
+                {
+                    var locations = chain?.Locations ?? new[] { Locations.Of(site.Operation) };
+                    judgement.Report(Create(judgement.Pick(Rule, CallerRule), decided.Call, fanOut, oneShot: false, locations, ListedBy(wrapper, decided.Watch, site, chain)));
+                    return;
+                }
+
+                once ??= site;
+            }
+
+            if (once is CallSite single && judgement.Final)
+            {
+                var fanOut = run.Model.FanOut.Resolve(single.Caller, single.Operation.Syntax.SyntaxTree);
+                judgement.Report(Create(CallerRule, decided.Call, fanOut, oneShot: true, new[] { Locations.Of(single.Operation) }, ListedBy(wrapper, decided.Watch, single, null)));
+            }
+        }
+
+        private static string ListedBy(IMethodSymbol wrapper, IParameterSymbol watch, CallSite site, CallChain? chain)
+            => " (a LIST where " + CallChain.Name(site.Caller) + " leaves " + CallChain.Name(wrapper) + "'s '" + watch.Name + "' unset or false"
+                + (chain != null ? ", " + chain.Frequency.Describe() + ": " + chain.Describe(wrapper) : string.Empty) + ")";
+
+        /// <summary>
+        /// A field selector whose value is not known here (read from configuration or DI) cannot make the API server read
+        /// less across namespaces, except for pods (<c>spec.nodeName</c> is indexed): it filters what is returned, after
+        /// every object of the kind has been read (survey: YARP's informers, whose selectors come from DI).
+        /// </summary>
+        private static bool ReadsEveryObjectAnyway(KubernetesCall call) => call.IsClusterWide && call.CostKind != ResourceKind.Pod;
+
         private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, bool oneShot, System.Collections.Generic.IEnumerable<Location>? chainLocations, string? via = null)
         {
             var cluster = fanOut.Settings.Cluster;
@@ -123,9 +188,10 @@ namespace ResilienceAnalyzers.Kubernetes
             // Across namespaces or the cluster it does not narrow what the API server reads (every object of the kind,
             // from etcd, to filter by label): the survey's all-namespace label-selected lists (docs/survey.md).
             bool ownWorkload = call.SelectsLabels && !call.IsClusterWide;
-            string costText = (call.SelectsLabels ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
+            string costText = (call.SelectsLabels || call.SelectsName == Knowledge.Unknown ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
                 + " in one response " + CostText.Served(cost) + " and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
                 + CostText.ClusterText(cluster)
+                + (call.SelectsName == Knowledge.Unknown ? " (the field selector, not known at compile time, narrows what is returned, not what the API server reads)" : string.Empty)
                 + (oneShot ? " (once: one copy, and nothing in this compilation repeats it)" : string.Empty)
                 + via;
 
@@ -141,6 +207,20 @@ namespace ResilienceAnalyzers.Kubernetes
                 CostText.ScopeText(call),
                 costText);
         }
+    }
+
+    /// <summary>A call whose <c>watch</c> is the enclosing method's parameter: a LIST where a caller passes false or nothing.</summary>
+    internal sealed class ListAtCallers
+    {
+        public ListAtCallers(KubernetesCall call, IParameterSymbol watch)
+        {
+            Call = call;
+            Watch = watch;
+        }
+
+        public KubernetesCall Call { get; }
+
+        public IParameterSymbol Watch { get; }
     }
 
     /// <summary>A LIST whose limit is the enclosing method's parameter, and that parameter.</summary>

@@ -756,5 +756,68 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 .WithMessage("ListPodForAllNamespacesAsync lists pods in all namespaces in one unbounded response: 30,000 pods (~420 MB as JSON) in one response from etcd and ~2.1 GB of API-server memory while it is built, at 1,000 nodes × 30 pods per node (limit is Pods.ListAsync's parameter 'limit', which Reader.All (Test0.cs:22) leaves unset); pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
-    }
+    
+        private const string InformerWithDecidedWatch = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using k8s;
+            using k8s.Models;
+
+            public class Selector { public string FieldSelector { get; set; } }
+
+            abstract class Informer
+            {
+                protected Informer(IKubernetes client, Selector selector) => (Client, Selector) = (client, selector);
+
+                protected IKubernetes Client { get; }
+
+                protected Selector Selector { get; }
+
+                protected abstract Task RetrieveAsync(bool? watch = null, string resourceVersion = null, CancellationToken cancellationToken = default);
+
+                public async Task RunAsync(CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        await {|#1:ListAsync|}(cancellationToken);
+                        await WatchAsync(cancellationToken);
+                    }
+                }
+
+                private Task ListAsync(CancellationToken cancellationToken) => {|#2:RetrieveAsync|}(LISTARGS cancellationToken: cancellationToken);
+
+                private Task WatchAsync(CancellationToken cancellationToken) => RetrieveAsync(watch: true, cancellationToken: cancellationToken);
+            }
+
+            sealed class ServiceInformer : Informer
+            {
+                public ServiceInformer(IKubernetes client, Selector selector) : base(client, selector) { }
+
+                protected override Task RetrieveAsync(bool? watch = null, string resourceVersion = null, CancellationToken cancellationToken = default)
+                    => Client.CoreV1.{|#0:ListServiceForAllNamespacesWithHttpMessagesAsync|}(watch: watch, resourceVersion: resourceVersion, fieldSelector: Selector?.FieldSelector, cancellationToken: cancellationToken);
+            }
+            """;
+
+        [Fact]
+        public async Task RES1001_list_whose_watch_the_callers_decide_is_judged_where_they_leave_it_unset()
+        {
+            // YARP's informers: one abstract RetrieveResourceListAsync(watch, …) per kind, listing from a loop that relists
+            // and watching with watch: true; the field selector comes from DI (not known here) and cannot make the API server
+            // read fewer services across namespaces.
+            var test = new AnalyzerTest<RES1001UnboundedListAnalyzer>(InformerWithDecidedWatch.Replace("LISTARGS", string.Empty), Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.CallerRule).WithLocation(1).WithLocation(2)
+                .WithMessage("ListServiceForAllNamespacesWithHttpMessagesAsync lists services in all namespaces in one unbounded response: up to 2,000 services (~10 MB as JSON) in one response from etcd and ~50 MB of API-server memory while it is built, at 1,000 nodes × 30 pods per node (the field selector, not known at compile time, narrows what is returned, not what the API server reads) (a LIST where Informer.ListAsync leaves ServiceInformer.RetrieveAsync's 'watch' unset or false, on every pass of a while loop: Informer.RunAsync (Test0.cs:22) → Informer.ListAsync → ServiceInformer.RetrieveAsync); pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1001_silent_when_every_caller_of_the_wrapper_watches()
+        {
+            var test = new AnalyzerTest<RES1001UnboundedListAnalyzer>(
+                InformerWithDecidedWatch.Replace("LISTARGS", "watch: true,").Replace("{|#1:ListAsync|}", "ListAsync").Replace("{|#2:RetrieveAsync|}", "RetrieveAsync").Replace("{|#0:ListServiceForAllNamespacesWithHttpMessagesAsync|}", "ListServiceForAllNamespacesWithHttpMessagesAsync"),
+                Client.V21,
+                Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1"));
+            await test.RunAsync();
+        }
+}
 }
