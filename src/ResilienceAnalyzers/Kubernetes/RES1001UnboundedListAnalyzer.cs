@@ -57,7 +57,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     && call.ForwardedParameter(KubernetesParameter.Watch) is IParameterSymbol watch
                     && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol lister)
                 {
-                    run.Defer(call.Operation, lister, new ListAtCallers(call, watch));
+                    run.Defer(call.Operation, lister, new ForwardedLimit(call, watch, isWatch: true));
                 }
 
                 return;
@@ -92,13 +92,15 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             if (deferred.State is ForwardedLimit forwarded)
             {
-                AnalyzeAtCallers(judgement, forwarded, deferred.Method, run);
-                return;
-            }
+                if (forwarded.IsWatch)
+                {
+                    AnalyzeListingCallers(judgement, forwarded, deferred.Method, run);
+                }
+                else
+                {
+                    AnalyzeAtCallers(judgement, forwarded, deferred.Method, run);
+                }
 
-            if (deferred.State is ListAtCallers decided)
-            {
-                AnalyzeListingCallers(judgement, decided, deferred.Method, run);
                 return;
             }
 
@@ -137,12 +139,12 @@ namespace ResilienceAnalyzers.Kubernetes
         /// LIST — a warning when that caller's path repeats it or runs in many copies, a suggestion at compilation end
         /// when it runs once.
         /// </summary>
-        private static void AnalyzeListingCallers(Judgement judgement, ListAtCallers decided, IMethodSymbol wrapper, RuleRun run)
+        private static void AnalyzeListingCallers(Judgement judgement, ForwardedLimit decided, IMethodSymbol wrapper, RuleRun run)
         {
             CallSite? once = null;
             foreach (var site in judgement.Chains.Index.SitesOf(wrapper))
             {
-                if (!CallerArguments.TryConstantAt(site, decided.Watch, out object? watch) || watch is true)
+                if (!CallerArguments.TryConstantAt(site, decided.Parameter, out object? watch) || watch is true)
                 {
                     continue;
                 }
@@ -152,7 +154,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 if (chain != null || fanOut.IsReplicated && fanOut.Copies > 1)
                 {
                     var locations = chain?.Locations ?? new[] { Locations.Of(site.Operation) };
-                    judgement.Report(Create(judgement.Pick(Rule, CallerRule), decided.Call, fanOut, oneShot: false, locations, ListedBy(wrapper, decided.Watch, site, chain)));
+                    judgement.Report(Create(judgement.Pick(Rule, CallerRule), decided.Call, fanOut, oneShot: false, locations, ListedBy(wrapper, decided.Parameter, site, chain)));
                     return;
                 }
 
@@ -162,7 +164,7 @@ namespace ResilienceAnalyzers.Kubernetes
             if (once is CallSite single && judgement.Final)
             {
                 var fanOut = run.Model.FanOut.Resolve(single.Caller, single.Operation.Syntax.SyntaxTree);
-                judgement.Report(Create(CallerRule, decided.Call, fanOut, oneShot: true, new[] { Locations.Of(single.Operation) }, ListedBy(wrapper, decided.Watch, single, null)));
+                judgement.Report(Create(CallerRule, decided.Call, fanOut, oneShot: true, new[] { Locations.Of(single.Operation) }, ListedBy(wrapper, decided.Parameter, single, null)));
             }
         }
 
@@ -209,28 +211,18 @@ namespace ResilienceAnalyzers.Kubernetes
         }
     }
 
-    /// <summary>A call whose <c>watch</c> is the enclosing method's parameter: a LIST where a caller passes false or nothing.</summary>
-    internal sealed class ListAtCallers
-    {
-        public ListAtCallers(KubernetesCall call, IParameterSymbol watch)
-        {
-            Call = call;
-            Watch = watch;
-        }
-
-        public KubernetesCall Call { get; }
-
-        public IParameterSymbol Watch { get; }
-    }
-
-    /// <summary>A LIST whose limit is the enclosing method's parameter, and that parameter.</summary>
+    /// <summary>A LIST whose <c>limit</c> (or <c>watch</c>: <see cref="IsWatch"/>) is the enclosing method's parameter, and that parameter.</summary>
     internal sealed class ForwardedLimit
     {
-        public ForwardedLimit(KubernetesCall call, IParameterSymbol parameter)
+        public ForwardedLimit(KubernetesCall call, IParameterSymbol parameter, bool isWatch = false)
         {
             Call = call;
             Parameter = parameter;
+            IsWatch = isWatch;
         }
+
+        /// <summary>The parameter is <c>watch</c>: a LIST where a caller passes false or nothing.</summary>
+        public bool IsWatch { get; }
 
         public KubernetesCall Call { get; }
 
