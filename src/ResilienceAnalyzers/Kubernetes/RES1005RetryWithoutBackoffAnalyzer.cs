@@ -43,40 +43,79 @@ namespace ResilienceAnalyzers.Kubernetes
         // Any API call can be retried: no name says which; the symbol test below is the filter.
         private protected override bool MayMatch(SyntaxNode invocation) => true;
 
-        private protected override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
+        // Calls, and pre-10.x list/watch calls that do not bind (KubernetesApi.TryGetUnboundCall).
+        private protected override ImmutableArray<OperationKind> ObservedKinds => CallsAndInvalid;
+
+        private static readonly ImmutableArray<OperationKind> CallsAndInvalid = ImmutableArray.Create(OperationKind.Invocation, OperationKind.Invalid);
+
+        private protected override void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
         {
-            if (!KubernetesApi.IsApiCall(invocation.TargetMethod))
+            string name;
+            if (context.Operation is IInvocationOperation invocation)
+            {
+                if (!KubernetesApi.IsApiCall(invocation.TargetMethod))
+                {
+                    return;
+                }
+
+                name = invocation.TargetMethod.Name;
+            }
+            else if (run.Model.Recognize(context.Operation) is KubernetesCall unbound)
+            {
+                name = unbound.MethodName;
+            }
+            else
             {
                 return;
             }
 
-            if (RetryLoops.Of(invocation, run.Model) is ILoopOperation loop)
+            var call = context.Operation;
+            if (RetryLoops.Of(call, run.Model) is ILoopOperation loop)
             {
-                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
-                string where = InOtherMethod(loop, invocation) is string helper ? " in " + helper : string.Empty;
-                if (Create(Rule, invocation, loop, where, fanOut, null, run.Model) is Diagnostic diagnostic)
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, call.Syntax.SyntaxTree);
+                string where = InOtherMethod(loop, call) is string helper ? " in " + helper : string.Empty;
+                if (Create(Rule, call, name, loop.Body, LoopText(loop) + where, fanOut, null, run.Model) is Diagnostic diagnostic)
                 {
                     context.ReportDiagnostic(diagnostic);
                 }
             }
-            else if (CallerScope(invocation, context.ContainingSymbol) is IMethodSymbol method)
+            else if (CallerScope(call, context.ContainingSymbol) is IMethodSymbol method)
             {
-                run.Defer(invocation, method);
+                run.Defer(call, method, name);
             }
         }
 
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
+            var call = deferred.Operation;
+            string name = (string)deferred.State!;
             if (judgement.Chains.RetriedBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
             {
-                var invocation = (IInvocationOperation)deferred.Operation;
-                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
-                if (Create(judgement.Pick(Rule, CallerRule), invocation, chain.RetryLoop, " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax.SyntaxTree, chain);
+                if (Create(judgement.Pick(Rule, CallerRule), call, name, chain.RetryLoop.Body, LoopText(chain.RetryLoop) + " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)
+                {
+                    judgement.Report(diagnostic);
+                }
+
+                return;
+            }
+
+            // A watch started again from its own onClosed/onError (the 1.x–9.x samples' shape): a restart whenever the watch
+            // ends, which is at once, again and again, while the API server fails it.
+            if (run.Model.Recognize(call)?.Verb == KubernetesVerb.Watch
+                && judgement.Chains.RepeatedBy(deferred.Method) is CallChain restart
+                && restart.Frequency.RestartCallback is IOperation callback)
+            {
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax.SyntaxTree, restart);
+                if (Create(judgement.Pick(Rule, CallerRule), call, name, callback, restart.Frequency.Trigger + " (" + restart.Describe(deferred.Method) + ")", fanOut, restart.Locations, run.Model) is Diagnostic diagnostic)
                 {
                     judgement.Report(diagnostic);
                 }
             }
         }
+
+        private static string LoopText(ILoopOperation loop)
+            => loop is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : loop is IForLoopOperation ? "a for loop" : "a while loop";
 
         /// <summary>"RetryHelper.RunAsync" when the retry loop is in another method than the call (a helper running a lambda).</summary>
         private static string? InOtherMethod(ILoopOperation loop, IOperation call)
@@ -96,15 +135,17 @@ namespace ResilienceAnalyzers.Kubernetes
             return operation;
         }
 
-        private static Diagnostic? Create(DiagnosticDescriptor descriptor, IInvocationOperation invocation, ILoopOperation loop, string where, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, ResilienceCompilation model)
+        /// <param name="retried">What runs again between attempts: the retry loop's body, or the restart callback.</param>
+        /// <param name="by">"a while loop in RetryHelper.RunAsync", "a watch's onClosed callback (…)".</param>
+        private static Diagnostic? Create(DiagnosticDescriptor descriptor, IOperation call, string name, IOperation retried, string by, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, ResilienceCompilation model)
         {
-            var delay = Delay.In(loop.Body);
-            if (DelegatesToBackoff(loop) || (delay.IsComputed && HasJitter(loop)) || BacksOffInHelper(loop, model))
+            var delay = Delay.In(retried);
+            if (DelegatesToBackoff(retried) || (delay.IsComputed && UsesRandom(retried)) || BacksOffInHelper(retried, model))
             {
                 return null;
             }
 
-                        long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
+            long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
             string how;
             string cost;
             if (!delay.Exists)
@@ -125,16 +166,15 @@ namespace ResilienceAnalyzers.Kubernetes
                 cost = "copies that failed together retry together" + (copies > 1 ? ": " + CostText.Copies(fanOut) + " in synchronized waves" : string.Empty);
             }
 
-            string loopText = (loop is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : loop is IForLoopOperation ? "a for loop" : "a while loop") + where;
             var severity = copies > 1 || !delay.Exists ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
                 descriptor,
-                Locations.MethodName(invocation),
+                Locations.MethodName(call),
                 severity,
                 additionalLocations: chainLocations,
                 properties: null,
-                invocation.TargetMethod.Name,
-                loopText,
+                name,
+                by,
                 how,
                 cost,
                 ClientGoBackoff);
@@ -144,9 +184,9 @@ namespace ResilienceAnalyzers.Kubernetes
         /// The loop waits through a method of the project that computes a delay with randomness in it (KubeOps'
         /// <c>OnWatchErrorAsync</c>: 2^n s plus a random second): a jittered backoff, one call away.
         /// </summary>
-        private static bool BacksOffInHelper(ILoopOperation loop, ResilienceCompilation model)
+        private static bool BacksOffInHelper(IOperation retried, ResilienceCompilation model)
         {
-            foreach (var descendant in loop.Body.Descendants())
+            foreach (var descendant in retried.Descendants())
             {
                 if (descendant is IInvocationOperation call
                     && call.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences.Length > 0
@@ -161,9 +201,7 @@ namespace ResilienceAnalyzers.Kubernetes
             return false;
         }
 
-        /// <summary>Randomness in the loop: <c>Random</c>, <c>Random.Shared</c>, or a method named like jitter.</summary>
-        private static bool HasJitter(ILoopOperation loop) => UsesRandom(loop.Body);
-
+        /// <summary>Randomness in what is retried: <c>Random</c>, <c>Random.Shared</c>, or a method named like jitter.</summary>
         private static bool UsesRandom(IOperation body)
         {
             foreach (var descendant in body.DescendantsAndSelf())
@@ -182,9 +220,9 @@ namespace ResilienceAnalyzers.Kubernetes
         /// The loop waits through a backoff policy (Resilience.Kubernetes' ExponentialBackoff, a user's own
         /// <c>…Backoff</c> / <c>…Jitter</c> helper): trusted to grow and randomize its delays.
         /// </summary>
-        private static bool DelegatesToBackoff(ILoopOperation loop)
+        private static bool DelegatesToBackoff(IOperation retried)
         {
-            foreach (var descendant in loop.Body.DescendantsAndSelf())
+            foreach (var descendant in retried.DescendantsAndSelf())
             {
                 if (descendant is IInvocationOperation inner && NamedLikeBackoff(inner.TargetMethod))
                 {

@@ -23,7 +23,22 @@ namespace ResilienceAnalyzers.Workload
             Period = period;
             Site = site;
             PerRequest = perRequest;
+            RestartCallback = null;
         }
+
+        private Frequency(string trigger, SyntaxNode site, IOperation restartCallback)
+            : this(trigger, null, site, perRequest: false)
+            => RestartCallback = restartCallback;
+
+        /// <summary>Every time a watch ends (its <c>onClosed</c>/<c>onError</c> callback, <paramref name="callback"/>): a restart.</summary>
+        public static Frequency Restart(string callbackName, SyntaxNode watch, IOperation callback)
+            => new Frequency("a watch's " + callbackName + " callback", watch, callback);
+
+        /// <summary>
+        /// The callback that runs when a watch ends — at the server's timeout, or at once when the API server fails — for a
+        /// call it restarts; null for every other repetition. What it waits before the restart is RES1005's business.
+        /// </summary>
+        public IOperation? RestartCallback { get; }
 
         /// <summary>Once per incoming request of the handler <paramref name="site"/>.</summary>
         public static Frequency Request(SyntaxNode site) => new Frequency("HTTP request", null, site, perRequest: true);
@@ -46,7 +61,7 @@ namespace ResilienceAnalyzers.Workload
         public string Describe() => PerRequest ? "on every " + Trigger : "on every pass of " + Trigger;
 
         /// <summary>The same repetition, found in <paramref name="where"/> (a helper that runs the delegate it is given).</summary>
-        public Frequency Via(string where) => IsPeriodic && !PerRequest ? new Frequency(Trigger + " in " + where, Period, Site, PerRequest) : this;
+        public Frequency Via(string where) => IsPeriodic && !PerRequest && RestartCallback == null ? new Frequency(Trigger + " in " + where, Period, Site, PerRequest) : this;
     }
 
     internal static class Periodicity
@@ -206,7 +221,7 @@ namespace ResilienceAnalyzers.Workload
                 && closedArgument.Parent is IInvocationOperation closedWatch
                 && closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace)
             {
-                return new Frequency("a watch's " + closedArgument.Parameter.Name + " callback", null, closedWatch.Syntax);
+                return Frequency.Restart(closedArgument.Parameter.Name, closedWatch.Syntax, handedOver);
             }
 
             // The same pre-10.x response.Watch<T, TList>(onEvent, onError, onClosed) when it does not bind against a newer
@@ -216,7 +231,7 @@ namespace ResilienceAnalyzers.Workload
             {
                 return callback == "onEvent"
                     ? new Frequency("watch event", null, unboundWatch.Syntax, perRequest: true)
-                    : new Frequency("a watch's " + callback + " callback", null, unboundWatch.Syntax);
+                    : Frequency.Restart(callback, unboundWatch.Syntax, handedOver);
             }
 
             if (parent is IEventAssignmentOperation eventAssignment

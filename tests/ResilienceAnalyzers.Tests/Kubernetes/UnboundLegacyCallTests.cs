@@ -19,6 +19,33 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
     /// </summary>
     public class UnboundLegacyCallTests
     {
+        // The shape of the 5.x/6.x samples: list with watch: true, then response.Watch<T, TList>(onEvent, onClosed), and
+        // onClosed starts the same watch again — in another method, reached through ContinueWith.
+        private const string RestartedFromOnClosed = """
+            using System.Threading.Tasks;
+            using k8s;
+            using k8s.Models;
+
+            class PodOperator
+            {
+                private readonly IKubernetes client;
+
+                public PodOperator(IKubernetes client) => this.client = client;
+
+                public void Start() => StartListPods();
+
+                void StartListPods() =>
+                    client.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: true).ContinueWith(OnListed);
+
+                void OnListed(Task<Microsoft.Rest.HttpOperationResponse<V1PodList>> task)
+                {
+                    task.Result.Watch<V1Pod, V1PodList>(
+                        onEvent: (type, pod) => { },
+                        onClosed: async () => { WAIT{|#1:StartListPods|}(); });
+                }
+            }
+            """;
+
         private static AnalyzerTest<T> Test<T>(string source, params (string, string)[] config)
             where T : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
             => new AnalyzerTest<T>(source, Client.V21, config) { CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None };
@@ -90,32 +117,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         [Fact]
         public async Task An_unbound_watch_restarted_from_the_onClosed_of_its_response_is_flagged()
         {
-            // The shape of the 5.x/6.x samples: list with watch: true, then response.Watch<T, TList>(onEvent, onClosed),
-            // and onClosed starts the same watch again — in another method, reached through ContinueWith.
-            const string source = """
-                using System.Threading.Tasks;
-                using k8s;
-                using k8s.Models;
-
-                class PodOperator
-                {
-                    private readonly IKubernetes client;
-
-                    public PodOperator(IKubernetes client) => this.client = client;
-
-                    public void Start() => StartListPods();
-
-                    void StartListPods() =>
-                        client.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: true).ContinueWith(OnListed);
-
-                    void OnListed(Task<Microsoft.Rest.HttpOperationResponse<V1PodList>> task)
-                    {
-                        task.Result.Watch<V1Pod, V1PodList>(
-                            onEvent: (type, pod) => { },
-                            onClosed: () => {|#1:StartListPods|}());
-                    }
-                }
-                """;
+            var source = RestartedFromOnClosed.Replace("WAIT", string.Empty);
             var test = Test<RES1004WatchWithoutResumeAnalyzer>(source, Config.DaemonSet());
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0).WithLocation(1)
                 .WithMessage("ListNamespacedPodWithHttpMessagesAsync watches pods in the namespace without a resourceVersion and is restarted by a watch's onClosed callback with no delay between restarts (PodOperator.OnListed (Test0.cs:20) → PodOperator.StartListPods): every start replays 600 pods (~8.4 MB as JSON) as ADDED events, 600,000 pods (~8.4 GB as JSON) when all 1,000 copies restart after an API-server restart, at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
@@ -177,5 +179,23 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 .WithMessage("ListNamespacedServiceAsync lists services in the namespace on every watch event (DeploymentOperator.OnListed (Test0.cs:33) → DeploymentOperator.OnEventAsync → Controller.DeployAsync) from 1,000 copies (<ResilienceWorkload> = DaemonSet): 40 services (~200 KB as JSON) processed from etcd for every watch event, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
-    }
+    
+        [Fact]
+        public async Task A_watch_restarted_from_onClosed_at_once_is_a_retry_without_backoff()
+        {
+            var test = Test<RES1005RetryWithoutBackoffAnalyzer>(RestartedFromOnClosed.Replace("WAIT", string.Empty), Config.DaemonSet());
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 0).WithLocation(1)
+                .WithMessage("ListNamespacedPodWithHttpMessagesAsync is retried by a watch's onClosed callback (PodOperator.OnListed (Test0.cs:20) → PodOperator.StartListPods) with no delay: each copy retries as fast as the server fails it, 1,000 copies at once; back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429 (ExponentialBackoff in package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_watch_restarted_from_onClosed_after_a_jittered_backoff_is_not()
+        {
+            var test = Test<RES1005RetryWithoutBackoffAnalyzer>(
+                RestartedFromOnClosed.Replace("WAIT", "await Task.Delay(System.TimeSpan.FromSeconds(System.Random.Shared.Next(1, 30))); ").Replace("{|#0:", string.Empty).Replace("{|#1:", string.Empty).Replace("|}", string.Empty),
+                Config.DaemonSet());
+            await test.RunAsync();
+        }
+}
 }
