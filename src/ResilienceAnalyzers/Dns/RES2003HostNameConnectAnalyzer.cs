@@ -10,10 +10,11 @@ using ResilienceAnalyzers.Workload;
 namespace ResilienceAnalyzers.Dns
 {
     /// <summary>
-    /// RES2003 (off by default): connects by host name — <c>new TcpClient(host, port)</c>,
-    /// <c>TcpClient.Connect[Async](host, port)</c>, <c>Socket.Connect[Async](host, port)</c>,
-    /// <c>new UdpClient(host, port)</c>, <c>UdpClient.Connect(host, port)</c> — resolve through the system
-    /// resolver on every call. Off by default because it is noisy on code where a connection is made once.
+    /// RES2003: connects by host name — <c>new TcpClient(host, port)</c>, <c>TcpClient.[Begin]Connect[Async](host, port)</c>,
+    /// <c>Socket.[Begin]Connect[Async](host, port)</c> or <c>(new DnsEndPoint(host, port))</c>, <c>new UdpClient(host, port)</c>,
+    /// <c>UdpClient.Connect(host, port)</c> — resolve through the system resolver on every call. A warning where the connect
+    /// repeats: in a loop, a timer, a per-request or per-message path, or a caller's retry or reconnect loop (issue 11: "a
+    /// lookup or connect reached from a per-request or reconnect path is the warning"); a suggestion for a one-shot connect.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RES2003HostNameConnectAnalyzer : ResilienceAnalyzer
@@ -21,13 +22,15 @@ namespace ResilienceAnalyzers.Dns
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.HostNameConnect,
             title: "Host-name connect that resolves on every call",
-            messageFormat: "{0} connects to {1} by name: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does: {2}; resolve through Resilience.Dns.CachedDns and connect to the addresses",
+            messageFormat: "{0} connects to {1} by name{2}: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does: {3}; resolve through Resilience.Dns.CachedDns and connect to the addresses",
             RuleCategories.Dns,
-            DiagnosticSeverity.Info,
-            description: "TcpClient, UdpClient and Socket connects that take a host name call the system resolver each time; during a DNS outage every reconnect fails even though the peer is reachable.",
-            isEnabledByDefault: false);
+            DiagnosticSeverity.Warning,
+            description: "TcpClient, UdpClient and Socket connects that take a host name call the system resolver each time; during a DNS outage every reconnect fails even though the peer is reachable. A warning where the connect repeats (loops, timers, requests, reconnect paths), a suggestion where it runs once.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        /// <summary>The same rule judged at compilation end, with the caller whose loop, timer or reconnect path repeats the connect.</summary>
+        internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
 
         private protected override string RuleId => RuleIdentifiers.HostNameConnect;
 
@@ -38,28 +41,24 @@ namespace ResilienceAnalyzers.Dns
 
         private protected override bool MayMatch(SyntaxNode syntax)
             => syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
-                ? !(CalledNames.Method(syntax) is string called) || called == "Connect" || called == "ConnectAsync"
+                ? !(CalledNames.Method(syntax) is string called) || called == "Connect" || called == "ConnectAsync" || called == "BeginConnect"
                 : !(CalledNames.CreatedType(syntax) is string created) || SocketTypes.Contains(created);
 
         private static readonly ImmutableHashSet<string> SocketTypes = ImmutableHashSet.Create("TcpClient", "UdpClient", "Socket");
 
         private protected override void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
         {
-            var syntax = context.Operation.Syntax;
             IMethodSymbol? method;
             ImmutableArray<IArgumentOperation> arguments;
-            Location location;
             switch (context.Operation)
             {
-                case IInvocationOperation invocation when invocation.TargetMethod.Name == "Connect" || invocation.TargetMethod.Name == "ConnectAsync":
+                case IInvocationOperation invocation when invocation.TargetMethod.Name == "Connect" || invocation.TargetMethod.Name == "ConnectAsync" || invocation.TargetMethod.Name == "BeginConnect":
                     method = invocation.TargetMethod;
                     arguments = invocation.Arguments;
-                    location = Locations.MethodName(invocation);
                     break;
                 case IObjectCreationOperation creation:
                     method = creation.Constructor;
                     arguments = creation.Arguments;
-                    location = creation.Syntax.GetLocation();
                     break;
                 default:
                     return;
@@ -71,24 +70,92 @@ namespace ResilienceAnalyzers.Dns
                 || !SocketTypes.Contains(type.Name)
                 || !Namespaces.Is(type.ContainingNamespace?.ContainingNamespace, "System.Net")
                 || type.ContainingNamespace?.Name != "Sockets"
-                || method.Parameters.Length < 2
-                || method.Parameters[0].Type.SpecialType != SpecialType.System_String
-                || method.Parameters[1].Type.SpecialType != SpecialType.System_Int32
-                || arguments.Length < 2
-                || HostNames.IsInsideCachingResolver(context.ContainingSymbol))
-            {
-                return;
-            }
-
-            string? host = HostNames.HostArgument(arguments) is { } hostArgument ? HostNames.DescribeRemote(hostArgument) : null;
-            if (host == null)
+                || method.Parameters.Length == 0
+                || arguments.IsEmpty
+                || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
+                || !(Remote(method, arguments) is string host))
             {
                 return;
             }
 
             string what = method.MethodKind == MethodKind.Constructor ? "new " + type.Name : type.Name + "." + method.Name;
-            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, syntax.SyntaxTree);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, location, what, host, RES2001UncachedDnsAnalyzer.OutageConsequence(fanOut, "reconnect")));
+            var connect = new Connect(what, host);
+            var frequency = Periodicity.Of(context.Operation, callPages: false, run.Model);
+            if (frequency.IsPeriodic)
+            {
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+                context.ReportDiagnostic(Create(Rule, context.Operation, connect, " " + frequency.Describe(), fanOut, null));
+            }
+            else if (CallerScope(context.Operation, context.ContainingSymbol) is IMethodSymbol caller)
+            {
+                // One-shot here: a caller's loop, timer, handler or reconnect path decides (compilation end).
+                run.Defer(context.Operation, caller, connect);
+            }
+        }
+
+        private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
+        {
+            var connect = (Connect)deferred.State!;
+            var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
+            if (chain == null && !judgement.Final)
+            {
+                return;
+            }
+
+            string? where = chain == null ? null
+                : chain.RetryLoop != null ? " on every reconnect attempt (" + chain.Describe(deferred.Method) + ")"
+                : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax.SyntaxTree, chain);
+            judgement.Report(Create(judgement.Pick(Rule, CallerRule), deferred.Operation, connect, where, fanOut, chain?.Locations));
+        }
+
+        /// <summary>
+        /// The remote host as the message shows it: the <c>(string host, int port, …)</c> overloads' first argument, or the
+        /// host of a <c>new DnsEndPoint(host, port)</c> passed as the endpoint; null for addresses, IP literals, localhost,
+        /// the machine's own name, and endpoints whose kind is not known here.
+        /// </summary>
+        private static string? Remote(IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments)
+        {
+            var parameters = method.Parameters;
+            if (parameters.Length >= 2 && parameters[0].Type.SpecialType == SpecialType.System_String && parameters[1].Type.SpecialType == SpecialType.System_Int32)
+            {
+                return HostNames.HostArgument(arguments) is { } host ? HostNames.DescribeRemote(host) : null;
+            }
+
+            if (parameters[0].Type.Name == "EndPoint" && HostNames.HostArgument(arguments) is { } endPoint
+                && Unwrap.Conversions(endPoint) is IObjectCreationOperation created
+                && created.Type?.Name == "DnsEndPoint" && Namespaces.Is(created.Type.ContainingNamespace, "System.Net"))
+            {
+                return HostNames.HostArgument(created.Arguments) is { } dnsHost ? HostNames.DescribeRemote(dnsHost) : null;
+            }
+
+            return null;
+        }
+
+        /// <summary>A warning on a repeated path (<paramref name="where"/> says which); a suggestion for a one-shot connect.</summary>
+        private static Diagnostic Create(DiagnosticDescriptor descriptor, IOperation operation, Connect connect, string? where, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+            => Diagnostic.Create(
+                descriptor,
+                operation is IObjectCreationOperation ? operation.Syntax.GetLocation() : Locations.MethodName(operation),
+                where != null ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info,
+                additionalLocations: chainLocations,
+                properties: null,
+                connect.What,
+                connect.Host,
+                where ?? string.Empty,
+                RES2001UncachedDnsAnalyzer.OutageConsequence(fanOut, "reconnect"));
+
+        private sealed class Connect
+        {
+            public Connect(string what, string host)
+            {
+                What = what;
+                Host = host;
+            }
+
+            public string What { get; }
+
+            public string Host { get; }
         }
     }
 }

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace ResilienceAnalyzers.Tests.Dns
 {
-    /// <summary>RES2002 (DnsClient without stale fallback) and RES2003 (host-name connects, off by default).</summary>
+    /// <summary>RES2002 (DnsClient without stale fallback) and RES2003 (host-name connects; severity from the path).</summary>
     public class RES2002And2003Tests
     {
         [Fact]
@@ -87,11 +87,56 @@ namespace ResilienceAnalyzers.Tests.Dns
             """;
 
         [Fact]
-        public void Host_name_connects_are_off_by_default()
+        public async Task Host_name_connects_warn_where_a_caller_reconnects_and_suggest_where_they_run_once()
         {
-            // The test framework turns every rule on, so "off" is checked on the descriptor; the packed package's
-            // build (tests/ResilienceAnalyzers.EndToEnd.Tests) shows no RES2003 by default.
-            Assert.False(RES2003HostNameConnectAnalyzer.Rule.IsEnabledByDefault);
+            // On by default since issue 11: the path decides the severity. A driver's connect in one type, its reconnect
+            // loop in another (NATS' ReconnectLoop, RabbitMQ's recovery loop), a one-shot connect at start-up.
+            const string source = """
+                using System.Net;
+                using System.Net.Sockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Transport
+                {
+                    public async Task OpenAsync(string host, int port, CancellationToken ct)
+                    {
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        await socket.{|#0:ConnectAsync|}(new DnsEndPoint(host, port), ct);
+                    }
+
+                    public void OpenOnce(string host) => new Socket(SocketType.Stream, ProtocolType.Tcp).{|#2:BeginConnect|}(host, 4222, null, null);
+                }
+
+                class Connection
+                {
+                    private readonly Transport transport = new Transport();
+
+                    public async Task ReconnectLoopAsync(string host, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                await transport.{|#1:OpenAsync|}(host, 4222, ct);
+                                return;
+                            }
+                            catch (SocketException)
+                            {
+                                await Task.Delay(2000, ct);
+                            }
+                        }
+                    }
+
+                    public void Start(string host) => transport.OpenOnce(host);
+                }
+                """;
+            var test = new AnalyzerTest<RES2003HostNameConnectAnalyzer>(source, Client.None);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2003HostNameConnectAnalyzer.CallerRule, 0).WithLocation(1).WithMessage(
+                "Socket.ConnectAsync connects to host by name on every reconnect attempt (Connection.ReconnectLoopAsync (Test0.cs:27) → Transport.OpenAsync): it resolves through the system resolver (no cache) on every call, "
+                + "so reconnects fail as soon as DNS does: 30 s into a DNS outage every reconnect fails; resolve through Resilience.Dns.CachedDns and connect to the addresses"));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES2003HostNameConnectAnalyzer.CallerRule, 2));
+            await test.RunAsync();
         }
 
         [Fact]

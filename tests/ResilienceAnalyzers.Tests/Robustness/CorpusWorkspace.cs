@@ -45,7 +45,7 @@ namespace ResilienceAnalyzers.Tests.Robustness
                 "Corpus",
                 "Corpus",
                 LanguageNames.CSharp,
-                // RES2003 is off by default; the corpus turns it on so its analyzer and fix are exercised too.
+                // RES2003 at Info everywhere, so its one-shot suggestions and its fix are exercised too.
                 compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                     .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["RES2003"] = ReportDiagnostic.Info }),
                 parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
