@@ -67,6 +67,21 @@ namespace ResilienceAnalyzers.Kubernetes
             "PriorityClass", "CSIDriver", "CSINode", "VolumeAttachment", "IngressClass", "RuntimeClass", "APIService",
             "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "CertificateSigningRequest", "ComponentStatus");
 
+        /// <summary>
+        /// Cluster-scoped kinds that configure the cluster rather than describe its workloads: an administrator and the
+        /// installed components create them, so their count does not grow with nodes, pods or replicas (tens, not
+        /// thousands; no published figure — an assumption, stated in docs/rules/RES1001.md). A list of one is bounded in
+        /// practice (survey: YARP's IngressClass informer).
+        /// </summary>
+        private static readonly ImmutableHashSet<string> ConfigurationKinds = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "IngressClass", "StorageClass", "PriorityClass", "RuntimeClass", "CSIDriver", "APIService", "CustomResourceDefinition",
+            "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ComponentStatus",
+            "FlowSchema", "PriorityLevelConfiguration");
+
+        /// <summary>The kind configures the cluster (<see cref="ConfigurationKinds"/>): its count does not grow with the cluster.</summary>
+        public static bool IsConfigurationKind(string kind) => ConfigurationKinds.Contains(kind);
+
         public static bool TryGetCall(IInvocationOperation invocation, out KubernetesCall? call)
         {
             call = null;

@@ -45,6 +45,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 || call.SelectsName == Knowledge.Yes
                 || (call.SelectsName == Knowledge.Unknown && !ReadsEveryObjectAnyway(call))
                 || (call.CostKind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
+                || KubernetesApi.IsConfigurationKind(call.Kind)
                 || !call.Accepts(KubernetesParameter.Limit))
             {
                 return;

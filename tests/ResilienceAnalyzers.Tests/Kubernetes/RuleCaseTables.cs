@@ -31,6 +31,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 string podName = "";
                 string version = "";
                 int pageSize = 100;
+                string selector = System.Environment.GetEnvironmentVariable("SELECTOR") ?? "";
                 CancellationToken ct;
 
                 Task BackoffWithJitterAsync() => Task.CompletedTask;
@@ -86,6 +87,13 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         [InlineData("await client.CoreV1.ReadNodeAsync(nodeName);", "Silent")]
         [InlineData("await client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(watch: true);", "Silent")]
         [InlineData("await generic.ListAsync<V1PodList>(limit: 500);", "Silent")]
+        // Kinds that configure the cluster: their count does not grow with it.
+        [InlineData("await client.NetworkingV1.ListIngressClassAsync();", "Silent")]
+        [InlineData("await client.StorageV1.ListStorageClassAsync();", "Silent")]
+        // An unknown field selector narrows what is returned, not what is read — except for pods (spec.nodeName is indexed).
+        [InlineData("await client.CoreV1.{|#0:ListServiceForAllNamespacesAsync|}(fieldSelector: selector);", "Warning")]
+        [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector);", "Silent")]
+        [InlineData("await client.CoreV1.ListNamespacedServiceAsync(\"default\", fieldSelector: selector);", "Silent")]
         public Task RES1001_unbounded_list(string snippet, string severity) => Check<RES1001UnboundedListAnalyzer>(snippet, severity);
 
         [Theory]
