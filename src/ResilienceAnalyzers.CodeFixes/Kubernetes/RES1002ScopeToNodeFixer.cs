@@ -81,6 +81,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             if (invocation == null
                 || !diagnostic.Properties.TryGetValue(RES1002ClusterWideAccessAnalyzer.KindProperty, out string? kind)
                 || kind == null
+                || kind == "NamespacePods" // the intent (every pod of the namespace, or this node's) is not in the code
                 || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
                 || !KubernetesApi.TryGetCall(operation, out var call)
                 || call == null

@@ -73,6 +73,24 @@ namespace ResilienceAnalyzers.Kubernetes
                         }
                     }
                 }
+
+                // The same .Watch<T, TList>(…) when it does not bind (an async lambda for its Action, an old overload): its
+                // callbacks are the invalid call's children.
+                if (descendant is IInvalidOperation unbound
+                    && CalledNames.Method(unbound.Syntax) is "Watch" or "WatchAsync"
+                    && unbound.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax unboundSyntax
+                    && CalledNames.Receiver(unboundSyntax) is { } receiver
+                    && (local != null && receiver is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name && name.Identifier.ValueText == local.Name
+                        || receiver == result.Syntax))
+                {
+                    foreach (var (_, value) in CallArguments.Explicit(unbound))
+                    {
+                        if (ComparedInCallback(value, call) is IOperation inWatch)
+                        {
+                            return inWatch;
+                        }
+                    }
+                }
             }
 
             return null;

@@ -101,7 +101,13 @@ namespace ResilienceAnalyzers.Kubernetes
             var nodeFilter = clusterWide || ownName != null || kind != ResourceKind.Pod || fanOut.Kind != FanOutKind.EveryNode || call.SelectsNode != Knowledge.No || call.Invocation == null
                 ? null
                 : OwnObjectScan.FindNodeFilter(call.Invocation, call.Verb == KubernetesVerb.Watch);
-            if (!clusterWide && ownName == null && nodeFilter == null)
+            // Nor that: per-node code reading every pod of a namespace with nothing to narrow it — no node, label or field
+            // selector, no filter on the client (survey: Sharplet's per-node status tracker, which patches them all). Each
+            // copy works on every node's pods; the API server could have returned this node's from its spec.nodeName index.
+            bool namespaceOnEveryNode = !clusterWide && ownName == null && nodeFilter == null
+                && kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
+                && call.SelectsNode == Knowledge.No && !call.SelectsLabels && !call.Passes(KubernetesParameter.FieldSelector);
+            if (!clusterWide && ownName == null && nodeFilter == null && !namespaceOnEveryNode)
             {
                 return null;
             }
@@ -118,6 +124,7 @@ namespace ResilienceAnalyzers.Kubernetes
             var anchor = ownName ?? nodeFilter;
             string fix = ownName != null ? "ByName"
                 : nodeFilter != null ? "PodOnNode"
+                : namespaceOnEveryNode ? "NamespacePods"
                 : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod"
                 : kind == ResourceKind.Node ? "Node"
                 : "PodByName";
@@ -131,6 +138,12 @@ namespace ResilienceAnalyzers.Kubernetes
                 case "PodOnNode":
                     own = "the ones on this node, which it picks out itself (Spec.NodeName)";
                     remedy = "let the API server filter: add fieldSelector: \"spec.nodeName=\" + the node name it compares with";
+                    break;
+                case "NamespacePods":
+                    // Whether this copy needs every pod of the namespace or only its node's is the code's intent, which
+                    // the analyzer cannot read: no code fix (RES1002ScopeToNodeFixer skips it); the message says both ways.
+                    own = "every node's pods, where each copy usually needs its own node's " + Quantity.Count(cluster.PodsPerNode);
+                    remedy = "if this copy needs only its node's pods, add fieldSelector: \"spec.nodeName=\" + the node name (downward API); if it needs them all, share one informer per process rather than a list per call";
                     break;
                 case "Pod":
                     own = "this node's " + Quantity.Count(cluster.PodsPerNode);

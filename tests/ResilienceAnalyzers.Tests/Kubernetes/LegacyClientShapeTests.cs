@@ -88,7 +88,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                         await client.{|#2:ListPodForAllNamespacesWithHttpMessagesAsync|}();
                         await client.{|#3:ListNodeAsync|}();
                         await client.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=node-1");
-                        await client.ListNamespacedPodAsync("default");
+                        await client.ListNamespacedPodAsync("default", labelSelector: "app=agent");
                     }
                 }
                 """;

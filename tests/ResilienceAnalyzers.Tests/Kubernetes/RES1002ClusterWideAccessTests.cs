@@ -149,7 +149,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                         await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $"status.phase=Running,spec.nodeName={Node}");
                         await client.CoreV1.ListNodeAsync(fieldSelector: "metadata.name=" + Node);
                         await client.CoreV1.ReadNodeAsync(Node);
-                        await client.CoreV1.ListNamespacedPodAsync("kube-system");
+                        await client.CoreV1.ListNamespacedPodAsync("kube-system", labelSelector: "k8s-app=kube-dns");
                         await client.CoreV1.ListServiceForAllNamespacesAsync();
                         // A selector we cannot see into: not flagged (no false positives).
                         await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector);

@@ -223,7 +223,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     async Task Run(IKubernetes client, CancellationToken ct)
                     {
                         // The value compared with is computed per event: nothing to move before the call.
-                        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", resourceVersion: "1", cancellationToken: ct))
+                        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", labelSelector: "app=web", resourceVersion: "1", cancellationToken: ct))
                         {
                             string wanted = pod.Metadata.Labels?["pinned-node"] ?? "";
                             if (pod.Spec.NodeName != wanted) continue;
@@ -234,7 +234,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                         Console.WriteLine(mine.Items.Count(p => p.Spec.NodeName == nodeName));
 
                         // Compares two fields of the same pod.
-                        var all = await client.CoreV1.ListNamespacedPodAsync("default", limit: 100);
+                        var all = await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=web", limit: 100);
                         Console.WriteLine(all.Items.Count(p => p.Spec.NodeName == p.Status.NominatedNodeName));
 
                         // Not a pod.
@@ -262,5 +262,69 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 """;
             await new Verify(replicated, Client.V21, Config.MsBuild("build_property.ResilienceReplicas = 3")).RunAsync();
         }
-    }
+    
+        [Fact]
+        public async Task A_namespace_pod_list_with_nothing_to_narrow_it_is_flagged_without_a_fix()
+        {
+            // The survey's Sharplet status tracker: each per-node copy lists every pod of the namespace (no node, label or
+            // field selector, no filter on the client) and works on all of them. Whether it needs them all is intent the
+            // analyzer cannot read, so the message gives both remedies and no fix is offered.
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class StatusTracker
+                {
+                    async Task Run(IKubernetes client, CancellationToken ct)
+                    {
+                        using var timer = new PeriodicTimer(System.TimeSpan.FromSeconds(30));
+                        while (await timer.WaitForNextTickAsync(ct))
+                        {
+                            var pods = await client.CoreV1.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", limit: 500, cancellationToken: ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Fix(source, source, Client.V21, DaemonSet);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithMessage(
+                "This code runs on every node (1,000 copies; <ResilienceWorkload> = DaemonSet) and lists every pod in the namespace instead of its own: each call makes the API server process 600 pods (~8.4 MB as JSON) from etcd "
+                + "to return every node's pods, where each copy usually needs its own node's 30; 600,000 pods (~8.4 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node; "
+                + "if this copy needs only its node's pods, add fieldSelector: \"spec.nodeName=\" + the node name (downward API); if it needs them all, share one informer per process rather than a list per call"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_watch_whose_Watch_call_does_not_bind_is_still_read_for_its_node_filter()
+        {
+            // Sharplet's EventWatcher: the response's .Watch<V1Pod, V1PodList>(…) with an async lambda that returns a value
+            // where an Action is expected does not bind (CS1643 inside the lambda), so its callback is a child of an
+            // invalid operation; the node filter in it is read all the same.
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class EventWatcher
+                {
+                    string nodeName = "";
+
+                    Task<int> HandleAsync(V1Pod pod) => Task.FromResult(1);
+
+                    public void WatchEventStream(IKubernetes client)
+                    {
+                        var listTask = client.CoreV1.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: true, resourceVersion: "1");
+                        listTask.Watch<V1Pod, V1PodList>(async (type, item) =>
+                        {
+                            if (item.Spec.NodeName != {|#1:nodeName|}) return 0;
+                            return await HandleAsync(item);
+                        });
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, DaemonSet) { CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None };
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1));
+            await test.RunAsync();
+        }
+}
 }

@@ -113,7 +113,9 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $\"spec.nodeName={nodeName},status.phase=Running\");", "Silent")]
         [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: \"metadata.name=\" + podName);", "Silent")]
         [InlineData("await client.CoreV1.ListNodeAsync(fieldSelector: \"metadata.name=\" + nodeName);", "Silent")]
-        [InlineData("await client.CoreV1.ListNamespacedPodAsync(\"kube-system\");", "Silent")]
+        // Every pod of a namespace from every node, nothing to narrow it (kube-system holds a pod per node per DaemonSet).
+        [InlineData("await client.CoreV1.{|#0:ListNamespacedPodAsync|}(\"kube-system\");", "Warning")]
+        [InlineData("await client.CoreV1.ListNamespacedPodAsync(\"kube-system\", labelSelector: \"k8s-app=kube-dns\");", "Silent")]
         [InlineData("await client.CoreV1.ListServiceForAllNamespacesAsync();", "Silent")]
         [InlineData("await client.CoreV1.ReadNamespacedPodAsync(podName, \"default\");", "Silent")]
         [InlineData("var s = \"spec.nodeName=\" + nodeName; await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: s);", "Silent")]
