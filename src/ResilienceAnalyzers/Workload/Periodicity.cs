@@ -203,6 +203,19 @@ namespace ResilienceAnalyzers.Workload
                 return Frequency.Request(route.Syntax);
             }
 
+            // app.Run(async context => …) / app.Use(…): terminal and inline middleware run on every request; Kestrel's
+            // listenOptions.Run(async connection => …) (IConnectionBuilder) on every accepted connection (survey: tye's proxy).
+            if (parent is IArgumentOperation pipelineArgument
+                && pipelineArgument.Parent is IInvocationOperation pipeline
+                && (pipeline.TargetMethod.Name == "Run" || pipeline.TargetMethod.Name == "Use")
+                && pipeline.TargetMethod.ContainingNamespace is { } pipelineNamespace
+                && (Namespaces.Is(pipelineNamespace, "Microsoft.AspNetCore.Builder") || Namespaces.Is(pipelineNamespace, "Microsoft.AspNetCore.Connections")))
+            {
+                return Namespaces.Is(pipelineNamespace, "Microsoft.AspNetCore.Connections")
+                    ? new Frequency("accepted connection", null, pipeline.Syntax, perRequest: true)
+                    : Frequency.Request(pipeline.Syntax);
+            }
+
             // client.…ListNamespacedPodWithHttpMessagesAsync(…, watch: true).Watch<V1Pod, V1PodList>(onEvent: (type, pod) => …)
             // and new Watcher<T>(…, onEvent, …): once per watch event.
             if (parent is IArgumentOperation eventArgument

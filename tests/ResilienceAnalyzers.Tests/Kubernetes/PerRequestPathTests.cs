@@ -77,5 +77,44 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 + "at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
-    }
+    
+        [Fact]
+        public async Task Middleware_runs_per_request_and_a_connection_handler_per_accepted_connection()
+        {
+            // tye's proxy (survey): Kestrel's listenOptions.Run(async connection => …) connects to its target by host name
+            // for every accepted connection; app.Run(async context => …) looks the name up for every request.
+            const string source = """
+                using System.Net;
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Builder;
+                using Microsoft.AspNetCore.Connections;
+                using Microsoft.AspNetCore.Hosting;
+
+                public static class Proxy
+                {
+                    public static void Listen(IConnectionBuilder listen, string target)
+                        => listen.Run(async connection =>
+                        {
+                            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                            await socket.{|#0:ConnectAsync|}(target, 8080);
+                        });
+
+                    public static void Map(WebApplication app, string upstream)
+                        => app.Run(async context => await Dns.{|#1:GetHostAddressesAsync|}(upstream));
+                }
+                """;
+            var connects = new AnalyzerTest<ResilienceAnalyzers.Dns.RES2003HostNameConnectAnalyzer>(source, Client.None);
+            connects.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            connects.ExpectedDiagnostics.Add(Expect.Diagnostic(ResilienceAnalyzers.Dns.RES2003HostNameConnectAnalyzer.Rule, 0).WithMessage(
+                "Socket.ConnectAsync connects to target by name on every accepted connection: it resolves through the system resolver (no cache) on every call, so reconnects fail as soon as DNS does: "
+                + "30 s into a DNS outage every reconnect fails; resolve through Resilience.Dns.CachedDns and connect to the addresses"));
+            await connects.RunAsync();
+
+            var lookups = new AnalyzerTest<ResilienceAnalyzers.Dns.RES2001UncachedDnsAnalyzer>(source, Client.None);
+            lookups.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            lookups.ExpectedDiagnostics.Add(Expect.Diagnostic(ResilienceAnalyzers.Dns.RES2001UncachedDnsAnalyzer.Rule, 1));
+            await lookups.RunAsync();
+        }
+}
 }
