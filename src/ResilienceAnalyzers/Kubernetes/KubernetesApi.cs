@@ -83,9 +83,53 @@ namespace ResilienceAnalyzers.Kubernetes
         public static bool IsConfigurationKind(string kind) => ConfigurationKinds.Contains(kind);
 
         public static bool TryGetCall(IInvocationOperation invocation, out KubernetesCall? call)
+            => TryGetCall(invocation, invocation.TargetMethod, invocation.Arguments.Length == 0 ? null : ExplicitArguments(invocation), out call);
+
+        /// <summary>Bound arguments by the parameter they are for, default values left out.</summary>
+        private static IEnumerable<(IParameterSymbol? Parameter, IOperation Value)> ExplicitArguments(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+                {
+                    yield return (argument.Parameter, argument.Value);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The arguments of a call that failed to bind to its only candidate <paramref name="method"/> (an argument of a
+        /// type the compilation lacks): by the name written, else by position in the candidate's parameter list.
+        /// </summary>
+        private static IEnumerable<(IParameterSymbol? Parameter, IOperation Value)> CandidateArguments(IInvalidOperation invalid, IMethodSymbol method)
+        {
+            int position = 0;
+            foreach (var (written, value) in CallArguments.Explicit(invalid))
+            {
+                IParameterSymbol? parameter = null;
+                if (written != null)
+                {
+                    foreach (var p in method.Parameters)
+                    {
+                        if (p.Name == written)
+                        {
+                            parameter = p;
+                        }
+                    }
+                }
+                else if (position < method.Parameters.Length && !method.Parameters[position].IsParams)
+                {
+                    parameter = method.Parameters[position];
+                }
+
+                position++;
+                yield return (parameter, value);
+            }
+        }
+
+        private static bool TryGetCall(IOperation operation, IMethodSymbol method, IEnumerable<(IParameterSymbol? Parameter, IOperation Value)>? explicitArguments, out KubernetesCall? call)
         {
             call = null;
-            var method = invocation.TargetMethod;
             var type = method.ContainingType;
             if (type == null || !IsClientNamespace(type.ContainingNamespace, out bool inClientSets))
             {
@@ -120,12 +164,12 @@ namespace ResilienceAnalyzers.Kubernetes
                 }
             }
 
-            foreach (var argument in invocation.Arguments)
+            foreach (var (parameter, value) in explicitArguments ?? Array.Empty<(IParameterSymbol?, IOperation)>())
             {
-                var known = argument.Parameter == null || argument.ArgumentKind == ArgumentKind.DefaultValue ? null : ToParameter(argument.Parameter.Name);
+                var known = parameter == null ? null : ToParameter(parameter.Name);
                 if (known.HasValue)
                 {
-                    arguments[known.Value] = argument.Value;
+                    arguments[known.Value] = value;
                 }
             }
 
@@ -187,7 +231,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 }
             }
 
-            call = new KubernetesCall(invocation, method.Name, verb, kind, scope, shape, arguments, parameters);
+            call = new KubernetesCall(operation, method.Name, verb, kind, scope, shape, arguments, parameters);
             return true;
         }
 
@@ -213,9 +257,23 @@ namespace ResilienceAnalyzers.Kubernetes
             call = null;
             if (!(invalid.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
                 || !(CalledNames.Method(syntax) is string name)
-                || !(OperationName.Match(name) is { Success: true } match)
+                || !(name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Watch", StringComparison.Ordinal))
+                || invalid.SemanticModel == null)
+            {
+                return false;
+            }
+
+            // A current operation that failed on its arguments alone (an argument whose type the compilation lacks:
+            // partial compilations, the IDE while restoring): its only candidate says what it is.
+            var info = invalid.SemanticModel.GetSymbolInfo(syntax);
+            if (info.Symbol == null && info.CandidateReason == CandidateReason.OverloadResolutionFailure
+                && info.CandidateSymbols.Length == 1 && info.CandidateSymbols[0] is IMethodSymbol candidate)
+            {
+                return TryGetCall(invalid, candidate, CandidateArguments(invalid, candidate), out call);
+            }
+
+            if (!(OperationName.Match(name) is { Success: true } match)
                 || !(CalledNames.Receiver(syntax) is { } receiver)
-                || invalid.SemanticModel == null
                 || !IsLegacyClient(invalid.SemanticModel.GetTypeInfo(receiver).Type))
             {
                 return false;

@@ -81,7 +81,11 @@ namespace ResilienceAnalyzers.Workload
             // reads of the membership table; GatewayOptions.GatewayListRefreshPeriod = 1 min (dotnet/orleans,
             // src/Orleans.Core/Configuration/Options/ClusterMembershipOptions.cs and GatewayOptions.cs).
             new Row(Match.Implements, "Orleans", "IMembershipTable", "ReadAll", "Orleans membership-table refresh", perRequest: false, period: TimeSpan.FromSeconds(60)),
-            new Row(Match.Implements, "Orleans.Messaging", "IGatewayListProvider", "GetGateways", "Orleans gateway-list refresh", perRequest: false, period: TimeSpan.FromMinutes(1)));
+            new Row(Match.Implements, "Orleans.Messaging", "IGatewayListProvider", "GetGateways", "Orleans gateway-list refresh", perRequest: false, period: TimeSpan.FromMinutes(1)),
+            // Akka.Management cluster bootstrap polls the discovery plugin's Lookup every contact-point-discovery.interval,
+            // 1 s by default, until the cluster forms (akkadotnet/Akka.Management,
+            // src/management/Akka.Management/Resources/reference.conf: "interval = 1s").
+            new Row(Match.Overrides, "Akka.Discovery", "ServiceDiscovery", "Lookup", "Akka cluster-bootstrap discovery (contact-point-discovery.interval default 1 s)", perRequest: false, period: TimeSpan.FromSeconds(1)));
 
         /// <summary>The repetition a framework puts around <paramref name="method"/>, or <see cref="Frequency.Once"/>.</summary>
         public static Frequency Of(IMethodSymbol method, SyntaxNode site)
@@ -144,6 +148,19 @@ namespace ResilienceAnalyzers.Workload
                         if (overridden.ContainingType.MetadataName == row.Type && InNamespace(overridden.ContainingType, row.Namespace))
                         {
                             return true;
+                        }
+                    }
+
+                    // The framework is not referenced (a partial compilation, the IDE before restore): the base type is an
+                    // error type that keeps only the name written; that name and the member's are all there is to go on.
+                    if (method.OverriddenMethod == null)
+                    {
+                        for (var type = method.ContainingType.BaseType; type != null; type = type.BaseType)
+                        {
+                            if (type.TypeKind == TypeKind.Error && type.MetadataName == row.Type)
+                            {
+                                return true;
+                            }
                         }
                     }
 

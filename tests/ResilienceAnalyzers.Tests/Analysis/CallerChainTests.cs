@@ -819,5 +819,50 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1"));
             await test.RunAsync();
         }
+
+        private const string AkkaDiscoveryPlugin = """
+            using System;
+            using System.Threading.Tasks;
+            using Akka.Actor;
+            using Akka.Discovery;
+            using k8s;
+
+            public class KubernetesDiscovery : ServiceDiscovery
+            {
+                private readonly IKubernetes client;
+
+                public KubernetesDiscovery(IKubernetes client) => this.client = client;
+
+                public override async Task<Resolved> Lookup(Lookup lookup, TimeSpan resolveTimeout)
+                {
+                    var pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}("default", labelSelector: "app=" + lookup.ServiceName);
+                    return null!;
+                }
+            }
+            """;
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task RES1003_an_Akka_discovery_plugin_is_polled_every_second_by_cluster_bootstrap(bool akkaReferenced)
+        {
+            // Akka.Management's cluster bootstrap calls the plugin's Lookup every contact-point-discovery.interval (1 s),
+            // in every node, until the cluster forms. Without Akka referenced (a partial compilation, the IDE before
+            // restore) the base type is an error type and only its name is left to match.
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(AkkaDiscoveryPlugin, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = StatefulSet\nbuild_property.ResilienceReplicas = 10"));
+            if (akkaReferenced)
+            {
+                test.TestState.AdditionalReferences.AddRange(References.AkkaDiscovery);
+            }
+            else
+            {
+                test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            }
+
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithMessage(
+                "ListNamespacedPodAsync lists pods in the namespace every 1 s (Akka cluster-bootstrap discovery (contact-point-discovery.interval default 1 s)) from 10 copies (<ResilienceWorkload> = StatefulSet): "
+                + "10 LIST/s making the API server process 6,000 pods/s (~84 MB/s) from etcd, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
 }
 }

@@ -39,6 +39,13 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
         /// <summary>The product's Resilience.Kubernetes (informer, pager, backoff), which the RES100x fixes call.</summary>
         public static MetadataReference ResilienceKubernetes { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Informers).Assembly.Location);
 
+        /// <summary>Akka 1.5.75 and Akka.Discovery 1.5.75 (a discovery plugin's <c>ServiceDiscovery.Lookup</c>).</summary>
+        public static ImmutableArray<MetadataReference> AkkaDiscovery => Akka.Value;
+
+        private static readonly Lazy<ImmutableArray<MetadataReference>> Akka = new(() => ImmutableArray.Create<MetadataReference>(
+            MetadataReference.CreateFromFile(PackagePath("akka", "1.5.75", "lib/net6.0/Akka.dll")),
+            MetadataReference.CreateFromFile(PackagePath("akka.discovery", "1.5.75", "lib/net6.0/Akka.Discovery.dll"))));
+
         public static string RepositoryRoot => Metadata("RepositoryRoot");
 
         public static string PackagePath(string id, string version, string relative)

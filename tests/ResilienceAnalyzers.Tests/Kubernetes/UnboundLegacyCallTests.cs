@@ -197,5 +197,28 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 Config.DaemonSet());
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task A_current_call_with_an_argument_of_a_missing_type_is_read_through_its_only_candidate()
+        {
+            // Partial compilations (a dependency not restored) and the IDE while restoring: an argument whose type is
+            // missing makes the call fail to bind; its only candidate still says which operation it is.
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    async Task Run(IKubernetes client, MissingSettings settings)
+                    {
+                        await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(labelSelector: settings.Selector);
+                        await client.CoreV1.ListPodForAllNamespacesAsync(null, settings.Continue, "spec.nodeName=" + settings.Node);
+                    }
+                }
+                """;
+            var test = Test<RES1002ClusterWideAccessAnalyzer>(source, Config.DaemonSet());
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
 }
 }
