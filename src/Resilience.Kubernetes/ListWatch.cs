@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s;
@@ -89,6 +90,9 @@ namespace Resilience.Kubernetes
         }
 
         /// <summary>Pods in one namespace, or in all namespaces when <paramref name="namespace"/> is null.</summary>
+        // The operations are found by reflection (ListOperation): keep them when an application is trimmed.
+        [DynamicDependency(nameof(ICoreV1Operations.ListPodForAllNamespacesWithHttpMessagesAsync), typeof(ICoreV1Operations))]
+        [DynamicDependency(nameof(ICoreV1Operations.ListNamespacedPodWithHttpMessagesAsync), typeof(ICoreV1Operations))]
         public static ListWatch<V1Pod, V1PodList> ForPods(IKubernetes client, string? @namespace = null)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
@@ -100,6 +104,7 @@ namespace Resilience.Kubernetes
         }
 
         /// <summary>Nodes (cluster-scoped).</summary>
+        [DynamicDependency(nameof(ICoreV1Operations.ListNodeWithHttpMessagesAsync), typeof(ICoreV1Operations))]
         public static ListWatch<V1Node, V1NodeList> ForNodes(IKubernetes client)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
