@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
+results="$root/artifacts/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 # dnsmasq (the binary only, no system service) is the real DNS server the DNS tests start on loopback.
@@ -45,23 +46,43 @@ demo() {
   echo "Fix them from the command line: dotnet format analyzers samples/NodeTelemetryAgent --diagnostics RES1002"
 }
 
+# run_tests NAME PROJECT [dotnet test arguments…]: one test run with its own results folder (TRX files named by
+# timestamp cannot collide), summed by test_all.
+run_tests() {
+  local name=$1 project=$2
+  shift 2
+  echo "== $name"
+  dotnet test "$project" "$@" -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results/$name"
+}
+
+# lowest_version PACKAGE: the <PACKAGELowestVersion> of Directory.Packages.props (what the runtime packages build against).
+lowest_version() {
+  sed -nE "s|.*<$1LowestVersion>([^<]+)</$1LowestVersion>.*|\\1|p" Directory.Packages.props
+}
+
 test_all() {
   ensure_test_tools
-  local results="$root/artifacts/test-results"
   rm -rf "$results"
   local rc=0
   dotnet build ResilienceAnalyzers.sln -nologo -v:minimal || { echo "0 passed, 1 failed"; return 1; }
-  # One test project at a time, each with its own results folder: TRX files named by timestamp cannot collide,
-  # and the Roslyn and end-to-end suites do not compete for the two cores.
+  # One test project at a time, so the Roslyn and end-to-end suites do not compete for the two cores.
   local projects
   projects=$(dotnet sln ResilienceAnalyzers.sln list | grep -E '^tests/.*\.Tests\.csproj$' | grep -v Benchmarks || true)
   for project in $projects; do
-    local name
-    name=$(basename "$project" .csproj)
-    echo "== $name"
-    dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
-      --results-directory "$results/$name" || rc=$?
+    run_tests "$(basename "$project" .csproj)" "$project" --no-build || rc=$?
   done
+  # The package matrix: the runtime packages are built against the lowest client version served (their nuspec
+  # dependency), the runs above test them with the newest; these run their fault suites again with the lowest (built
+  # into separate bin/obj folders, see Directory.Build.props). Only the suites that exercise the client package.
+  local k8s_lowest dns_lowest
+  k8s_lowest=$(lowest_version KubernetesClient); dns_lowest=$(lowest_version DnsClient)
+  run_tests "Resilience.Kubernetes.Tests@KubernetesClient-$k8s_lowest" tests/Resilience.Kubernetes.Tests/Resilience.Kubernetes.Tests.csproj \
+    -p:KubernetesClientVersion="$k8s_lowest" \
+    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests" \
+    || rc=$?
+  run_tests "Resilience.Dns.Tests@DnsClient-$dns_lowest" tests/Resilience.Dns.Tests/Resilience.Dns.Tests.csproj \
+    -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests" || rc=$?
   local passed=0 failed=0
   shopt -s nullglob
   for trx in "$results"/*/*.trx; do

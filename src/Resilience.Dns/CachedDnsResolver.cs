@@ -172,17 +172,19 @@ public sealed class CachedDnsResolver : IDisposable
         if (FindEntry(host) is { } entry)
         {
             TimeSpan now = Now;
-            if (Volatile.Read(ref entry.Current) is { } current && now < current.FreshUntil)
+            CachedAnswer? current = Volatile.Read(ref entry.Current);
+            Freshness state = Classify(current, now);
+            if (state is Freshness.Fresh or Freshness.RefreshDue)
             {
                 Volatile.Write(ref entry.LastUsed, Interlocked.Increment(ref _useClock));
                 Increment(ref Statistics.lookups, _metrics.Lookups);
                 Increment(ref Statistics.cacheHits, _metrics.CacheHits);
-                if (now >= current.RefreshAt)
+                if (state == Freshness.RefreshDue)
                 {
                     MaybeRefreshAhead(entry, now);
                 }
 
-                addresses = current.Addresses.Shared(family);
+                addresses = current!.Addresses.Shared(family);
                 return true;
             }
         }
@@ -212,7 +214,7 @@ public sealed class CachedDnsResolver : IDisposable
 
         // Hot path, without a lock: a fresh answer that is not yet due for refresh-ahead. The answer object is immutable
         // and replaced as a whole, so a reader sees either the old or the new one, never a mix.
-        if (Volatile.Read(ref entry.Current) is { } hit && now < hit.RefreshAt)
+        if (Volatile.Read(ref entry.Current) is { } hit && Classify(hit, now) == Freshness.Fresh)
         {
             Increment(ref Statistics.cacheHits, _metrics.CacheHits);
             return new ValueTask<AddressSet>(hit.Addresses);
@@ -226,11 +228,12 @@ public sealed class CachedDnsResolver : IDisposable
         bool staleAvailable = false;
         lock (entry)
         {
-            if (entry.Current is { } fresh && now < fresh.FreshUntil)
+            Freshness state = Classify(entry.Current, now);
+            if (state is Freshness.Fresh or Freshness.RefreshDue)
             {
                 Increment(ref Statistics.cacheHits, _metrics.CacheHits);
-                answer = fresh.Addresses;
-                if (now >= fresh.RefreshAt)
+                answer = entry.Current!.Addresses;
+                if (state == Freshness.RefreshDue)
                 {
                     started = StartRefreshAheadLocked(entry, now);
                 }
@@ -242,7 +245,7 @@ public sealed class CachedDnsResolver : IDisposable
             }
             else
             {
-                staleAvailable = CanServeStaleLocked(entry, now);
+                staleAvailable = state == Freshness.Stale;
                 if (staleAvailable && now < entry.RecheckAt)
                 {
                     // RFC 8767 §5 failure recheck timer: after a failure, answer from stale data without asking the
@@ -347,8 +350,23 @@ public sealed class CachedDnsResolver : IDisposable
     private static SocketException NotFound(string host) =>
         new((int)SocketError.HostNotFound, $"No address for '{host}': the DNS backend answered that the name does not exist or has no A/AAAA record.");
 
+    /// <summary>
+    /// The one definition of what a cached answer is good for at <paramref name="now"/> (every path asks this, never
+    /// the times themselves). Fresh while <c>now &lt; FreshUntil</c>: the TTL is the interval a record may be cached
+    /// (RFC 1035 §3.2.1), so at exactly the TTL it is no longer fresh; from the refresh-ahead point on, a use refreshes
+    /// it in the background; past the TTL it may be served stale up to and including
+    /// <see cref="CachedDnsResolverOptions.MaxStale"/> (RFC 8767 §5, "maximum stale timer"), and never when MaxStale is zero.
+    /// </summary>
+    private Freshness Classify(CachedAnswer? answer, TimeSpan now) =>
+        answer is null ? Freshness.Expired
+        : now < answer.RefreshAt ? Freshness.Fresh
+        : now < answer.FreshUntil ? Freshness.RefreshDue
+        : _options.MaxStale > TimeSpan.Zero && now - answer.FreshUntil <= _options.MaxStale ? Freshness.Stale
+        : Freshness.Expired;
+
+    /// <summary>The last good answer may be served when the backend fails: it has not passed MaxStale (a still-fresh one counts too).</summary>
     private bool CanServeStaleLocked(Entry entry, TimeSpan now) =>
-        entry.Current is { } last && now - last.FreshUntil <= _options.MaxStale && _options.MaxStale > TimeSpan.Zero;
+        _options.MaxStale > TimeSpan.Zero && Classify(entry.Current, now) != Freshness.Expired;
 
     private AddressSet ServeStaleLocked(Entry entry, TimeSpan now, DnsStaleReason reason, out DnsStaleAnswerEventArgs staleEvent)
     {
@@ -422,9 +440,7 @@ public sealed class CachedDnsResolver : IDisposable
         TaskCompletionSource<QueryOutcome>? started;
         lock (entry)
         {
-            started = entry.Current is { } fresh && now < fresh.FreshUntil && now >= fresh.RefreshAt
-                ? StartRefreshAheadLocked(entry, now)
-                : null;
+            started = Classify(entry.Current, now) == Freshness.RefreshDue ? StartRefreshAheadLocked(entry, now) : null;
         }
 
         if (started is not null)
@@ -461,13 +477,14 @@ public sealed class CachedDnsResolver : IDisposable
         {
             DnsBackendResult result;
             TimeSpan timeout = _options.BackendTimeout;
+            // One timer per query: the timeout source's. The backend gets its token, and the wait below ends on the same
+            // token, so a backend that ignores its token cannot hold the name's single flight forever either.
             using (CancellationTokenSource timeoutSource = new(timeout, _time))
             using (CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, _disposing.Token))
             {
                 try
                 {
-                    // WaitAsync too, so a backend that ignores its token cannot hold the name's single flight forever.
-                    result = await StartBackendQuery(entry.Host, linked.Token).AsTask().WaitAsync(timeout, _time).ConfigureAwait(false)
+                    result = await StartBackendQuery(entry.Host, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false)
                         ?? throw new InvalidOperationException($"{_backend.GetType().Name}.QueryAsync returned null.");
                 }
                 catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeoutSource.IsCancellationRequested))
@@ -671,6 +688,22 @@ public sealed class CachedDnsResolver : IDisposable
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value < min ? min : value > max ? max : value;
+
+    /// <summary>What a cached positive answer is good for at a given time; decided only by <see cref="Classify"/>.</summary>
+    private enum Freshness
+    {
+        /// <summary>Within its TTL and before the refresh-ahead point: answer from the cache.</summary>
+        Fresh,
+
+        /// <summary>Within its TTL, past the refresh-ahead point: answer from the cache and refresh in the background.</summary>
+        RefreshDue,
+
+        /// <summary>Past its TTL, within MaxStale: ask the backend; serve it when the backend fails or is slow.</summary>
+        Stale,
+
+        /// <summary>No answer, or past MaxStale: only the backend can answer.</summary>
+        Expired,
+    }
 
     private sealed record QueryOutcome(AddressSet? Addresses, Exception? Error, bool KeptLastGood);
 

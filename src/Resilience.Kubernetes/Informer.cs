@@ -62,7 +62,8 @@ namespace Resilience.Kubernetes
         public Informer(ListWatch<TItem, TList> listWatch, InformerOptions? options = null)
         {
             this.listWatch = listWatch ?? throw new ArgumentNullException(nameof(listWatch));
-            this.options = options ?? new InformerOptions();
+            // A copy: a later change to the caller's object must not re-scope the watch without a relist.
+            this.options = options?.Clone() ?? new InformerOptions();
             if (this.options.PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "PageSize must be positive");
             if (this.options.MinWatchTimeout < TimeSpan.FromSeconds(1)) throw new ArgumentOutOfRangeException(nameof(options), "MinWatchTimeout must be at least 1 s");
             time = this.options.TimeProvider ?? TimeProvider.System;

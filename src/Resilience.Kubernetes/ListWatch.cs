@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s;
@@ -89,52 +90,33 @@ namespace Resilience.Kubernetes
         }
 
         /// <summary>Pods in one namespace, or in all namespaces when <paramref name="namespace"/> is null.</summary>
+        // The operations are found by reflection (ListOperation): keep them when an application is trimmed.
+        [DynamicDependency(nameof(ICoreV1Operations.ListPodForAllNamespacesWithHttpMessagesAsync), typeof(ICoreV1Operations))]
+        [DynamicDependency(nameof(ICoreV1Operations.ListNamespacedPodWithHttpMessagesAsync), typeof(ICoreV1Operations))]
         public static ListWatch<V1Pod, V1PodList> ForPods(IKubernetes client, string? @namespace = null)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
-            if (@namespace is null)
-            {
-                return new ListWatch<V1Pod, V1PodList>(
-                    (o, ct) => client.CoreV1.ListPodForAllNamespacesAsync(
-                        allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                        fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                        resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                        timeoutSeconds: o.TimeoutSeconds, cancellationToken: ct),
-                    (o, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
-                        allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                        fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                        resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                        timeoutSeconds: o.TimeoutSeconds, onError: onError, cancellationToken: ct));
-            }
-
-            return new ListWatch<V1Pod, V1PodList>(
-                (o, ct) => client.CoreV1.ListNamespacedPodAsync(
-                    @namespace, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                    fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                    resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                    timeoutSeconds: o.TimeoutSeconds, cancellationToken: ct),
-                (o, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
-                    @namespace, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                    fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                    resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                    timeoutSeconds: o.TimeoutSeconds, onError: onError, cancellationToken: ct));
+            // By parameter name, not the typed List…Async/WatchList…Async: their signatures change between client
+            // releases (ListOperation explains), and this assembly must run on every supported one.
+            return FromOperation<V1Pod, V1PodList>(client.CoreV1, @namespace is null
+                ? nameof(ICoreV1Operations.ListPodForAllNamespacesWithHttpMessagesAsync)
+                : nameof(ICoreV1Operations.ListNamespacedPodWithHttpMessagesAsync), @namespace);
         }
 
         /// <summary>Nodes (cluster-scoped).</summary>
+        [DynamicDependency(nameof(ICoreV1Operations.ListNodeWithHttpMessagesAsync), typeof(ICoreV1Operations))]
         public static ListWatch<V1Node, V1NodeList> ForNodes(IKubernetes client)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
-            return new ListWatch<V1Node, V1NodeList>(
-                (o, ct) => client.CoreV1.ListNodeAsync(
-                    allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                    fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                    resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                    timeoutSeconds: o.TimeoutSeconds, cancellationToken: ct),
-                (o, onError, ct) => client.CoreV1.WatchListNodeAsync(
-                    allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                    fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                    resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                    timeoutSeconds: o.TimeoutSeconds, onError: onError, cancellationToken: ct));
+            return FromOperation<V1Node, V1NodeList>(client.CoreV1, nameof(ICoreV1Operations.ListNodeWithHttpMessagesAsync), null);
+        }
+
+        private static ListWatch<TItem, TList> FromOperation<TItem, TList>(ICoreV1Operations operations, string name, string? @namespace)
+            where TItem : class, IKubernetesObject<V1ObjectMeta>
+            where TList : class, IMetadata<V1ListMeta>, IItems<TItem>
+        {
+            var operation = ListOperation<TList>.Bind(operations, name);
+            return FromHttpOperation<TItem, TList>((o, ct) => operation.InvokeAsync(@namespace, o, ct));
         }
 
         /// <summary>

@@ -520,4 +520,79 @@ public sealed class CachedDnsResolverTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await resolver.ResolveAsync(Host, AddressFamily.Unix));
         Assert.Throws<ArgumentNullException>(() => new CachedDnsResolver(null!, null));
     }
+
+    [Theory]
+    [InlineData(0.0)] // refresh-ahead off: the lock-free hot path decides "fresh"
+    [InlineData(0.1)] // refresh-ahead on: TryGetCached, the locked path and the refresh-ahead trigger decide it
+    public async Task Every_path_agrees_an_answer_is_fresh_until_exactly_its_ttl_and_servable_until_exactly_max_stale(double refreshAheadRatio)
+    {
+        TimeSpan ttl = TimeSpan.FromSeconds(30), maxStale = TimeSpan.FromMinutes(1), tick = TimeSpan.FromTicks(1);
+        using CachedDnsResolver resolver = Create(o =>
+        {
+            o.RefreshAheadRatio = refreshAheadRatio;
+            o.MaxStale = maxStale;
+        });
+        List<DnsStaleAnswerEventArgs> stale = [];
+        resolver.StaleAnswerServed += (_, e) => stale.Add(e);
+        _backend.ReturnsWithTtl(ttl, "10.0.0.1");
+        await resolver.ResolveAsync(Host);
+        _backend.Fails();
+
+        _clock.Advance(ttl - tick); // the last instant of freshness
+        Assert.True(resolver.TryGetCached(Host, out IReadOnlyList<IPAddress> cached));
+        Assert.Equal(["10.0.0.1"], cached.Text());
+        Assert.Equal(["10.0.0.1"], (await resolver.ResolveAsync(Host)).Text());
+        Assert.Empty(stale);
+
+        _clock.Advance(tick); // exactly the TTL: no longer fresh anywhere, served as stale
+        Assert.False(resolver.TryGetCached(Host, out _));
+        Assert.Equal(["10.0.0.1"], (await resolver.ResolveAsync(Host)).Text());
+        Assert.Equal(TimeSpan.Zero, Assert.Single(stale).StaleFor);
+
+        _clock.Advance(maxStale); // exactly MaxStale past the TTL: still served
+        Assert.False(resolver.TryGetCached(Host, out _));
+        Assert.Equal(["10.0.0.1"], (await resolver.ResolveAsync(Host)).Text());
+        Assert.Equal(maxStale, stale[^1].StaleFor);
+        Assert.Equal(2, stale.Count);
+
+        _clock.Advance(tick); // one tick later: the backend's failure reaches the caller
+        await Assert.ThrowsAsync<SocketException>(async () => await resolver.ResolveAsync(Host));
+        Assert.Equal(2, stale.Count);
+    }
+
+    [Fact]
+    public async Task A_backend_query_starts_one_timer()
+    {
+        TimerCountingClock clock = new(_clock);
+        using CachedDnsResolver resolver = Create(o => o.TimeProvider = clock);
+        TaskCompletionSource<DnsBackendResult> answer = _backend.Blocks();
+
+        ValueTask<IPAddress[]> pending = resolver.ResolveAsync(Host);
+        Assert.False(pending.IsCompleted);
+        Assert.Equal(1, clock.Timers); // the BackendTimeout, for the query and for the wait on it
+
+        answer.SetResult(ScriptedBackend.Answer("10.0.0.1"));
+        Assert.Equal(["10.0.0.1"], (await pending).Text());
+        Assert.Equal(1, clock.Timers);
+    }
+
+    /// <summary>The fake clock, counting the timers created on it.</summary>
+    private sealed class TimerCountingClock(FakeTimeProvider inner) : TimeProvider
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return inner.CreateTimer(callback, state, dueTime, period);
+        }
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+    }
 }

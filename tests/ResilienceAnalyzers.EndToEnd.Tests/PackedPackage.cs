@@ -17,8 +17,8 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Feed = Path.Combine(Root, "feed");
             Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
             Directory.CreateDirectory(Feed);
-            // The analyzers, and the runtime packages their code fixes call.
-            foreach (var project in new[] { "ResilienceAnalyzers.Package", "Resilience.Kubernetes", "Resilience.Dns" })
+            // The analyzers, the runtime packages their code fixes call, and the DnsClient backend (RuntimePackageTests).
+            foreach (var project in new[] { "ResilienceAnalyzers.Package", "Resilience.Kubernetes", "Resilience.Dns", "Resilience.Dns.DnsClient" })
             {
                 Dotnet.RunOk(
                     Dotnet.RepositoryRoot,
@@ -44,11 +44,19 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
         /// <summary>A copy of samples/<paramref name="sample"/> in its own folder, set up like a user's repository.</summary>
         public string Consumer(string sample, string name)
         {
-            string directory = Path.Combine(Root, name);
+            string directory = Repository(name);
             Dotnet.CopyDirectory(
                 Path.Combine(Dotnet.RepositoryRoot, "samples", sample),
                 Path.Combine(directory, sample),
                 relative => !relative.StartsWith("bin", StringComparison.Ordinal) && !relative.StartsWith("obj", StringComparison.Ordinal));
+            return Path.Combine(directory, sample);
+        }
+
+        /// <summary>An empty folder set up like a user's repository that restores from the folder feed, then nuget.org.</summary>
+        public string Repository(string name)
+        {
+            string directory = Path.Combine(Root, name);
+            Directory.CreateDirectory(directory);
             File.WriteAllText(Path.Combine(directory, "NuGet.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -67,7 +75,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
                 </Project>
                 """);
             File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
-            return Path.Combine(directory, sample);
+            return directory;
         }
 
         public void Dispose()
