@@ -217,12 +217,15 @@ internal sealed class Recognizer
 {
     private static readonly Regex ListOrWatch = new("^(Watch|List|ListNamespaced|WatchList|WatchNamespaced)", RegexOptions.Compiled);
     private readonly MethodInfo tryGetCall;
+    private readonly MethodInfo tryGetUnboundCall;
     private readonly MethodInfo isApiCall;
 
     public Recognizer()
     {
         var api = typeof(ResilienceAnalyzers.Kubernetes.RES1001UnboundedListAnalyzer).Assembly.GetType("ResilienceAnalyzers.Kubernetes.KubernetesApi", throwOnError: true)!;
-        tryGetCall = api.GetMethod("TryGetCall", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+        var callType = api.Assembly.GetType("ResilienceAnalyzers.Kubernetes.KubernetesCall", throwOnError: true)!.MakeByRefType();
+        tryGetCall = api.GetMethod("TryGetCall", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, new[] { typeof(IInvocationOperation), callType })!;
+        tryGetUnboundCall = api.GetMethod("TryGetUnboundCall", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, new[] { typeof(IInvalidOperation), callType })!;
         isApiCall = api.GetMethod("IsApiCall", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
     }
 
@@ -242,6 +245,17 @@ internal sealed class Recognizer
 
         if (method == null)
         {
+            // Does not bind: what the rules read from it (its only candidate, or the pre-10.x operation on IKubernetes).
+            if (model.GetOperation(syntax) is IInvalidOperation invalid)
+            {
+                object?[] unboundArgs = { invalid, null };
+                if ((bool)tryGetUnboundCall.Invoke(null, unboundArgs)!)
+                {
+                    var call = unboundArgs[1]!;
+                    return new CallSite(line.Path, line.StartLinePosition.Line + 1, "RECOGNIZED (unbound) " + Property(call, "Verb") + " " + Property(call, "Kind") + " " + Property(call, "Scope") + " " + Property(call, "Shape"), text);
+                }
+            }
+
             // Unresolved: only interesting if it looks like a client call (a candidate in k8s, or a client-looking name).
             var candidate = symbolInfo.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault();
             bool k8sCandidate = candidate != null && InClientNamespace(candidate.ContainingType);
