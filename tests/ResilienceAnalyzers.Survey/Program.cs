@@ -46,6 +46,11 @@ public static class Program
         }
 
         var run = await RunAsync(options, analyzers, recognizer).ConfigureAwait(false);
+        if (options.Fixes)
+        {
+            FixResults.Print(Console.Out);
+        }
+
         if (options.Labels.Count > 0)
         {
             var totals = new LabelScore();
@@ -58,8 +63,11 @@ public static class Program
             }
         }
 
-        return run.Summary.Exceptions.Count > 0 ? 1 : 0;
+        return run.Summary.Exceptions.Count > 0 || FixResults.AnyFailure ? 1 : 0;
     }
+
+    /// <summary>Every --fixes result of this process (all manifest entries together).</summary>
+    private static readonly FixCompile FixResults = new();
 
     /// <summary>Analyzes one directory with one set of options: prints per project, returns what the labels are matched against.</summary>
     private static async Task<SurveyRun> RunAsync(Options options, ImmutableArray<DiagnosticAnalyzer> analyzers, Recognizer recognizer)
@@ -70,6 +78,10 @@ public static class Program
         {
             run.AnalyzedFiles.UnionWith(project.Files.Select(f => LabelEvaluation.Relative(options.Root, f)));
             await AnalyzeProjectAsync(project, options, analyzers, references, recognizer, run.Summary, run.Diagnostics).ConfigureAwait(false);
+            if (options.Fixes)
+            {
+                await FixResults.RunAsync(project, options, analyzers, references).ConfigureAwait(false);
+            }
         }
 
         run.Summary.Print(options);
@@ -141,7 +153,12 @@ public static class Program
         }
 
         totals.Print(Console.Out, "all repositories");
-        return exceptions > 0 ? 1 : 0;
+        if (options.Fixes)
+        {
+            FixResults.Print(Console.Out);
+        }
+
+        return exceptions > 0 || FixResults.AnyFailure ? 1 : 0;
     }
 
     private static async Task AnalyzeProjectAsync(

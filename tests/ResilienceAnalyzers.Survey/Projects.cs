@@ -20,7 +20,8 @@ internal sealed class Options
         "usage: ResilienceAnalyzers.Survey <dir> [--workload DaemonSet|Deployment|StatefulSet|Job|None] [--replicas N] [--nodes N]\n" +
         "       [--pods-per-node N] [--skip-tests] [--single] [--calls] [--errors] [--no-aspnet]\n" +
         "       [--only <folder>]... [--exclude <folder>]... [--labels <file.tsv|dir>]... [--labels-only]\n" +
-        "   or: ResilienceAnalyzers.Survey --manifest <manifest.tsv> [--survey-dir <dir>] [--labels-only]\n" +
+        "   or: ResilienceAnalyzers.Survey --manifest <manifest.tsv> [--survey-dir <dir>] [--labels-only] [--fixes]\n" +
+        "  --fixes       apply every offered code fix alone and as Fix All per project; report offered/applied/compiled/removed per rule\n" +
         "  --single      one compilation for the whole directory (projects that reference each other), instead of one per *.csproj folder\n" +
         "  --skip-tests  skip folders named test/tests/samples or ending in .Test(s)/.Tests.* (bin/obj are always skipped)\n" +
         "  --calls       print every KubernetesClient call site (recognized LIST/WATCH, other API calls, unrecognized list/watch-looking calls)\n" +
@@ -60,6 +61,9 @@ internal sealed class Options
 
     public bool LabelsOnly { get; private set; }
 
+    /// <summary>--fixes: apply every offered code fix and check that it compiles and removes its diagnostic (<see cref="FixCompile"/>).</summary>
+    public bool Fixes { get; private set; }
+
     public string? Manifest { get; private set; }
 
     public string SurveyDir { get; private set; } = Environment.GetEnvironmentVariable("SURVEY_DIR") is { Length: > 0 } d ? d : "/work/survey";
@@ -80,6 +84,11 @@ internal sealed class Options
         if (PrintErrors)
         {
             yield return "--errors";
+        }
+
+        if (Fixes)
+        {
+            yield return "--fixes";
         }
     }
 
@@ -105,6 +114,7 @@ internal sealed class Options
                 case "--exclude": options.Exclude.Add(NormalizeFolder(Next())); break;
                 case "--labels": options.Labels.Add(Path.GetFullPath(Next())); break;
                 case "--labels-only": options.LabelsOnly = true; break;
+                case "--fixes": options.Fixes = true; break;
                 case "--manifest": options.Manifest = Path.GetFullPath(Next()); break;
                 case "--survey-dir": options.SurveyDir = Path.GetFullPath(Next()); break;
                 default:
