@@ -102,6 +102,16 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
+            // A concrete k8s.Kubernetes implements the operations interfaces explicitly: client.ListNamespacedPodAsync(…)
+            // binds to the group's extension, but client.ListNamespacedPodWithHttpMessagesAsync(…) does not exist on the
+            // class (CS1061; survey: Orleans' and Akka.Management's clients). Call it through the interface then.
+            ExpressionSyntax target = receiver.WithoutTrivia();
+            if (model.GetTypeInfo(receiver).Type is ITypeSymbol staticType
+                && model.LookupSymbols(receiver.SpanStart, staticType, http.Name, includeReducedExtensionMethods: false).IsEmpty)
+            {
+                target = ParenthesizedExpression(CastExpression(ParseTypeName(http.ContainingType.ToMinimalDisplayString(model, receiver.SpanStart)), target));
+            }
+
             // Task<HttpOperationResponse<V1PodList>> → V1PodList; its Items → V1Pod.
             ITypeSymbol? listType = http.ReturnType;
             while (listType is INamedTypeSymbol wrapper && (wrapper.Name == "Task" || wrapper.Name == "HttpOperationResponse") && wrapper.TypeArguments.Length == 1)
@@ -176,7 +186,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             arguments.Add(Argument(NameColon(IdentifierName("cancellationToken")), default, IdentifierName(c)));
 
             var operation = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver.WithoutTrivia(), IdentifierName(http.Name)),
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(http.Name)),
                 ArgumentList(SeparatedList(arguments)));
             var lambda = ParenthesizedLambdaExpression(
                 ParameterList(SeparatedList(new[] { Parameter(Identifier(o)), Parameter(Identifier(c)) })),
