@@ -95,6 +95,51 @@ namespace ResilienceAnalyzers.Tests.Configuration
             Assert.Equal("nested deeper than " + YamlSubset.MaxDepth + " levels", error.Reason);
         }
 
+        [Fact]
+        public void Mutated_manifests_are_read_or_refused_with_a_line_and_nothing_else_is_thrown()
+        {
+            // Every character deleted, and each of these inserted at every position: whatever the reader makes of it,
+            // the only exception it may throw is YamlError (which becomes RES0001), never one that would be an AD0001.
+            string manifest = string.Join("\n", new[]
+            {
+                "apiVersion: apps/v1", "kind: DaemonSet", "metadata:", "  name: 'node-agent'", "spec:", "  replicas: 2",
+                "  template:", "    spec:", "      containers:", "      - name: \"a\"  # c", "        image: x/y:1",
+                "        args: [\"a\", 'b']", "        command:", "        - |", "          echo \"hi", "---", "kind: Deployment",
+            });
+            string[] insertions = { "\t", "\"", "'", ":", "- ", "{{", "}}", "[", "{", "#", "\n", "\n  ", "---\n", "? ", "|", "&a ", "!t ", "*a" };
+            int read = 0;
+            int refused = 0;
+            for (int i = 0; i <= manifest.Length; i++)
+            {
+                var variants = insertions.Select(x => manifest.Insert(i, x)).ToList();
+                if (i < manifest.Length)
+                {
+                    variants.Add(manifest.Remove(i, 1));
+                }
+
+                foreach (string variant in variants)
+                {
+                    try
+                    {
+                        var workloads = new System.Collections.Generic.List<ManifestWorkload>();
+                        foreach (var document in YamlSubset.Read(variant))
+                        {
+                            ManifestWorkloads.Collect(document, "/deploy/a.yaml", workloads);
+                        }
+
+                        read++;
+                    }
+                    catch (YamlError error)
+                    {
+                        Assert.InRange(error.LineNumber, 1, variant.Split('\n').Length);
+                        refused++;
+                    }
+                }
+            }
+
+            Assert.True(read > 0 && refused > 0, $"read {read}, refused {refused}");
+        }
+
         [Theory]
         [InlineData("ghcr.io/example/node-agent:1.4.2@sha256:0123", "node-agent")]
         [InlineData("registry.example:5000/team/agent", "agent")]
