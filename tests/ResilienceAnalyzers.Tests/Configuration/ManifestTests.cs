@@ -175,6 +175,25 @@ namespace ResilienceAnalyzers.Tests.Configuration
             await test.RunAsync();
         }
 
+        /// <summary>What <c>helm create node-agent</c> scaffolds, cut down: names and replicas are template expressions.</summary>
+        private const string HelmTemplate = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: {{ include "node-agent.fullname" . }}
+              labels:
+                {{- include "node-agent.labels" . | nindent 4 }}
+            spec:
+              {{- if not .Values.autoscaling.enabled }}
+              replicas: {{ .Values.replicaCount }}
+              {{- end }}
+              template:
+                spec:
+                  containers:
+                    - name: {{ .Chart.Name }}
+                      image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+            """;
+
         [Fact]
         public async Task Helm_values_with_a_literal_replicaCount_set_the_replicas_and_templates_are_not_evaluated()
         {
@@ -185,26 +204,26 @@ namespace ResilienceAnalyzers.Tests.Configuration
                   tag: ""
                 nameOverride: ""
                 """;
-            const string template = """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: {{ include "node-agent.fullname" . }}
-                  labels:
-                    {{- include "node-agent.labels" . | nindent 4 }}
-                spec:
-                  {{- if not .Values.autoscaling.enabled }}
-                  replicas: {{ .Values.replicaCount }}
-                  {{- end }}
-                  template:
-                    spec:
-                      containers:
-                        - name: {{ .Chart.Name }}
-                          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
-                """;
-            var test = Res1002(("/0/charts/node-agent/values.yaml", values), ("/0/charts/node-agent/templates/deployment.yaml", template));
+            var test = Res1002(("/0/charts/node-agent/values.yaml", values), ("/0/charts/node-agent/templates/deployment.yaml", HelmTemplate));
             test.ExpectedDiagnostics.Add(EveryReplica("runs in every replica (4 copies; Helm chart node-agent (replicaCount 4) in charts/node-agent/values.yaml:1)", "120,000 pods (~1.68 GB as JSON) for one round of 4 copies"));
             await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_chart_template_DaemonSet_with_a_templated_name_is_named_after_its_chart()
+        {
+            string template = HelmTemplate.Replace("kind: Deployment", "kind: DaemonSet");
+            var test = Res1002(("/0/charts/node-agent/templates/daemonset.yaml", template));
+            test.ExpectedDiagnostics.Add(EveryNode("DaemonSet node-agent in charts/node-agent/templates/daemonset.yaml:2"));
+            await test.RunAsync();
+
+            // Outside a chart's templates folder a templated name names nothing.
+            await Res1002(("/0/deploy/daemonset.yaml", template)).RunAsync();
+
+            // A DaemonSet runs on every node whatever the chart's replicaCount says: one workload, not two.
+            var withValues = Res1002(("/0/charts/node-agent/templates/daemonset.yaml", template), ("/0/charts/node-agent/values.yaml", "replicaCount: 1\n"));
+            withValues.ExpectedDiagnostics.Add(EveryNode("DaemonSet node-agent in charts/node-agent/templates/daemonset.yaml:2"));
+            await withValues.RunAsync();
         }
 
         [Fact]

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using ResilienceAnalyzers.Configuration;
 
 namespace ResilienceAnalyzers.Workload.Manifests
@@ -90,7 +91,15 @@ namespace ResilienceAnalyzers.Workload.Manifests
             }
 
             var names = ImmutableArray.CreateBuilder<string>();
-            string? name = root.Map("metadata")?.Scalar("name")?.Literal;
+            var nameNode = root.Map("metadata")?.Scalar("name");
+            string? name = nameNode?.Literal;
+            if (name == null && nameNode != null && nameNode.IsTemplate && TemplateChart(path) is string chart)
+            {
+                // name: {{ include "node-agent.fullname" . }} in charts/node-agent/templates/: not evaluated, but the
+                // chart's folder is what helm create names it after, and what a mapping can name.
+                name = chart;
+            }
+
             AddName(names, name);
 
             var spec = root.Map("spec");
@@ -141,10 +150,63 @@ namespace ResilienceAnalyzers.Workload.Manifests
             workloads.Add(new ManifestWorkload(WorkloadKind.Deployment, fullName ?? chart, replicas, names.ToImmutable(), path, countNode.Line, label));
         }
 
+        /// <summary>
+        /// One chart, one workload: a template whose replicas are a template expression is the workload its chart's
+        /// values.yaml counts (drop the template, keep the literal replicaCount); a DaemonSet template runs on every
+        /// node whatever replicaCount says (drop the values). Templates with literal replicas stay: they are other
+        /// workloads of the chart.
+        /// </summary>
+        public static List<ManifestWorkload> MergeCharts(List<ManifestWorkload> workloads)
+        {
+            var values = workloads.Where(w => IsHelmValues(w.Path)).ToList();
+            if (values.Count == 0)
+            {
+                return workloads;
+            }
+
+            var dropped = new HashSet<ManifestWorkload>();
+            foreach (var template in workloads)
+            {
+                string? chart = TemplateChartDirectory(template.Path);
+                var chartValues = chart == null ? null : values.FirstOrDefault(v => string.Equals(System.IO.Path.GetDirectoryName(v.Path), chart, StringComparison.Ordinal));
+                if (chartValues == null)
+                {
+                    continue;
+                }
+
+                if (template.Kind == WorkloadKind.DaemonSet)
+                {
+                    dropped.Add(chartValues);
+                }
+                else if (template.Replicas == null)
+                {
+                    dropped.Add(template);
+                }
+            }
+
+            return workloads.Where(w => !dropped.Contains(w)).ToList();
+        }
+
         internal static bool IsHelmValues(string path)
         {
             string file = System.IO.Path.GetFileName(path);
             return string.Equals(file, "values.yaml", StringComparison.OrdinalIgnoreCase) || string.Equals(file, "values.yml", StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>"charts/node-agent/templates/ds.yaml" → "node-agent"; null outside a chart's templates folder.</summary>
+        private static string? TemplateChart(string path)
+        {
+            string? chart = TemplateChartDirectory(path);
+            return chart == null ? null : System.IO.Path.GetFileName(chart);
+        }
+
+        /// <summary>"charts/node-agent/templates/ds.yaml" → "charts/node-agent".</summary>
+        private static string? TemplateChartDirectory(string path)
+        {
+            string? templates = System.IO.Path.GetDirectoryName(path);
+            return templates != null && string.Equals(System.IO.Path.GetFileName(templates), "templates", StringComparison.Ordinal)
+                ? System.IO.Path.GetDirectoryName(templates)
+                : null;
         }
 
         private static string? ChartFolder(string path)

@@ -119,7 +119,7 @@ namespace ResilienceAnalyzers.Workload.Manifests
                 }
             }
 
-            return new ProjectManifests(workloads.ToImmutableArray(), errors.ToImmutable(), projectNames, projectDirectory);
+            return new ProjectManifests(ManifestWorkloads.MergeCharts(workloads).ToImmutableArray(), errors.ToImmutable(), projectNames, projectDirectory);
         }
 
         internal static bool IsYaml(string path)
