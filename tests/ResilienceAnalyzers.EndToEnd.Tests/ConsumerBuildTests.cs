@@ -72,5 +72,41 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             // The default size (1,000 nodes) prices the code instead.
             Assert.Contains(Dotnet.Warnings(output), w => w.Id == "RES1002" && w.Message.Contains("1,000 copies"));
         }
+    
+        [Fact]
+        public void With_ResilienceReadManifests_the_DaemonSet_in_deploy_sets_the_fan_out_and_a_bad_manifest_is_named()
+        {
+            // The sample without its <ResilienceWorkload>: only the manifest says it runs on every node.
+            string project = package.Consumer("NodeTelemetryAgent", "manifests");
+            string repository = Path.GetDirectoryName(project)!;
+            Directory.CreateDirectory(Path.Combine(repository, ".git"));
+            Directory.CreateDirectory(Path.Combine(project, "deploy"));
+            File.WriteAllText(Path.Combine(project, "deploy", "daemonset.yaml"), """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata:
+                  name: node-telemetry-agent
+                spec:
+                  template:
+                    spec:
+                      containers:
+                      - name: agent
+                        image: ghcr.io/example/node-telemetry-agent:1.0
+                """);
+            // At the repository's root (found by its .git folder): read too, and reported on its line when unreadable.
+            Directory.CreateDirectory(Path.Combine(repository, "k8s"));
+            File.WriteAllText(Path.Combine(repository, "k8s", "broken.yaml"), "kind: Deployment\nmetadata:\n\tname: x\n");
+
+            string output = Dotnet.RunOk(project, "build", "-nologo", "-p:ResilienceWorkload=", "-p:ResilienceReadManifests=true");
+            var warnings = Dotnet.Warnings(output);
+            Assert.Contains(warnings, w => w.Id == "RES1002" && w.Message.Contains("runs on every node (5,000 copies; DaemonSet node-telemetry-agent in deploy/daemonset.yaml:2)", StringComparison.Ordinal));
+            Assert.Contains(warnings, w => w.Id == "RES0001" && w.File.EndsWith("broken.yaml", StringComparison.Ordinal) && w.Line == 3
+                && w.Message.Contains("cannot read the manifest ../k8s/broken.yaml:3: a tab in the indentation", StringComparison.Ordinal));
+            Assert.DoesNotContain("AD0001", output);
+
+            // Without the opt-in nothing is read and nothing says who runs the code.
+            string plain = Dotnet.RunOk(project, "build", "-nologo", "--no-incremental", "-p:ResilienceWorkload=");
+            Assert.DoesNotContain(Dotnet.Warnings(plain), w => w.Message.Contains("deploy/daemonset.yaml", StringComparison.Ordinal) || w.Id == "RES0001");
+        }
     }
 }

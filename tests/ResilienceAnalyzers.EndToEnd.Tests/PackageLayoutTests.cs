@@ -22,12 +22,14 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Assert.Contains("analyzers/dotnet/cs/ResilienceAnalyzers.CodeFixes.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/Resilience.CostModel.dll", entries);
             Assert.Contains("build/ResilienceAnalyzers.props", entries);
+            Assert.Contains("build/ResilienceAnalyzers.targets", entries);
+            Assert.Contains("buildTransitive/ResilienceAnalyzers.targets", entries);
             Assert.Contains("README.md", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
 
             using var props = zip.GetEntry("build/ResilienceAnalyzers.props")!.Open();
             var visible = XDocument.Load(props).Descendants("CompilerVisibleProperty").Select(e => (string?)e.Attribute("Include")).ToList();
-            Assert.Equal(new[] { "ResilienceWorkload", "ResilienceReplicas", "ResilienceClusterNodes", "ResiliencePodsPerNode" }, visible);
+            Assert.Equal(new[] { "ResilienceWorkload", "ResilienceReplicas", "ResilienceClusterNodes", "ResiliencePodsPerNode", "ResilienceManifestWorkload", "MSBuildProjectName" }, visible);
         }
 
         [Fact]

@@ -8,6 +8,7 @@ using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Configuration;
 using ResilienceAnalyzers.Kubernetes;
 using ResilienceAnalyzers.Workload;
+using ResilienceAnalyzers.Workload.Manifests;
 
 namespace ResilienceAnalyzers.Analysis
 {
@@ -37,12 +38,13 @@ namespace ResilienceAnalyzers.Analysis
         private readonly Lazy<CallerIndex> callers;
         private readonly Lazy<CallChains> chains;
 
-        private ResilienceCompilation(Compilation compilation, AnalyzerConfigOptionsProvider options)
+        private ResilienceCompilation(Compilation compilation, AnalyzerOptions options)
         {
             Compilation = compilation;
-            Options = options;
-            Settings = new SettingsCache(options);
-            FanOut = new FanOutResolver(compilation, Settings);
+            Options = options.AnalyzerConfigOptionsProvider;
+            Settings = new SettingsCache(Options);
+            var additionalFiles = options.AdditionalFiles;
+            FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)));
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
             callers = new Lazy<CallerIndex>(() => new CallerIndex(this));
             chains = new Lazy<CallChains>(() => new CallChains(this, Callers));
@@ -87,10 +89,31 @@ namespace ResilienceAnalyzers.Analysis
         /// </summary>
         public static ResilienceCompilation GetOrCreate(Compilation compilation, AnalyzerOptions options)
         {
-            var model = Models.GetValue(compilation, c => new ResilienceCompilation(c, options.AnalyzerConfigOptionsProvider));
+            var model = Models.GetValue(compilation, c => new ResilienceCompilation(c, options));
             return ReferenceEquals(model.Options, options.AnalyzerConfigOptionsProvider)
                 ? model
-                : new ResilienceCompilation(compilation, options.AnalyzerConfigOptionsProvider);
+                : new ResilienceCompilation(compilation, options);
+        }
+
+        /// <summary>
+        /// The project's manifests, read once for every rule: matched against the assembly name and, when the package's
+        /// props make it visible, the MSBuild project name; paths shown relative to the project folder.
+        /// </summary>
+        private static ProjectManifests ReadManifests(Compilation compilation, System.Collections.Immutable.ImmutableArray<AdditionalText> files, AnalyzerConfigOptionsProvider options)
+        {
+            var names = System.Collections.Immutable.ImmutableArray.CreateBuilder<string>();
+            if (!string.IsNullOrWhiteSpace(compilation.AssemblyName))
+            {
+                names.Add(compilation.AssemblyName!);
+            }
+
+            if (options.GlobalOptions.TryGetValue("build_property.MSBuildProjectName", out string? project) && !string.IsNullOrWhiteSpace(project))
+            {
+                names.Add(project!.Trim());
+            }
+
+            options.GlobalOptions.TryGetValue("build_property.ProjectDir", out string? directory);
+            return ProjectManifests.Read(files, names.ToImmutable(), string.IsNullOrWhiteSpace(directory) ? null : directory!.Trim(), System.Threading.CancellationToken.None);
         }
 
         /// <summary>The LIST/WATCH <paramref name="invocation"/> makes, recognized once for all rules.</summary>

@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
+using ResilienceAnalyzers.Workload.Manifests;
 
 namespace ResilienceAnalyzers.Configuration
 {
@@ -21,7 +23,7 @@ namespace ResilienceAnalyzers.Configuration
             DiagnosticSeverity.Warning,
             description: "A workload or cluster-size setting could not be read. Costs in messages fall back to the defaults (1,000 nodes, 30 pods per node) until it is fixed.");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, GlobalRule);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, GlobalRule, ManifestRule, ManifestMatchRule);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -49,17 +51,70 @@ namespace ResilienceAnalyzers.Configuration
                     }
                 });
 
-                if (!global.Errors.IsEmpty)
+                // Manifests are read once, by the model every rule shares; a file that cannot be read is reported on it.
+                var model = ResilienceCompilation.GetOrCreate(start.Compilation, start.Options);
+                start.RegisterAdditionalFileAction(file =>
                 {
-                    start.RegisterCompilationEndAction(end =>
+                    foreach (var error in model.FanOut.Manifests.Errors)
                     {
-                        foreach (var error in global.Errors)
+                        if (ReferenceEquals(error.File, file.AdditionalFile) || error.File.Path == file.AdditionalFile.Path)
                         {
-                            end.ReportDiagnostic(Diagnostic.Create(GlobalRule, Location.None, error.Key, error.Value, error.Expected));
+                            file.ReportDiagnostic(Diagnostic.Create(
+                                ManifestRule,
+                                ProjectManifests.LocationOf(error.File, error.Line, file.CancellationToken),
+                                error.IsTemplate ? DiagnosticSeverity.Info : ManifestRule.DefaultSeverity,
+                                additionalLocations: null,
+                                properties: null,
+                                model.FanOut.Manifests.DisplayPath(error.File.Path) + ":" + error.Line.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                error.Reason + (error.IsTemplate ? " (Helm {{ }} expressions are not evaluated; the chart's values.yaml is read instead)" : string.Empty)));
                         }
-                    });
-                }
+                    }
+                });
+
+                start.RegisterCompilationEndAction(end =>
+                {
+                    foreach (var error in global.Errors)
+                    {
+                        end.ReportDiagnostic(Diagnostic.Create(GlobalRule, Location.None, error.Key, error.Value, error.Expected));
+                    }
+
+                    ReportManifestMatch(end, model.FanOut.Manifests, global);
+                });
             });
+        }
+
+        /// <summary>
+        /// When manifests were given and nothing explicit says who runs the project: a mapping that names no workload
+        /// is a warning; no match or several matches is a note listing what was found and how to choose.
+        /// </summary>
+        private static void ReportManifestMatch(CompilationAnalysisContext end, ProjectManifests manifests, ResilienceSettings global)
+        {
+            if (global.Workload != WorkloadKind.Unknown || (manifests.Workloads.IsEmpty && global.ManifestWorkload == null))
+            {
+                return;
+            }
+
+            var match = manifests.Match(global.ManifestWorkload);
+            if (match.Workload != null)
+            {
+                return;
+            }
+
+            string found = manifests.Workloads.IsEmpty ? "none" : manifests.List(manifests.Workloads);
+            if (global.ManifestWorkload != null)
+            {
+                string expected = match.Matches.IsEmpty
+                    ? "the metadata.name (or Kind/name) of a DaemonSet, Deployment or StatefulSet in the manifests given as AdditionalFiles; found: " + found
+                    : "one workload, but it names several: " + manifests.List(match.Matches) + "; write Kind/name";
+                end.ReportDiagnostic(Diagnostic.Create(GlobalRule, Location.None, global.ManifestWorkloadSource, global.ManifestWorkload, expected));
+                return;
+            }
+
+            string how = "set resilience.manifest_workload = <name> in .editorconfig/.globalconfig or <ResilienceManifestWorkload>name</ResilienceManifestWorkload>, or <ResilienceWorkload>";
+            string text = match.Matches.IsEmpty
+                ? "no workload in the manifests matches this project (" + string.Join(", ", manifests.ProjectNames) + ", compared with image, container and metadata names), so they do not set its fan-out; found: " + found + ". To use one, " + how
+                : "several workloads in the manifests match this project, so they do not set its fan-out: " + manifests.List(match.Matches) + ". To choose one, " + how;
+            end.ReportDiagnostic(Diagnostic.Create(ManifestMatchRule, Location.None, DiagnosticSeverity.Info, null, null, text));
         }
 
         /// <summary>The same rule for project-wide values, reported once at the end of the compilation.</summary>
@@ -70,6 +125,25 @@ namespace ResilienceAnalyzers.Configuration
             RuleCategories.Configuration,
             DiagnosticSeverity.Warning,
             description: "A workload or cluster-size setting could not be read. Costs in messages fall back to the defaults (1,000 nodes, 30 pods per node) until it is fixed.",
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>A Kubernetes manifest among the AdditionalFiles that the reader cannot read, reported on the file and line.</summary>
+        internal static readonly DiagnosticDescriptor ManifestRule = Descriptors.Create(
+            RuleIdentifiers.InvalidConfiguration,
+            title: "Invalid ResilienceAnalyzers configuration value",
+            messageFormat: "ResilienceAnalyzers: cannot read the manifest {0}: {1}. Its workloads do not set the fan-out.",
+            RuleCategories.Configuration,
+            DiagnosticSeverity.Warning,
+            description: "A YAML file given as an AdditionalFile is outside the subset the manifest reader accepts. Fix the file, or keep it out of AdditionalFiles.");
+
+        /// <summary>The manifests name no workload for this project, or several: a note with what was found.</summary>
+        internal static readonly DiagnosticDescriptor ManifestMatchRule = Descriptors.Create(
+            RuleIdentifiers.InvalidConfiguration,
+            title: "Invalid ResilienceAnalyzers configuration value",
+            messageFormat: "ResilienceAnalyzers: {0}",
+            RuleCategories.Configuration,
+            DiagnosticSeverity.Warning,
+            description: "Manifests were given as AdditionalFiles but do not decide which workload runs this project. The message lists the workloads found and how to map one explicitly.",
             customTags: WellKnownDiagnosticTags.CompilationEnd);
     }
 }

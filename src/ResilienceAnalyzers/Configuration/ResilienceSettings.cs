@@ -35,11 +35,13 @@ namespace ResilienceAnalyzers.Configuration
         public const string ReplicasKey = "resilience.replicas";
         public const string ClusterNodesKey = "resilience.cluster_nodes";
         public const string PodsPerNodeKey = "resilience.pods_per_node";
+        public const string ManifestWorkloadKey = "resilience.manifest_workload";
 
         public const string WorkloadProperty = "build_property.ResilienceWorkload";
         public const string ReplicasProperty = "build_property.ResilienceReplicas";
         public const string ClusterNodesProperty = "build_property.ResilienceClusterNodes";
         public const string PodsPerNodeProperty = "build_property.ResiliencePodsPerNode";
+        public const string ManifestWorkloadProperty = "build_property.ResilienceManifestWorkload";
 
         /// <summary>The scalability envelope is 5,000 nodes (facts.md); 100,000 leaves room for fleets of clusters that push past it.</summary>
         public const int MaxClusterNodes = 100_000;
@@ -52,7 +54,7 @@ namespace ResilienceAnalyzers.Configuration
         private static readonly string WorkloadNames = "DaemonSet, Deployment, StatefulSet, Job or None";
 
         public static readonly ResilienceSettings Default = new ResilienceSettings(
-            WorkloadKind.Unknown, null, null, ClusterShape.DefaultNodes, ClusterShape.DefaultPodsPerNode, false, false, ImmutableArray<OptionError>.Empty);
+            WorkloadKind.Unknown, null, null, ClusterShape.DefaultNodes, ClusterShape.DefaultPodsPerNode, false, false, null, ImmutableArray<OptionError>.Empty);
 
         private ResilienceSettings(
             WorkloadKind workload,
@@ -62,6 +64,7 @@ namespace ResilienceAnalyzers.Configuration
             int podsPerNode,
             bool clusterNodesConfigured,
             bool podsPerNodeConfigured,
+            string? manifestWorkload,
             ImmutableArray<OptionError> errors)
         {
             Workload = workload;
@@ -71,6 +74,7 @@ namespace ResilienceAnalyzers.Configuration
             PodsPerNode = podsPerNode;
             ClusterNodesConfigured = clusterNodesConfigured;
             PodsPerNodeConfigured = podsPerNodeConfigured;
+            ManifestWorkload = manifestWorkload;
             Errors = errors;
         }
 
@@ -88,6 +92,12 @@ namespace ResilienceAnalyzers.Configuration
         public bool ClusterNodesConfigured { get; }
 
         public bool PodsPerNodeConfigured { get; }
+
+        /// <summary>The manifest workload named for this code (<c>resilience.manifest_workload</c>), when the name alone does not decide.</summary>
+        public string? ManifestWorkload { get; }
+
+        /// <summary>The key that set <see cref="ManifestWorkload"/>, for messages.</summary>
+        public string? ManifestWorkloadSource { get; private set; }
 
         public ImmutableArray<OptionError> Errors { get; }
 
@@ -119,12 +129,23 @@ namespace ResilienceAnalyzers.Configuration
             int podsPerNode = ReadInt(fileOptions, globalOptions, PodsPerNodeKey, PodsPerNodeProperty, 1, MaxPodsPerNode, errors, out bool podsSet)
                 ?? ClusterShape.DefaultPodsPerNode;
 
-            if (workload == WorkloadKind.Unknown && replicas == null && !nodesSet && !podsSet && errors.Count == 0)
+            string? manifestWorkload = null;
+            string? manifestWorkloadSource = null;
+            if (TryGet(fileOptions, globalOptions, ManifestWorkloadKey, ManifestWorkloadProperty, out string mappingKey, out string mapping))
+            {
+                manifestWorkload = mapping.Trim();
+                manifestWorkloadSource = DisplayKey(mappingKey);
+            }
+
+            if (workload == WorkloadKind.Unknown && replicas == null && !nodesSet && !podsSet && manifestWorkload == null && errors.Count == 0)
             {
                 return Default;
             }
 
-            return new ResilienceSettings(workload, workloadSource, replicas, clusterNodes, podsPerNode, nodesSet, podsSet, errors.ToImmutable());
+            return new ResilienceSettings(workload, workloadSource, replicas, clusterNodes, podsPerNode, nodesSet, podsSet, manifestWorkload, errors.ToImmutable())
+            {
+                ManifestWorkloadSource = manifestWorkloadSource,
+            };
         }
 
         public static bool TryParseWorkload(string raw, out WorkloadKind kind)

@@ -6,14 +6,16 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResilienceAnalyzers.Configuration;
+using ResilienceAnalyzers.Workload.Manifests;
 
 namespace ResilienceAnalyzers.Workload
 {
     /// <summary>
     /// The one place that knows who runs a piece of code (design §5): configuration first (a file's
     /// .editorconfig, then MSBuild), then a <c>[RunsOnEveryNode]</c> / <c>[RunsInEveryReplica]</c> attribute
-    /// matched by name on the method, its types or the assembly, then inference from the downward API variables
-    /// that the containing type reads. Built once per compilation.
+    /// matched by name on the method, its types or the assembly, then the project's Kubernetes manifests (a DaemonSet,
+    /// a Deployment's replicas), then inference from the downward API variables that the containing type reads.
+    /// Built once per compilation.
     /// </summary>
     internal sealed class FanOutResolver
     {
@@ -38,14 +40,19 @@ namespace ResilienceAnalyzers.Workload
             new ConcurrentDictionary<INamedTypeSymbol, FanOutKind>(SymbolEqualityComparer.Default);
         // Lazy: binding the assembly's attributes costs milliseconds and most compilations never ask.
         private readonly Lazy<FanOutKind> assemblyAttribute;
+        private readonly Lazy<ProjectManifests> manifests;
 
-        public FanOutResolver(Compilation compilation, SettingsCache settings)
+        public FanOutResolver(Compilation compilation, SettingsCache settings, Lazy<ProjectManifests> manifests)
         {
             this.settings = settings;
+            this.manifests = manifests;
             assemblyAttribute = new Lazy<FanOutKind>(() => FromAttributes(compilation.Assembly));
         }
 
         public SettingsCache Settings => settings;
+
+        /// <summary>The manifests among the AdditionalFiles, read on first use, once per compilation.</summary>
+        public ProjectManifests Manifests => manifests.Value;
 
         public FanOut Resolve(ISymbol? containingSymbol, SyntaxTree tree)
         {
@@ -76,6 +83,11 @@ namespace ResilienceAnalyzers.Workload
                 return Make(assemblyAttribute.Value, s, assemblyAttribute.Value == FanOutKind.EveryNode ? "[assembly: RunsOnEveryNode]" : "[assembly: RunsInEveryReplica]");
             }
 
+            if (Manifests.Workloads.Length > 0 && Manifests.Match(s.ManifestWorkload).Workload is ManifestWorkload manifest)
+            {
+                return FromManifest(manifest, s);
+            }
+
             for (var type = containingSymbol as INamedTypeSymbol ?? containingSymbol?.ContainingType; type != null; type = type.ContainingType)
             {
                 var inferred = inferredByType.GetOrAdd(type, InferFromEnvironment);
@@ -88,6 +100,28 @@ namespace ResilienceAnalyzers.Workload
             }
 
             return new FanOut(FanOutKind.Unknown, 1, "not configured", s);
+        }
+
+        /// <summary>
+        /// A DaemonSet runs on every node; a Deployment or StatefulSet in its replicas, unless <c>resilience.replicas</c>
+        /// says otherwise (explicit configuration wins over manifests).
+        /// </summary>
+        private FanOut FromManifest(ManifestWorkload manifest, ResilienceSettings s)
+        {
+            string reason = Manifests.Describe(manifest);
+            if (manifest.Kind == WorkloadKind.DaemonSet)
+            {
+                return new FanOut(FanOutKind.EveryNode, s.ClusterNodes, reason, s);
+            }
+
+            if (s.Replicas != null)
+            {
+                return new FanOut(FanOutKind.EveryReplica, s.Replicas.Value, reason + ", replicas as configured", s);
+            }
+
+            return manifest.Replicas is int replicas
+                ? new FanOut(FanOutKind.EveryReplica, replicas, reason, s)
+                : new FanOut(FanOutKind.EveryReplica, 1, reason + ", replicas not a literal (counted as 1)", s);
         }
 
         private static FanOut Make(FanOutKind kind, ResilienceSettings s, string reason)
