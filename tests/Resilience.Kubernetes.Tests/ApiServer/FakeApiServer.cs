@@ -59,6 +59,12 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         /// <summary>Clock stamped on <see cref="RequestRecord.Received"/> (e.g. a test's fake clock). Default: the system clock.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
+        /// <summary>
+        /// How a watch with <c>sendInitialEvents=true</c> is answered (KEP-3157). Default: supported, as by a
+        /// kube-apiserver with the WatchList feature gate on.
+        /// </summary>
+        public WatchListSupport WatchList { get; set; } = WatchListSupport.Supported;
+
         /// <summary>When set, watches end after this long instead of their timeoutSeconds (graceful close).</summary>
         public TimeSpan? WatchTimeoutOverride { get; set; }
 
@@ -271,9 +277,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             {
                 foreach (var w in watchers.Where(w => w.Bookmarks))
                 {
-                    var line = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + w.Type.Kind + "\",\"apiVersion\":\"" + w.Type.ApiVersion +
-                               "\",\"metadata\":{\"resourceVersion\":\"" + resourceVersion.ToString(CultureInfo.InvariantCulture) + "\"}}}";
-                    w.Send(line, isObject: false);
+                    w.Send(BookmarkLine(w.Type, resourceVersion, initialEventsEnd: false), isObject: false);
                 }
             }
         }
@@ -375,6 +379,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 FieldSelector = q.ContainsKey("fieldSelector") ? (string?)q["fieldSelector"] : null,
                 LabelSelector = q.ContainsKey("labelSelector") ? (string?)q["labelSelector"] : null,
                 AllowWatchBookmarks = string.Equals(q["allowWatchBookmarks"], "true", StringComparison.OrdinalIgnoreCase),
+                SendInitialEvents = string.Equals(q["sendInitialEvents"], "true", StringComparison.OrdinalIgnoreCase),
                 TimeoutSeconds = int.TryParse(q["timeoutSeconds"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : null,
             };
 
@@ -427,8 +432,35 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 return;
             }
 
+            if (watch && WatchListRefusal(record) is { } refusal)
+            {
+                record.ServedFrom = ServedFrom.Rejected;
+                await Reject(ctx, record, 422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: " + refusal, null).ConfigureAwait(false);
+                return;
+            }
+
             if (watch) await WatchAsync(ctx, record, type, ns, fields, labels).ConfigureAwait(false);
             else await ListAsync(ctx, record, type, ns, fields, labels, q["continue"]).ConfigureAwait(false);
+        }
+
+        // The API server's validation of a watch's list options (apimachinery ValidateListOptions), as 422 Invalid.
+        private string? WatchListRefusal(RequestRecord record)
+        {
+            if (record.SendInitialEvents)
+            {
+                if (WatchList == WatchListSupport.Rejected)
+                    return "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled";
+                if (WatchList == WatchListSupport.Ignored) return null; // an old server: unknown parameters are ignored
+                if (record.ResourceVersionMatch != "NotOlderThan")
+                    return "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan";
+                if (!record.AllowWatchBookmarks)
+                    return "allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true";
+                return null;
+            }
+
+            return !string.IsNullOrEmpty(record.ResourceVersionMatch) && WatchList != WatchListSupport.Ignored
+                ? "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"
+                : null;
         }
 
         private async Task ListAsync(HttpContext ctx, RequestRecord record, ResourceType type, string? ns, Selector fields, Selector labels, string? continueToken)
@@ -554,7 +586,15 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             var expired = false;
             lock (gate)
             {
-                if (string.IsNullOrEmpty(rv) || rv == "0")
+                if (record.SendInitialEvents && WatchList == WatchListSupport.Supported)
+                {
+                    // KEP-3157 with resourceVersionMatch=NotOlderThan: the current state as ADDED events (from the watch
+                    // cache, at least as new as the requested resourceVersion), then the bookmark that ends them.
+                    foreach (var s in objects.Values.Where(watcher.Matches).OrderBy(s => s.Rv))
+                        watcher.Send(EventLine("ADDED", s.Json), isObject: true);
+                    watcher.Send(BookmarkLine(type, resourceVersion, initialEventsEnd: true), isObject: false);
+                }
+                else if (string.IsNullOrEmpty(rv) || rv == "0")
                 {
                     foreach (var s in objects.Values.Where(watcher.Matches).OrderBy(s => s.Rv))
                         watcher.Send(EventLine("ADDED", s.Json), isObject: true);
@@ -684,6 +724,11 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
         private static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
 
+        private static string BookmarkLine(ResourceType type, long rv, bool initialEventsEnd) =>
+            "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + type.Kind + "\",\"apiVersion\":\"" + type.ApiVersion +
+            "\",\"metadata\":{\"resourceVersion\":\"" + rv.ToString(CultureInfo.InvariantCulture) + "\"" +
+            (initialEventsEnd ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "") + "}}}";
+
         private static string EventLine(string type, string objectJson) => "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}";
 
         private static string StatusJson(int code, string reason, string message, int? retryAfterSeconds)
@@ -806,5 +851,18 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 drop.Cancel();
             }
         }
+    }
+
+    /// <summary>How the loopback server answers a streaming list (KEP-3157, <c>sendInitialEvents=true</c>).</summary>
+    public enum WatchListSupport
+    {
+        /// <summary>The current state as ADDED events, then a BOOKMARK annotated <c>k8s.io/initial-events-end</c>, then changes.</summary>
+        Supported,
+
+        /// <summary>422 Invalid, as a server with the WatchList feature gate off (or an aggregated API server) answers.</summary>
+        Rejected,
+
+        /// <summary>The parameters are ignored, as by a server or proxy that does not know them: a plain watch, no such bookmark.</summary>
+        Ignored,
     }
 }
