@@ -12,7 +12,13 @@ namespace Resilience.Kubernetes
     /// <summary>
     /// A list-once-then-watch cache of one collection with client-go reflector semantics:
     /// <list type="bullet">
-    /// <item>first LIST at <c>resourceVersion=0</c> (the API server's watch cache; not paginated because the server
+    /// <item>with <see cref="InformerOptions.StreamingInitialList"/> (default), the first list is a streaming WATCH
+    /// (KEP-3157: <c>sendInitialEvents=true</c>, <c>resourceVersionMatch=NotOlderThan</c>, <c>resourceVersion=""</c>,
+    /// <c>allowWatchBookmarks=true</c>): the objects arrive as ADDED events into a side store, which replaces the cache
+    /// at the BOOKMARK annotated <c>k8s.io/initial-events-end: "true"</c>; the same stream then goes on as the watch.
+    /// When the server refuses it (a 4xx Status other than 408/410/429, or a stream that ends without that bookmark)
+    /// the informer falls back to LIST then WATCH at once and keeps to it for its lifetime;</item>
+    /// <item>otherwise the first LIST at <c>resourceVersion=0</c> (the API server's watch cache; not paginated because the server
     /// ignores <c>limit</c> there), unless <see cref="InformerOptions.ConsistentInitialList"/>;</item>
     /// <item>WATCH from the last seen resourceVersion with <c>allowWatchBookmarks=true</c> and a random
     /// <c>timeoutSeconds</c> in [5, 10) minutes; when a watch ends it resumes from the last resourceVersion seen
@@ -38,6 +44,10 @@ namespace Resilience.Kubernetes
         // the API server closes right after an ERROR, so this only fires for a misbehaving server (docs/informer.md).
         private static readonly TimeSpan ErrorGrace = TimeSpan.FromSeconds(5);
 
+        // KEP-3157: the annotation on the BOOKMARK that ends the initial events (metav1.InitialEventsAnnotationKey,
+        // k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
+        internal const string InitialEventsEndAnnotation = "k8s.io/initial-events-end";
+
         private readonly ListWatch<TItem, TList> listWatch;
         private readonly InformerOptions options;
         private readonly TimeProvider time;
@@ -54,6 +64,7 @@ namespace Resilience.Kubernetes
         private int watchEvents;
         private Task? loop;
         private int disposed;
+        private int streamingRefused;
         private long listCount;
         private long watchCount;
         private long relistCount;
@@ -108,6 +119,12 @@ namespace Resilience.Kubernetes
 
         /// <summary>WATCH requests started.</summary>
         public long WatchCount => Interlocked.Read(ref watchCount);
+
+        /// <summary>
+        /// True while the next (re)list will be a streaming watch: <see cref="InformerOptions.StreamingInitialList"/> is set
+        /// and the server has not refused it. Becomes false for good at the first refusal.
+        /// </summary>
+        public bool UsesStreamingList => options.StreamingInitialList && Volatile.Read(ref streamingRefused) == 0;
 
         /// <summary>Relists caused by 410 Gone.</summary>
         public long RelistCount => Interlocked.Read(ref relistCount);
@@ -218,26 +235,47 @@ namespace Resilience.Kubernetes
             var relist = false;
             while (!ct.IsCancellationRequested)
             {
-                if (needList)
+                WatchOutcome outcome;
+                Exception? error;
+                if (needList && UsesStreamingList)
                 {
-                    try
+                    InitialEvents initial;
+                    (outcome, error, initial) = await StreamOnceAsync(relist, ct).ConfigureAwait(false);
+                    if (outcome == WatchOutcome.Refused)
                     {
-                        await ListAndReplaceAsync(fromCache, relist, ct).ConfigureAwait(false);
-                        needList = false;
-                    }
-                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                    catch (Exception ex)
-                    {
-                        Report(ex);
-                        if (!await BackoffAsync(ex, ct).ConfigureAwait(false)) return;
+                        // client-go falls back to LIST+WATCH at once when a watch-list fails with a non-retriable error
+                        // (reflector.go, ListAndWatch: "making progress is better than deadlocking"); we also remember it.
+                        Interlocked.Exchange(ref streamingRefused, 1);
+                        Report(error!);
                         continue;
                     }
+
+                    if (initial.Done) needList = false;
+                }
+                else
+                {
+                    if (needList)
+                    {
+                        try
+                        {
+                            await ListAndReplaceAsync(fromCache, relist, ct).ConfigureAwait(false);
+                            needList = false;
+                        }
+                        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                        {
+                            return;
+                        }
+                        catch (Exception ex)
+                        {
+                            Report(ex);
+                            if (!await BackoffAsync(ex, ct).ConfigureAwait(false)) return;
+                            continue;
+                        }
+                    }
+
+                    (outcome, error) = await WatchOnceAsync(ct).ConfigureAwait(false);
                 }
 
-                var (outcome, error) = await WatchOnceAsync(ct).ConfigureAwait(false);
                 switch (outcome)
                 {
                     case WatchOutcome.Stopped:
@@ -267,7 +305,7 @@ namespace Resilience.Kubernetes
             {
                 var items = await ListAndStoreAsync(fromCache, ct).ConfigureAwait(false);
                 Observe(o => o.ListCompleted(relist, items, LastSyncResourceVersion, time.GetUtcNow() - started));
-                if (synced.TrySetResult()) Observe(o => o.Synced(items, time.GetUtcNow() - startedAt));
+                MarkSynced(items);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -291,6 +329,18 @@ namespace Resilience.Kubernetes
                 fresh[ObjectKey.Of(stored)] = stored;
             }
 
+            return ReplaceStore(fresh, list.Metadata?.ResourceVersion);
+        }
+
+        private void MarkSynced(int items)
+        {
+            if (synced.TrySetResult()) Observe(o => o.Synced(items, time.GetUtcNow() - startedAt));
+        }
+
+        // Replaces the cache with a complete list (first list, relist, or the initial events of a streaming watch) and
+        // tells the handlers what changed.
+        private int ReplaceStore(Dictionary<string, TItem> fresh, string? resourceVersion)
+        {
             var added = new List<TItem>();
             var updated = new List<(TItem Old, TItem New)>();
             var deleted = new List<TItem>();
@@ -309,7 +359,7 @@ namespace Resilience.Kubernetes
 
                 store.Clear();
                 foreach (var pair in fresh) store[pair.Key] = pair.Value;
-                lastSyncResourceVersion = list.Metadata?.ResourceVersion;
+                lastSyncResourceVersion = resourceVersion;
             }
 
             foreach (var item in deleted) Notify(() => Deleted?.Invoke(item));
@@ -318,26 +368,45 @@ namespace Resilience.Kubernetes
             return fresh.Count;
         }
 
-        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(CancellationToken ct)
+        private Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(CancellationToken ct) =>
+            WatchOnceAsync(WatchQuery(LastSyncResourceVersion), initial: null, ct);
+
+        // A streaming (re)list: the watch that carries the initial events, then the changes (KEP-3157).
+        private async Task<(WatchOutcome Outcome, Exception? Error, InitialEvents Initial)> StreamOnceAsync(bool relist, CancellationToken ct)
         {
-            var timeoutSeconds = (int)Math.Floor(options.MinWatchTimeout.TotalSeconds * (1.0 + random.NextDouble()));
-            var query = new ListOptions
+            var initial = new InitialEvents(relist, time.GetUtcNow());
+            Observe(o => o.StreamingListStarted(relist));
+            var query = WatchQuery(resourceVersion: "") with
             {
-                FieldSelector = options.FieldSelector,
-                LabelSelector = options.LabelSelector,
-                ResourceVersion = LastSyncResourceVersion,
-                AllowWatchBookmarks = true,
-                TimeoutSeconds = timeoutSeconds,
+                SendInitialEvents = true,
+                ResourceVersionMatch = "NotOlderThan",
             };
-            Observe(o => o.WatchStarted(query.ResourceVersion, timeoutSeconds));
+            var (outcome, error) = await WatchOnceAsync(query, initial, ct).ConfigureAwait(false);
+            if (outcome == WatchOutcome.Refused) Observe(o => o.StreamingListRefused(error!));
+            return (outcome, error, initial);
+        }
+
+        private ListOptions WatchQuery(string? resourceVersion) => new()
+        {
+            FieldSelector = options.FieldSelector,
+            LabelSelector = options.LabelSelector,
+            ResourceVersion = resourceVersion,
+            AllowWatchBookmarks = true,
+            // client-go: timeoutSeconds uniform in [minWatchTimeout, 2 × minWatchTimeout) (reflector.go).
+            TimeoutSeconds = (int)Math.Floor(options.MinWatchTimeout.TotalSeconds * (1.0 + random.NextDouble())),
+        };
+
+        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(ListOptions query, InitialEvents? initial, CancellationToken ct)
+        {
+            Observe(o => o.WatchStarted(query.ResourceVersion, query.TimeoutSeconds ?? 0));
             var started = time.GetUtcNow();
             watchEvents = 0;
-            var (outcome, error) = await WatchStreamAsync(query, started, ct).ConfigureAwait(false);
+            var (outcome, error) = await WatchStreamAsync(query, started, initial, ct).ConfigureAwait(false);
             Observe(o => o.WatchEnded(outcome, watchEvents, time.GetUtcNow() - started, error));
             return (outcome, error);
         }
 
-        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchStreamAsync(ListOptions query, DateTimeOffset started, CancellationToken ct)
+        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchStreamAsync(ListOptions query, DateTimeOffset started, InitialEvents? initial, CancellationToken ct)
         {
 
             using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -370,7 +439,8 @@ namespace Resilience.Kubernetes
                 await foreach (var (type, item) in listWatch.WatchAsync(query, OnError, watchCts.Token).WithCancellation(watchCts.Token).ConfigureAwait(false))
                 {
                     watchEvents++;
-                    Apply(type, item);
+                    if (initial is { Done: false }) ApplyInitial(type, item, initial);
+                    else Apply(type, item);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -381,7 +451,7 @@ namespace Resilience.Kubernetes
             {
                 if (!ApiErrors.IsEmptyStream(ex))
                 {
-                    return (ApiErrors.IsGone(ex) ? WatchOutcome.Gone : WatchOutcome.Failed, ex);
+                    return (Classify(ex, initial), ex);
                 }
             }
             catch (Exception)
@@ -392,7 +462,15 @@ namespace Resilience.Kubernetes
             if (ct.IsCancellationRequested) return (WatchOutcome.Stopped, null);
             if (Volatile.Read(ref streamError.Value) is { } error)
             {
-                return (ApiErrors.IsGone(error) ? WatchOutcome.Gone : WatchOutcome.Failed, error);
+                return (Classify(error, initial), error);
+            }
+
+            if (initial is { Done: false })
+            {
+                // A server that ignored sendInitialEvents (or a proxy that dropped it) streams no initial-events-end
+                // bookmark; the stream ended without one, so this server does not speak the streaming list.
+                return (WatchOutcome.Refused, new InformerException(
+                    "The streaming list ended without the " + InitialEventsEndAnnotation + " bookmark (" + watchEvents + " events): the server does not support sendInitialEvents."));
             }
 
             if (watchEvents == 0 && time.GetUtcNow() - started < ShortWatch)
@@ -404,13 +482,64 @@ namespace Resilience.Kubernetes
             return (WatchOutcome.Closed, null);
         }
 
+        private static WatchOutcome Classify(Exception error, InitialEvents? initial)
+        {
+            if (initial is { Done: false } && IsStreamingRefusal(error)) return WatchOutcome.Refused;
+            return ApiErrors.IsGone(error) ? WatchOutcome.Gone : WatchOutcome.Failed;
+        }
+
+        // The server will not serve a streaming list: a 4xx Status other than 408 (timeout), 410 (expired) and 429
+        // (throttled), which are retried. Servers without the WatchList feature gate (and aggregated API servers with
+        // their own gates) answer 422 Invalid "sendInitialEvents is forbidden for watch unless the WatchList feature
+        // gate is enabled" (apimachinery, ValidateListOptions); older ones reject resourceVersionMatch on a watch the
+        // same way. A client that cannot send the parameter throws NotSupportedException.
+        private static bool IsStreamingRefusal(Exception error)
+        {
+            if (error is NotSupportedException) return true;
+            return ApiErrors.StatusCode(error) is >= 400 and < 500 and not 408 and not 410 and not 429;
+        }
+
+        // Before the initial-events-end bookmark, events build the side store (client-go: a temporary store that
+        // replaces the real one at the bookmark, reflector.go watchList); the cache and the handlers see it only then.
+        private void ApplyInitial(WatchEventType type, TItem? received, InitialEvents initial)
+        {
+            ObserveEvent(type);
+
+            if (received is null) return;
+            switch (type)
+            {
+                case WatchEventType.Added:
+                case WatchEventType.Modified:
+                {
+                    var item = Transform(received);
+                    initial.Items[ObjectKey.Of(item)] = item;
+                    break;
+                }
+
+                case WatchEventType.Deleted:
+                    initial.Items.Remove(ObjectKey.Of(received));
+                    break;
+
+                case WatchEventType.Bookmark:
+                    if (received.Metadata?.Annotations is { } annotations
+                        && annotations.TryGetValue(InitialEventsEndAnnotation, out var end)
+                        && string.Equals(end, "true", StringComparison.Ordinal))
+                    {
+                        var rv = received.Metadata.ResourceVersion;
+                        var count = ReplaceStore(initial.Items, rv);
+                        initial.Done = true;
+                        initial.Items.Clear();
+                        Observe(o => o.StreamingListCompleted(initial.Relist, count, rv, time.GetUtcNow() - initial.Started));
+                        MarkSynced(count);
+                    }
+
+                    break;
+            }
+        }
+
         private void Apply(WatchEventType type, TItem? received)
         {
-            if (observer is not null)
-            {
-                try { observer.EventReceived(type); }
-                catch (Exception) { /* a failing observer must not stop the informer */ }
-            }
+            ObserveEvent(type);
 
             if (received is null) return;
             var rv = received.Metadata?.ResourceVersion;
@@ -512,6 +641,14 @@ namespace Resilience.Kubernetes
             }
         }
 
+        // Per event: no closure allocated, unlike Observe.
+        private void ObserveEvent(WatchEventType type)
+        {
+            if (observer is null) return;
+            try { observer.EventReceived(type); }
+            catch (Exception) { /* a failing observer must not stop the informer */ }
+        }
+
         private void Observe(Action<InformerObserver> call)
         {
             if (observer is null) return;
@@ -522,6 +659,23 @@ namespace Resilience.Kubernetes
         private sealed class StrongBox
         {
             public Exception? Value;
+        }
+
+        private sealed class InitialEvents
+        {
+            public InitialEvents(bool relist, DateTimeOffset started)
+            {
+                Relist = relist;
+                Started = started;
+            }
+
+            public bool Relist { get; }
+
+            public DateTimeOffset Started { get; }
+
+            public Dictionary<string, TItem> Items { get; } = new(StringComparer.Ordinal);
+
+            public bool Done { get; set; }
         }
     }
 

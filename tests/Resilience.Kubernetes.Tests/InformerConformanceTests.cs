@@ -107,7 +107,7 @@ namespace Resilience.Kubernetes.Tests
             await using var server = await FakeApiServer.StartAsync();
             server.AddCluster(nodes: 3, podsPerNode: 4); // 12 pods over ns-0..ns-2
             using var client = server.CreateClient();
-            var options = new InformerOptions { PageSize = 3, TimeProvider = new ScaledTimeProvider(ClockScale), Random = new Random(seed) };
+            var options = new InformerOptions { StreamingInitialList = false, PageSize = 3, TimeProvider = new ScaledTimeProvider(ClockScale), Random = new Random(seed) };
 
             // Three scopes: all pods, one node's pods (field selector), one namespace.
             var scopeKind = seed % 3;

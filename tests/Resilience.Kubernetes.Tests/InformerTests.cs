@@ -206,7 +206,7 @@ namespace Resilience.Kubernetes.Tests
             server.FailNext(r => r.Verb == "watch", 429, times: 1, retryAfterSeconds: 7);
             var time = new FakeTimeProvider();
             using var client = server.CreateClient();
-            await using var informer = Informers.ForPods(client, options: new InformerOptions { TimeProvider = time, Random = new FixedRandom(0.5) });
+            await using var informer = Informers.ForPods(client, options: new InformerOptions { StreamingInitialList = false, TimeProvider = time, Random = new FixedRandom(0.5) });
             var backoffs = new ConcurrentQueue<InformerBackoff>();
             informer.BackingOff += backoffs.Enqueue;
             await informer.StartAsync(Timeout());
@@ -243,7 +243,7 @@ namespace Resilience.Kubernetes.Tests
             server.FailNext(r => r.Verb == "watch", 500, times: 2);
             var time = new FakeTimeProvider();
             using var client = server.CreateClient();
-            await using var informer = Informers.ForPods(client, options: new InformerOptions { TimeProvider = time, Random = new FixedRandom(0.5) });
+            await using var informer = Informers.ForPods(client, options: new InformerOptions { StreamingInitialList = false, TimeProvider = time, Random = new FixedRandom(0.5) });
             var backoffs = new ConcurrentQueue<(InformerBackoff Backoff, DateTimeOffset RaisedAt)>();
             informer.BackingOff += b =>
             {
