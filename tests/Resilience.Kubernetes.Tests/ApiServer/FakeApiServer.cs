@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -41,6 +42,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         private readonly List<Watcher> watchers = new();
         private readonly List<RequestRecord> requests = new();
         private readonly List<Fault> faults = new();
+        private readonly Dictionary<string, List<Stored>> sorted = new(StringComparer.Ordinal);
         private readonly WebApplication app;
         private long resourceVersion = 1000;
         private long compactedRv;
@@ -197,6 +199,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                     obj.Metadata.Labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(obj.Metadata.Labels),
                     rv, KubernetesJson.Serialize(obj), obj);
                 var key = (type.Plural, Key(stored.Namespace, stored.Name));
+                sorted.Remove(type.Plural);
                 string eventType;
                 if (deleted)
                 {
@@ -210,10 +213,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 }
 
                 history.Add((rv, eventType, stored));
-                var line = EventLine(eventType, stored.Json);
                 foreach (var w in watchers)
                 {
-                    if (w.Matches(stored)) w.Send(line, isObject: true);
+                    if (w.Matches(stored)) w.SendObject(eventType, stored.Json);
                 }
 
                 return rv;
@@ -500,10 +502,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
                 if (snapshotRv >= 0)
                 {
-                    var scope = objects.Where(p => p.Key.Plural == type.Plural && (ns is null || p.Value.Namespace == ns))
-                        .OrderBy(p => p.Key.Key, StringComparer.Ordinal)
-                        .Select(p => p.Value)
-                        .ToList();
+                    var scope = SortedScope(type.Plural, ns);
                     if (from == ServedFrom.Cache)
                     {
                         var matching = scope.Where(s => Matches(s, fields, labels)).ToList();
@@ -513,11 +512,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                     }
                     else
                     {
-                        var i = 0;
-                        if (startAfter is not null)
-                        {
-                            while (i < scope.Count && string.CompareOrdinal(Key(scope[i].Namespace, scope[i].Name), startAfter) <= 0) i++;
-                        }
+                        var i = startAfter is null ? 0 : FirstAfter(scope, startAfter);
 
                         for (; i < scope.Count; i++)
                         {
@@ -542,18 +537,57 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             record.AddProcessed(processed);
             record.AddReturned(items.Count);
             var meta = new V1ListMeta { ResourceVersion = snapshotRv.ToString(CultureInfo.InvariantCulture), ContinueProperty = nextToken };
-            var sb = new StringBuilder();
-            sb.Append("{\"kind\":\"").Append(type.ListKind).Append("\",\"apiVersion\":\"").Append(type.ApiVersion)
-              .Append("\",\"metadata\":").Append(KubernetesJson.Serialize(meta)).Append(",\"items\":[");
-            for (var i = 0; i < items.Count; i++)
+            record.StatusCode = 200;
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "application/json";
+            // Written item by item, as the API server encodes a list, so a large list is never one string in memory
+            // (the informer benchmark measures the client's memory in this process).
+            var body = ctx.Response.BodyWriter;
+            var comma = false;
+            void Write(string text)
             {
-                if (i > 0) sb.Append(',');
-                sb.Append(items[i].Json);
+                var written = Encoding.UTF8.GetBytes(text, body);
+                record.AddBytes(written);
             }
 
-            sb.Append("]}");
-            record.StatusCode = 200;
-            await WriteAsync(ctx, sb.ToString(), record).ConfigureAwait(false);
+            Write("{\"kind\":\"" + type.ListKind + "\",\"apiVersion\":\"" + type.ApiVersion + "\",\"metadata\":" + KubernetesJson.Serialize(meta) + ",\"items\":[");
+            foreach (var item in items)
+            {
+                if (comma) Write(",");
+                Write(item.Json);
+                comma = true;
+                if (body.UnflushedBytes > 64 * 1024) await body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+            }
+
+            Write("]}");
+            await body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+        }
+
+        // The objects of a resource (one namespace, or all) in key order, as etcd's key range would give them; the sorted
+        // list is kept until the next write so that paging through a large collection does not sort it for every page.
+        private List<Stored> SortedScope(string plural, string? ns)
+        {
+            if (!sorted.TryGetValue(plural, out var all))
+            {
+                all = objects.Where(p => p.Key.Plural == plural).OrderBy(p => p.Key.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
+                sorted[plural] = all;
+            }
+
+            return ns is null ? all : all.Where(s => s.Namespace == ns).ToList();
+        }
+
+        // The index of the first object whose key sorts after startAfter (binary search over the key order).
+        private static int FirstAfter(List<Stored> scope, string startAfter)
+        {
+            int lo = 0, hi = scope.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (string.CompareOrdinal(Key(scope[mid].Namespace, scope[mid].Name), startAfter) <= 0) lo = mid + 1;
+                else hi = mid;
+            }
+
+            return lo;
         }
 
         // A GET of one object without resourceVersion is a quorum read from etcd of that one key.
@@ -591,13 +625,13 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                     // KEP-3157 with resourceVersionMatch=NotOlderThan: the current state as ADDED events (from the watch
                     // cache, at least as new as the requested resourceVersion), then the bookmark that ends them.
                     foreach (var s in objects.Values.Where(watcher.Matches).OrderBy(s => s.Rv))
-                        watcher.Send(EventLine("ADDED", s.Json), isObject: true);
+                        watcher.SendObject("ADDED", s.Json);
                     watcher.Send(BookmarkLine(type, resourceVersion, initialEventsEnd: true), isObject: false);
                 }
                 else if (string.IsNullOrEmpty(rv) || rv == "0")
                 {
                     foreach (var s in objects.Values.Where(watcher.Matches).OrderBy(s => s.Rv))
-                        watcher.Send(EventLine("ADDED", s.Json), isObject: true);
+                        watcher.SendObject("ADDED", s.Json);
                 }
                 else if (!long.TryParse(rv, NumberStyles.Integer, CultureInfo.InvariantCulture, out var from) || from < compactedRv)
                 {
@@ -607,7 +641,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 {
                     foreach (var (erv, etype, s) in history)
                     {
-                        if (erv > from && watcher.Matches(s)) watcher.Send(EventLine(etype, s.Json), isObject: true);
+                        if (erv > from && watcher.Matches(s)) watcher.SendObject(etype, s.Json);
                     }
                 }
 
@@ -633,14 +667,22 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             {
                 await ctx.Response.StartAsync(cts.Token).ConfigureAwait(false);
                 await ctx.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
+                var body = ctx.Response.BodyWriter;
                 await foreach (var line in watcher.Lines.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
                 {
-                    var bytes = Encoding.UTF8.GetBytes(line + "\n");
-                    await ctx.Response.Body.WriteAsync(bytes, cts.Token).ConfigureAwait(false);
-                    await ctx.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
-                    record.AddBytes(bytes.Length);
+                    // Encoded straight into the response's buffer from the stored JSON (no per-event string): the informer
+                    // benchmark counts this process's allocations and memory.
+                    var written = line.Type is null
+                        ? Encoding.UTF8.GetBytes(line.Json, body)
+                        : Encoding.UTF8.GetBytes("{\"type\":\"", body) + Encoding.UTF8.GetBytes(line.Type, body) +
+                          Encoding.UTF8.GetBytes("\",\"object\":", body) + Encoding.UTF8.GetBytes(line.Json, body) + Encoding.UTF8.GetBytes("}", body);
+                    body.Write("\n"u8);
+                    record.AddBytes(written + 1);
                     record.AddEvent();
+                    if (watcher.Lines.Reader.Count == 0) await body.FlushAsync(cts.Token).ConfigureAwait(false);
                 }
+
+                await body.FlushAsync(cts.Token).ConfigureAwait(false);
 
                 record.CloseReason ??= watcher.CloseReason ?? "server-close";
             }
@@ -815,7 +857,8 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
             public bool Bookmarks { get; }
 
-            public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
+            /// <summary>Lines to send: an object event (Type, the stored object's JSON) or a whole line (Type null).</summary>
+            public Channel<(string? Type, string Json)> Lines { get; } = Channel.CreateUnbounded<(string? Type, string Json)>();
 
             public CancellationToken DropToken => drop.Token;
 
@@ -826,7 +869,11 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             public bool Matches(Stored s) =>
                 s.Type == Type && (ns is null || s.Namespace == ns) && FakeApiServer.Matches(s, fields, labels);
 
-            public void Send(string line, bool isObject)
+            public void SendObject(string type, string objectJson) => Send((type, objectJson), isObject: true);
+
+            public void Send(string line, bool isObject) => Send((null, line), isObject);
+
+            private void Send((string? Type, string Json) line, bool isObject)
             {
                 if (Dropped) return; // the connection is gone: nothing more reaches this client
                 if (Lines.Writer.TryWrite(line))
