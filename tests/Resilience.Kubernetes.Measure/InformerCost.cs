@@ -37,9 +37,15 @@ namespace Resilience.Kubernetes.Measure
         // Each figure's median over the rounds, separately (time, retained, peak).
         private static Result Median(List<Result> rounds)
         {
-            static T Mid<T>(IEnumerable<T> values) { var sorted = values.OrderBy(v => v).ToArray(); return sorted[sorted.Length / 2]; }
+            // The median; of an even count, the mean of the two middle values.
+            static double Mid(IEnumerable<double> values)
+            {
+                var sorted = values.OrderBy(v => v).ToArray();
+                return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+            }
+
             return new Result(rounds[0].Name + (rounds.Count > 1 ? FormattableString.Invariant($" (median of {rounds.Count})") : ""),
-                Mid(rounds.Select(r => r.Seconds)), Mid(rounds.Select(r => r.RetainedBytes)), Mid(rounds.Select(r => r.PeakBytes)));
+                Mid(rounds.Select(r => r.Seconds)), (long)Mid(rounds.Select(r => (double)r.RetainedBytes)), (long)Mid(rounds.Select(r => (double)r.PeakBytes)));
         }
 
         public static async Task RunAsync(IReadOnlyList<int> sizes, int rounds, int events, Action<string> log)
