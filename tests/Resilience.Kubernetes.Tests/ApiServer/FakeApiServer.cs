@@ -542,6 +542,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             ctx.Response.ContentType = "application/json";
             // Written item by item, as the API server encodes a list, so a large list is never one string in memory
             // (the informer benchmark measures the client's memory in this process).
+            // With its Content-Length, as the API server sends a list: the client reads to the last byte, not to a final chunk.
+            var head = "{\"kind\":\"" + type.ListKind + "\",\"apiVersion\":\"" + type.ApiVersion + "\",\"metadata\":" + KubernetesJson.Serialize(meta) + ",\"items\":[";
+            ctx.Response.ContentLength = Encoding.UTF8.GetByteCount(head) + items.Sum(i => (long)Encoding.UTF8.GetByteCount(i.Json)) + Math.Max(0, items.Count - 1) + 2;
             var body = ctx.Response.BodyWriter;
             var comma = false;
             void Write(string text)
@@ -550,7 +553,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 record.AddBytes(written);
             }
 
-            Write("{\"kind\":\"" + type.ListKind + "\",\"apiVersion\":\"" + type.ApiVersion + "\",\"metadata\":" + KubernetesJson.Serialize(meta) + ",\"items\":[");
+            Write(head);
             foreach (var item in items)
             {
                 if (comma) Write(",");
@@ -679,10 +682,8 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                     body.Write("\n"u8);
                     record.AddBytes(written + 1);
                     record.AddEvent();
-                    if (watcher.Lines.Reader.Count == 0) await body.FlushAsync(cts.Token).ConfigureAwait(false);
+                    await body.FlushAsync(cts.Token).ConfigureAwait(false);
                 }
-
-                await body.FlushAsync(cts.Token).ConfigureAwait(false);
 
                 record.CloseReason ??= watcher.CloseReason ?? "server-close";
             }
