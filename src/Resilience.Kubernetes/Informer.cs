@@ -40,15 +40,13 @@ namespace Resilience.Kubernetes
         // and backs off instead of re-watching at once (k8s.io/client-go/tools/cache/reflector.go, watchHandler).
         private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
 
-        // Ours (not client-go): how long a stream may stay open after an ERROR event before the informer ends it itself;
-        // the API server closes right after an ERROR, so this only fires for a misbehaving server (docs/informer.md).
-        private static readonly TimeSpan ErrorGrace = TimeSpan.FromSeconds(5);
 
         // KEP-3157: the annotation on the BOOKMARK that ends the initial events (metav1.InitialEventsAnnotationKey,
         // k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
         internal const string InitialEventsEndAnnotation = "k8s.io/initial-events-end";
 
         private readonly ListWatch<TItem, TList> listWatch;
+        private readonly ListWatch<TItem, TList> timedLists;
         private readonly InformerOptions options;
         private readonly TimeProvider time;
         private readonly Random random;
@@ -76,7 +74,10 @@ namespace Resilience.Kubernetes
             this.options = options ?? new InformerOptions();
             if (this.options.PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "PageSize must be positive");
             if (this.options.MinWatchTimeout < TimeSpan.FromSeconds(1)) throw new ArgumentOutOfRangeException(nameof(options), "MinWatchTimeout must be at least 1 s");
+            if (this.options.ListTimeout <= TimeSpan.Zero && this.options.ListTimeout != Timeout.InfiniteTimeSpan)
+                throw new ArgumentOutOfRangeException(nameof(options), "ListTimeout must be positive or Timeout.InfiniteTimeSpan");
             time = this.options.TimeProvider ?? TimeProvider.System;
+            timedLists = new ListWatch<TItem, TList>(ListWithTimeoutAsync, listWatch.WatchAsync);
             random = this.options.Random ?? new Random();
             observer = this.options.Observer;
             backoff = new ExponentialBackoff(
@@ -221,7 +222,7 @@ namespace Resilience.Kubernetes
             Task? running;
             lock (gate) { running = loop; }
             stop.Cancel();
-            try { running?.Wait(TimeSpan.FromSeconds(10)); } // bounded so a synchronous Dispose cannot hang a shutdown; > ErrorGrace
+            try { running?.Wait(TimeSpan.FromSeconds(10)); } // bounded so a synchronous Dispose cannot hang a shutdown
             catch (AggregateException) { }
 
             synced.TrySetException(new ObjectDisposedException(GetType().Name));
@@ -318,8 +319,8 @@ namespace Resilience.Kubernetes
         {
             var query = new ListOptions { FieldSelector = options.FieldSelector, LabelSelector = options.LabelSelector };
             var list = fromCache
-                ? await listWatch.ListAsync(query with { ResourceVersion = "0" }, ct).ConfigureAwait(false)
-                : await ListPager.ListAllAsync(listWatch, query, options.PageSize, ct).ConfigureAwait(false);
+                ? await ListWithTimeoutAsync(query with { ResourceVersion = "0" }, ct).ConfigureAwait(false)
+                : await ListPager.ListAllAsync(timedLists, query, options.PageSize, ct).ConfigureAwait(false);
 
             var fresh = new Dictionary<string, TItem>(StringComparer.Ordinal);
             foreach (var item in list.Items ?? Array.Empty<TItem>())
@@ -330,6 +331,30 @@ namespace Resilience.Kubernetes
             }
 
             return ReplaceStore(fresh, list.Metadata?.ResourceVersion);
+        }
+
+        // One LIST request (one page) bounded by InformerOptions.ListTimeout, so a response that never comes fails the list
+        // (backoff, then list again) instead of stalling the informer until the client's own timeout.
+        private async Task<TList> ListWithTimeoutAsync(ListOptions query, CancellationToken ct)
+        {
+            using var requestCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timer = time.CreateTimer(
+                static state =>
+                {
+                    try { ((CancellationTokenSource)state!).Cancel(); }
+                    catch (ObjectDisposedException) { }
+                },
+                requestCts,
+                options.ListTimeout,
+                Timeout.InfiniteTimeSpan);
+            try
+            {
+                return await listWatch.ListAsync(query, requestCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The LIST did not complete within {options.ListTimeout} (InformerOptions.ListTimeout).", ex);
+            }
         }
 
         private void MarkSynced(int items)
@@ -408,36 +433,36 @@ namespace Resilience.Kubernetes
 
         private async Task<(WatchOutcome Outcome, Exception? Error)> WatchStreamAsync(ListOptions query, DateTimeOffset started, InitialEvents? initial, CancellationToken ct)
         {
+            // The client reports ERROR events (a Status object, e.g. 410 Expired) and undecodable lines here and keeps
+            // reading. Such a watch is over (client-go's reflector stops at an ERROR event too): the informer stops
+            // waiting for it at once, but never cancels the read in flight — see Abandon.
+            var streamError = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnError(Exception e) => streamError.TrySetResult(e);
 
-            using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var streamError = new StrongBox();
-            using var graceTimer = time.CreateTimer(
-                static state =>
-                {
-                    try { ((CancellationTokenSource)state!).Cancel(); }
-                    catch (ObjectDisposedException) { }
-                },
-                watchCts,
-                Timeout.InfiniteTimeSpan,
-                Timeout.InfiniteTimeSpan);
-            void OnError(Exception e)
-            {
-                // The client reports ERROR events (a Status object, e.g. 410 Expired) and undecodable lines here and
-                // keeps reading. The API server closes the stream right after an ERROR event, so let the read loop end
-                // by itself (cancelling a pending read and disposing the stream concurrently has been seen to wedge the
-                // client's connection pool); stop it ourselves only if the server keeps the stream open.
-                if (Interlocked.CompareExchange(ref streamError.Value, e, null) is null)
-                {
-                    try { graceTimer.Change(ErrorGrace, Timeout.InfiniteTimeSpan); }
-                    catch (ObjectDisposedException) { }
-                }
-            }
-
+            var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var abandoned = false;
             Interlocked.Increment(ref watchCount);
+            var events = listWatch.WatchAsync(query, OnError, watchCts.Token).GetAsyncEnumerator(watchCts.Token);
             try
             {
-                await foreach (var (type, item) in listWatch.WatchAsync(query, OnError, watchCts.Token).WithCancellation(watchCts.Token).ConfigureAwait(false))
+                while (!streamError.Task.IsCompleted)
                 {
+                    var next = events.MoveNextAsync();
+                    if (!next.IsCompleted)
+                    {
+                        var pending = next.AsTask();
+                        if (await Task.WhenAny(pending, streamError.Task).ConfigureAwait(false) != pending)
+                        {
+                            Abandon(events, pending, watchCts, query.TimeoutSeconds);
+                            abandoned = true;
+                            break;
+                        }
+
+                        next = new ValueTask<bool>(pending);
+                    }
+
+                    if (!await next.ConfigureAwait(false)) break;
+                    var (type, item) = events.Current;
                     watchEvents++;
                     if (initial is { Done: false }) ApplyInitial(type, item, initial);
                     else Apply(type, item);
@@ -447,7 +472,7 @@ namespace Resilience.Kubernetes
             {
                 return (WatchOutcome.Stopped, null);
             }
-            catch (Exception ex) when (Volatile.Read(ref streamError.Value) is null)
+            catch (Exception ex) when (!streamError.Task.IsCompleted)
             {
                 if (!ApiErrors.IsEmptyStream(ex))
                 {
@@ -456,11 +481,21 @@ namespace Resilience.Kubernetes
             }
             catch (Exception)
             {
-                // cancelled by OnError; handled below
+                // a read failure after an ERROR event: the ERROR is the outcome (below)
+            }
+            finally
+            {
+                if (!abandoned)
+                {
+                    // No read is in flight here (MoveNextAsync has completed), so disposing cannot race one.
+                    try { await events.DisposeAsync().ConfigureAwait(false); }
+                    catch (Exception) { /* the stream is done with either way */ }
+                    watchCts.Dispose();
+                }
             }
 
             if (ct.IsCancellationRequested) return (WatchOutcome.Stopped, null);
-            if (Volatile.Read(ref streamError.Value) is { } error)
+            if (streamError.Task.IsCompleted && streamError.Task.Result is { } error)
             {
                 return (Classify(error, initial), error);
             }
@@ -480,6 +515,42 @@ namespace Resilience.Kubernetes
             }
 
             return (WatchOutcome.Closed, null);
+        }
+
+        // A watch that reported an ERROR is left to end by itself: the pending read completes when the server closes the
+        // stream (the API server closes right after an ERROR event), and only then is the stream disposed. Cancelling
+        // that read instead makes the KubernetesClient (21.x) dispose the response stream while the read is still in
+        // flight (Watcher.CreateWatchEventEnumerator abandons it with ContinueWith(…, token), then its `using` disposes
+        // the reader); when the stream's last chunk has already arrived, SocketsHttpHandler drains it and puts the
+        // connection back in the pool with the abandoned read still pending on its socket, and the next request sent on
+        // that connection (the relist's LIST) never sees its response: the read steals it (docs/informer.md, "Lost
+        // response after a cancelled watch read"). The read is cancelled only when the informer stops or when the stream
+        // outlives twice its timeoutSeconds (ours: the server ends every watch at timeoutSeconds, so one still open then
+        // is not going to close by itself, and it is idle, so no last chunk can race the cancel).
+        private void Abandon(IAsyncEnumerator<(WatchEventType Type, TItem Object)> events, Task<bool> pending, CancellationTokenSource watchCts, int? timeoutSeconds)
+        {
+            var bound = TimeSpan.FromSeconds(2.0 * (timeoutSeconds ?? options.MinWatchTimeout.TotalSeconds * 2));
+            var timer = time.CreateTimer(
+                static state =>
+                {
+                    try { ((CancellationTokenSource)state!).Cancel(); }
+                    catch (ObjectDisposedException) { }
+                },
+                watchCts,
+                bound,
+                Timeout.InfiniteTimeSpan);
+            _ = pending.ContinueWith(
+                async read =>
+                {
+                    _ = read.Exception; // observed: the watch's outcome is already decided
+                    try { await events.DisposeAsync().ConfigureAwait(false); }
+                    catch (Exception) { /* the stream is done with either way */ }
+                    await timer.DisposeAsync().ConfigureAwait(false);
+                    watchCts.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default).Unwrap();
         }
 
         private static WatchOutcome Classify(Exception error, InitialEvents? initial)
@@ -654,11 +725,6 @@ namespace Resilience.Kubernetes
             if (observer is null) return;
             try { call(observer); }
             catch (Exception) { /* a failing observer must not stop the informer */ }
-        }
-
-        private sealed class StrongBox
-        {
-            public Exception? Value;
         }
 
         private sealed class InitialEvents

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using k8s;
 using k8s.Models;
 
@@ -37,6 +38,16 @@ namespace Resilience.Kubernetes
 
         /// <summary>Page size of consistent lists (the relist after 410 Gone, and <see cref="ConsistentInitialList"/>). client-go pager: 500.</summary>
         public int PageSize { get; set; } = ListPager.DefaultPageSize;
+
+        /// <summary>
+        /// How long one LIST request (one page of a paginated list) may take before the informer gives up on it, reports a
+        /// <see cref="TimeoutException"/>, backs off and lists again. Default 60 s: kube-apiserver's <c>--request-timeout</c>
+        /// default (1m0s), after which the server itself abandons a LIST, so waiting longer cannot get an answer. Not in
+        /// client-go (its LIST waits for its context); ours, so that a response lost on the way (docs/informer.md, "Lost
+        /// response after a cancelled watch read") costs one timeout rather than whatever the client's own HTTP timeout is.
+        /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. Watches are bounded by <c>timeoutSeconds</c> instead.
+        /// </summary>
+        public TimeSpan ListTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
         /// <summary>
         /// Watches are opened with <c>timeoutSeconds</c> drawn uniformly from [MinWatchTimeout, 2 × MinWatchTimeout)

@@ -284,15 +284,18 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             }
         }
 
-        /// <summary>Sends an ERROR event with a Status of <paramref name="code"/> to every watch and ends them.</summary>
-        public void SendWatchError(int code = 410)
+        /// <summary>
+        /// Sends an ERROR event with a Status of <paramref name="code"/> to every watch and ends them, as the API server
+        /// does; with <paramref name="close"/> false the streams stay open (a misbehaving server).
+        /// </summary>
+        public void SendWatchError(int code = 410, bool close = true)
         {
             lock (gate)
             {
                 foreach (var w in watchers)
                 {
                     w.Send(EventLine("ERROR", StatusJson(code, code == 410 ? "Expired" : "InternalError", "injected watch error", null)), isObject: false);
-                    w.Close("error");
+                    if (close) w.Close("error");
                 }
             }
         }
