@@ -25,6 +25,18 @@ namespace Resilience.Kubernetes.Hosting
             Message = "{Informer}: synced with {Items} objects, {DurationMs} ms after start")]
         public static partial void Synced(ILogger logger, InformerKey informer, int items, double durationMs);
 
+        [LoggerMessage(EventId = 1805, EventName = "StreamingListStarted", Level = LogLevel.Debug,
+            Message = "{Informer}: streaming list (sendInitialEvents) started (relist: {Relist})")]
+        public static partial void StreamingListStarted(ILogger logger, InformerKey informer, bool relist);
+
+        [LoggerMessage(EventId = 1806, EventName = "StreamingListCompleted", Level = LogLevel.Information,
+            Message = "{Informer}: streamed {Items} objects to resourceVersion {ResourceVersion} in {DurationMs} ms (relist: {Relist}); watching on")]
+        public static partial void StreamingListCompleted(ILogger logger, InformerKey informer, int items, string? resourceVersion, double durationMs, bool relist);
+
+        [LoggerMessage(EventId = 1807, EventName = "StreamingListRefused", Level = LogLevel.Warning,
+            Message = "{Informer}: the server refused the streaming list; listing then watching from now on")]
+        public static partial void StreamingListRefused(ILogger logger, Exception reason, InformerKey informer);
+
         [LoggerMessage(EventId = 1810, EventName = "WatchStarted", Level = LogLevel.Debug,
             Message = "{Informer}: watching from resourceVersion {ResourceVersion} (timeoutSeconds {TimeoutSeconds})")]
         public static partial void WatchStarted(ILogger logger, InformerKey informer, string? resourceVersion, int timeoutSeconds);

@@ -30,7 +30,7 @@ namespace Resilience.Kubernetes.Hosting
         internal InformerMetrics(IMeterFactory meterFactory, SharedInformerFactory factory)
         {
             meter = meterFactory.Create(MeterName);
-            lists = meter.CreateCounter<long>("k8s.informer.lists", "{list}", "LIST operations completed or failed (a paginated list counts once).");
+            lists = meter.CreateCounter<long>("k8s.informer.lists", "{list}", "Lists completed or failed, by k8s.informer.list.mode: list (LIST, a paginated one counts once) or stream (KEP-3157 streaming list).");
             watches = meter.CreateCounter<long>("k8s.informer.watches", "{watch}", "WATCH requests started.");
             relists = meter.CreateCounter<long>("k8s.informer.relists", "{relist}", "Relists caused by 410 Gone.");
             events = meter.CreateCounter<long>("k8s.informer.events", "{event}", "Watch events received, by k8s.informer.event.type.");
@@ -46,10 +46,11 @@ namespace Resilience.Kubernetes.Hosting
         /// <inheritdoc />
         public void Dispose() => meter.Dispose();
 
-        internal void List(InformerKey key, bool relist, Exception? error)
+        internal void List(InformerKey key, bool relist, Exception? error, bool streaming = false)
         {
             var tags = Tags(key);
             tags.Add("k8s.informer.relist", relist);
+            tags.Add("k8s.informer.list.mode", streaming ? "stream" : "list");
             if (error is not null) tags.Add("error.type", ErrorType(error));
             lists.Add(1, tags);
         }

@@ -32,6 +32,20 @@ namespace Resilience.Kubernetes.Hosting
             metrics?.List(key, relist, error);
         }
 
+        public override void StreamingListStarted(bool relist) => InformerLog.StreamingListStarted(logger, key, relist);
+
+        public override void StreamingListCompleted(bool relist, int items, string? resourceVersion, TimeSpan duration)
+        {
+            InformerLog.StreamingListCompleted(logger, key, items, resourceVersion, duration.TotalMilliseconds, relist);
+            metrics?.List(key, relist, error: null, streaming: true);
+        }
+
+        public override void StreamingListRefused(Exception reason)
+        {
+            InformerLog.StreamingListRefused(logger, reason, key);
+            metrics?.List(key, relist: false, reason, streaming: true);
+        }
+
         public override void Synced(int items, TimeSpan sinceStart)
         {
             InformerLog.Synced(logger, key, items, sinceStart.TotalMilliseconds);

@@ -12,7 +12,13 @@ namespace Resilience.Kubernetes
     /// <summary>
     /// A list-once-then-watch cache of one collection with client-go reflector semantics:
     /// <list type="bullet">
-    /// <item>first LIST at <c>resourceVersion=0</c> (the API server's watch cache; not paginated because the server
+    /// <item>with <see cref="InformerOptions.StreamingInitialList"/> (default), the first list is a streaming WATCH
+    /// (KEP-3157: <c>sendInitialEvents=true</c>, <c>resourceVersionMatch=NotOlderThan</c>, <c>resourceVersion=""</c>,
+    /// <c>allowWatchBookmarks=true</c>): the objects arrive as ADDED events into a side store, which replaces the cache
+    /// at the BOOKMARK annotated <c>k8s.io/initial-events-end: "true"</c>; the same stream then goes on as the watch.
+    /// When the server refuses it (a 4xx Status other than 408/410/429, or a stream that ends without that bookmark)
+    /// the informer falls back to LIST then WATCH at once and keeps to it for its lifetime;</item>
+    /// <item>otherwise the first LIST at <c>resourceVersion=0</c> (the API server's watch cache; not paginated because the server
     /// ignores <c>limit</c> there), unless <see cref="InformerOptions.ConsistentInitialList"/>;</item>
     /// <item>WATCH from the last seen resourceVersion with <c>allowWatchBookmarks=true</c> and a random
     /// <c>timeoutSeconds</c> in [5, 10) minutes; when a watch ends it resumes from the last resourceVersion seen
@@ -34,11 +40,13 @@ namespace Resilience.Kubernetes
         // and backs off instead of re-watching at once (k8s.io/client-go/tools/cache/reflector.go, watchHandler).
         private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
 
-        // Ours (not client-go): how long a stream may stay open after an ERROR event before the informer ends it itself;
-        // the API server closes right after an ERROR, so this only fires for a misbehaving server (docs/informer.md).
-        private static readonly TimeSpan ErrorGrace = TimeSpan.FromSeconds(5);
+
+        // KEP-3157: the annotation on the BOOKMARK that ends the initial events (metav1.InitialEventsAnnotationKey,
+        // k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
+        internal const string InitialEventsEndAnnotation = "k8s.io/initial-events-end";
 
         private readonly ListWatch<TItem, TList> listWatch;
+        private readonly ListWatch<TItem, TList> timedLists;
         private readonly InformerOptions options;
         private readonly TimeProvider time;
         private readonly Random random;
@@ -54,6 +62,7 @@ namespace Resilience.Kubernetes
         private int watchEvents;
         private Task? loop;
         private int disposed;
+        private int streamingRefused;
         private long listCount;
         private long watchCount;
         private long relistCount;
@@ -66,7 +75,10 @@ namespace Resilience.Kubernetes
             this.options = options?.Clone() ?? new InformerOptions();
             if (this.options.PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "PageSize must be positive");
             if (this.options.MinWatchTimeout < TimeSpan.FromSeconds(1)) throw new ArgumentOutOfRangeException(nameof(options), "MinWatchTimeout must be at least 1 s");
+            if (this.options.ListTimeout <= TimeSpan.Zero && this.options.ListTimeout != Timeout.InfiniteTimeSpan)
+                throw new ArgumentOutOfRangeException(nameof(options), "ListTimeout must be positive or Timeout.InfiniteTimeSpan");
             time = this.options.TimeProvider ?? TimeProvider.System;
+            timedLists = new ListWatch<TItem, TList>(ListWithTimeoutAsync, listWatch.WatchAsync);
             random = this.options.Random ?? new Random();
             observer = this.options.Observer;
             backoff = new ExponentialBackoff(
@@ -109,6 +121,12 @@ namespace Resilience.Kubernetes
 
         /// <summary>WATCH requests started.</summary>
         public long WatchCount => Interlocked.Read(ref watchCount);
+
+        /// <summary>
+        /// True while the next (re)list will be a streaming watch: <see cref="InformerOptions.StreamingInitialList"/> is set
+        /// and the server has not refused it. Becomes false for good at the first refusal.
+        /// </summary>
+        public bool UsesStreamingList => options.StreamingInitialList && Volatile.Read(ref streamingRefused) == 0;
 
         /// <summary>Relists caused by 410 Gone.</summary>
         public long RelistCount => Interlocked.Read(ref relistCount);
@@ -205,7 +223,7 @@ namespace Resilience.Kubernetes
             Task? running;
             lock (gate) { running = loop; }
             stop.Cancel();
-            try { running?.Wait(TimeSpan.FromSeconds(10)); } // bounded so a synchronous Dispose cannot hang a shutdown; > ErrorGrace
+            try { running?.Wait(TimeSpan.FromSeconds(10)); } // bounded so a synchronous Dispose cannot hang a shutdown
             catch (AggregateException) { }
 
             synced.TrySetException(new ObjectDisposedException(GetType().Name));
@@ -219,26 +237,47 @@ namespace Resilience.Kubernetes
             var relist = false;
             while (!ct.IsCancellationRequested)
             {
-                if (needList)
+                WatchOutcome outcome;
+                Exception? error;
+                if (needList && UsesStreamingList)
                 {
-                    try
+                    InitialEvents initial;
+                    (outcome, error, initial) = await StreamOnceAsync(relist, ct).ConfigureAwait(false);
+                    if (outcome == WatchOutcome.Refused)
                     {
-                        await ListAndReplaceAsync(fromCache, relist, ct).ConfigureAwait(false);
-                        needList = false;
-                    }
-                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                    catch (Exception ex)
-                    {
-                        Report(ex);
-                        if (!await BackoffAsync(ex, ct).ConfigureAwait(false)) return;
+                        // client-go falls back to LIST+WATCH at once when a watch-list fails with a non-retriable error
+                        // (reflector.go, ListAndWatch: "making progress is better than deadlocking"); we also remember it.
+                        Interlocked.Exchange(ref streamingRefused, 1);
+                        Report(error!);
                         continue;
                     }
+
+                    if (initial.Done) needList = false;
+                }
+                else
+                {
+                    if (needList)
+                    {
+                        try
+                        {
+                            await ListAndReplaceAsync(fromCache, relist, ct).ConfigureAwait(false);
+                            needList = false;
+                        }
+                        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                        {
+                            return;
+                        }
+                        catch (Exception ex)
+                        {
+                            Report(ex);
+                            if (!await BackoffAsync(ex, ct).ConfigureAwait(false)) return;
+                            continue;
+                        }
+                    }
+
+                    (outcome, error) = await WatchOnceAsync(ct).ConfigureAwait(false);
                 }
 
-                var (outcome, error) = await WatchOnceAsync(ct).ConfigureAwait(false);
                 switch (outcome)
                 {
                     case WatchOutcome.Stopped:
@@ -268,7 +307,7 @@ namespace Resilience.Kubernetes
             {
                 var items = await ListAndStoreAsync(fromCache, ct).ConfigureAwait(false);
                 Observe(o => o.ListCompleted(relist, items, LastSyncResourceVersion, time.GetUtcNow() - started));
-                if (synced.TrySetResult()) Observe(o => o.Synced(items, time.GetUtcNow() - startedAt));
+                MarkSynced(items);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -281,8 +320,8 @@ namespace Resilience.Kubernetes
         {
             var query = new ListOptions { FieldSelector = options.FieldSelector, LabelSelector = options.LabelSelector };
             var list = fromCache
-                ? await listWatch.ListAsync(query with { ResourceVersion = "0" }, ct).ConfigureAwait(false)
-                : await ListPager.ListAllAsync(listWatch, query, options.PageSize, ct).ConfigureAwait(false);
+                ? await ListWithTimeoutAsync(query with { ResourceVersion = "0" }, ct).ConfigureAwait(false)
+                : await ListPager.ListAllAsync(timedLists, query, options.PageSize, ct).ConfigureAwait(false);
 
             var fresh = new Dictionary<string, TItem>(StringComparer.Ordinal);
             foreach (var item in list.Items ?? Array.Empty<TItem>())
@@ -292,6 +331,42 @@ namespace Resilience.Kubernetes
                 fresh[ObjectKey.Of(stored)] = stored;
             }
 
+            return ReplaceStore(fresh, list.Metadata?.ResourceVersion);
+        }
+
+        // One LIST request (one page) bounded by InformerOptions.ListTimeout, so a response that never comes fails the list
+        // (backoff, then list again) instead of stalling the informer until the client's own timeout.
+        private async Task<TList> ListWithTimeoutAsync(ListOptions query, CancellationToken ct)
+        {
+            using var requestCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timer = time.CreateTimer(
+                static state =>
+                {
+                    try { ((CancellationTokenSource)state!).Cancel(); }
+                    catch (ObjectDisposedException) { }
+                },
+                requestCts,
+                options.ListTimeout,
+                Timeout.InfiniteTimeSpan);
+            try
+            {
+                return await listWatch.ListAsync(query, requestCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The LIST did not complete within {options.ListTimeout} (InformerOptions.ListTimeout).", ex);
+            }
+        }
+
+        private void MarkSynced(int items)
+        {
+            if (synced.TrySetResult()) Observe(o => o.Synced(items, time.GetUtcNow() - startedAt));
+        }
+
+        // Replaces the cache with a complete list (first list, relist, or the initial events of a streaming watch) and
+        // tells the handlers what changed.
+        private int ReplaceStore(Dictionary<string, TItem> fresh, string? resourceVersion)
+        {
             var added = new List<TItem>();
             var updated = new List<(TItem Old, TItem New)>();
             var deleted = new List<TItem>();
@@ -310,7 +385,7 @@ namespace Resilience.Kubernetes
 
                 store.Clear();
                 foreach (var pair in fresh) store[pair.Key] = pair.Value;
-                lastSyncResourceVersion = list.Metadata?.ResourceVersion;
+                lastSyncResourceVersion = resourceVersion;
             }
 
             foreach (var item in deleted) Notify(() => Deleted?.Invoke(item));
@@ -319,81 +394,119 @@ namespace Resilience.Kubernetes
             return fresh.Count;
         }
 
-        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(CancellationToken ct)
+        private Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(CancellationToken ct) =>
+            WatchOnceAsync(WatchQuery(LastSyncResourceVersion), initial: null, ct);
+
+        // A streaming (re)list: the watch that carries the initial events, then the changes (KEP-3157).
+        private async Task<(WatchOutcome Outcome, Exception? Error, InitialEvents Initial)> StreamOnceAsync(bool relist, CancellationToken ct)
         {
-            var timeoutSeconds = (int)Math.Floor(options.MinWatchTimeout.TotalSeconds * (1.0 + random.NextDouble()));
-            var query = new ListOptions
+            var initial = new InitialEvents(relist, time.GetUtcNow());
+            Observe(o => o.StreamingListStarted(relist));
+            var query = WatchQuery(resourceVersion: "") with
             {
-                FieldSelector = options.FieldSelector,
-                LabelSelector = options.LabelSelector,
-                ResourceVersion = LastSyncResourceVersion,
-                AllowWatchBookmarks = true,
-                TimeoutSeconds = timeoutSeconds,
+                SendInitialEvents = true,
+                ResourceVersionMatch = "NotOlderThan",
             };
-            Observe(o => o.WatchStarted(query.ResourceVersion, timeoutSeconds));
+            var (outcome, error) = await WatchOnceAsync(query, initial, ct).ConfigureAwait(false);
+            if (outcome == WatchOutcome.Refused) Observe(o => o.StreamingListRefused(error!));
+            return (outcome, error, initial);
+        }
+
+        private ListOptions WatchQuery(string? resourceVersion) => new()
+        {
+            FieldSelector = options.FieldSelector,
+            LabelSelector = options.LabelSelector,
+            ResourceVersion = resourceVersion,
+            AllowWatchBookmarks = true,
+            // client-go: timeoutSeconds uniform in [minWatchTimeout, 2 × minWatchTimeout) (reflector.go).
+            TimeoutSeconds = (int)Math.Floor(options.MinWatchTimeout.TotalSeconds * (1.0 + random.NextDouble())),
+        };
+
+        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchOnceAsync(ListOptions query, InitialEvents? initial, CancellationToken ct)
+        {
+            Observe(o => o.WatchStarted(query.ResourceVersion, query.TimeoutSeconds ?? 0));
             var started = time.GetUtcNow();
             watchEvents = 0;
-            var (outcome, error) = await WatchStreamAsync(query, started, ct).ConfigureAwait(false);
+            var (outcome, error) = await WatchStreamAsync(query, started, initial, ct).ConfigureAwait(false);
             Observe(o => o.WatchEnded(outcome, watchEvents, time.GetUtcNow() - started, error));
             return (outcome, error);
         }
 
-        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchStreamAsync(ListOptions query, DateTimeOffset started, CancellationToken ct)
+        private async Task<(WatchOutcome Outcome, Exception? Error)> WatchStreamAsync(ListOptions query, DateTimeOffset started, InitialEvents? initial, CancellationToken ct)
         {
+            // The client reports ERROR events (a Status object, e.g. 410 Expired) and undecodable lines here and keeps
+            // reading. Such a watch is over (client-go's reflector stops at an ERROR event too): the informer stops
+            // waiting for it at once, but never cancels the read in flight — see Abandon.
+            var streamError = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnError(Exception e) => streamError.TrySetResult(e);
 
-            using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var streamError = new StrongBox();
-            using var graceTimer = time.CreateTimer(
-                static state =>
-                {
-                    try { ((CancellationTokenSource)state!).Cancel(); }
-                    catch (ObjectDisposedException) { }
-                },
-                watchCts,
-                Timeout.InfiniteTimeSpan,
-                Timeout.InfiniteTimeSpan);
-            void OnError(Exception e)
-            {
-                // The client reports ERROR events (a Status object, e.g. 410 Expired) and undecodable lines here and
-                // keeps reading. The API server closes the stream right after an ERROR event, so let the read loop end
-                // by itself (cancelling a pending read and disposing the stream concurrently has been seen to wedge the
-                // client's connection pool); stop it ourselves only if the server keeps the stream open.
-                if (Interlocked.CompareExchange(ref streamError.Value, e, null) is null)
-                {
-                    try { graceTimer.Change(ErrorGrace, Timeout.InfiniteTimeSpan); }
-                    catch (ObjectDisposedException) { }
-                }
-            }
-
+            var watchCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var abandoned = false;
             Interlocked.Increment(ref watchCount);
+            var events = listWatch.WatchAsync(query, OnError, watchCts.Token).GetAsyncEnumerator(watchCts.Token);
             try
             {
-                await foreach (var (type, item) in listWatch.WatchAsync(query, OnError, watchCts.Token).WithCancellation(watchCts.Token).ConfigureAwait(false))
+                while (!streamError.Task.IsCompleted)
                 {
+                    var next = events.MoveNextAsync();
+                    if (!next.IsCompleted)
+                    {
+                        var pending = next.AsTask();
+                        if (await Task.WhenAny(pending, streamError.Task).ConfigureAwait(false) != pending)
+                        {
+                            Abandon(events, pending, watchCts, query.TimeoutSeconds);
+                            abandoned = true;
+                            break;
+                        }
+
+                        next = new ValueTask<bool>(pending);
+                    }
+
+                    if (!await next.ConfigureAwait(false)) break;
+                    var (type, item) = events.Current;
                     watchEvents++;
-                    Apply(type, item);
+                    if (initial is { Done: false }) ApplyInitial(type, item, initial);
+                    else Apply(type, item);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return (WatchOutcome.Stopped, null);
             }
-            catch (Exception ex) when (Volatile.Read(ref streamError.Value) is null)
+            catch (Exception ex) when (!streamError.Task.IsCompleted)
             {
                 if (!ApiErrors.IsEmptyStream(ex))
                 {
-                    return (ApiErrors.IsGone(ex) ? WatchOutcome.Gone : WatchOutcome.Failed, ex);
+                    return (Classify(ex, initial), ex);
                 }
             }
             catch (Exception)
             {
-                // cancelled by OnError; handled below
+                // a read failure after an ERROR event: the ERROR is the outcome (below)
+            }
+            finally
+            {
+                if (!abandoned)
+                {
+                    // No read is in flight here (MoveNextAsync has completed), so disposing cannot race one.
+                    try { await events.DisposeAsync().ConfigureAwait(false); }
+                    catch (Exception) { /* the stream is done with either way */ }
+                    watchCts.Dispose();
+                }
             }
 
             if (ct.IsCancellationRequested) return (WatchOutcome.Stopped, null);
-            if (Volatile.Read(ref streamError.Value) is { } error)
+            if (streamError.Task.IsCompleted && streamError.Task.Result is { } error)
             {
-                return (ApiErrors.IsGone(error) ? WatchOutcome.Gone : WatchOutcome.Failed, error);
+                return (Classify(error, initial), error);
+            }
+
+            if (initial is { Done: false })
+            {
+                // A server that ignored sendInitialEvents (or a proxy that dropped it) streams no initial-events-end
+                // bookmark; the stream ended without one, so this server does not speak the streaming list.
+                return (WatchOutcome.Refused, new InformerException(
+                    "The streaming list ended without the " + InitialEventsEndAnnotation + " bookmark (" + watchEvents + " events): the server does not support sendInitialEvents."));
             }
 
             if (watchEvents == 0 && time.GetUtcNow() - started < ShortWatch)
@@ -405,13 +518,100 @@ namespace Resilience.Kubernetes
             return (WatchOutcome.Closed, null);
         }
 
+        // A watch that reported an ERROR is left to end by itself: the pending read completes when the server closes the
+        // stream (the API server closes right after an ERROR event), and only then is the stream disposed. Cancelling
+        // that read instead makes the KubernetesClient (21.x) dispose the response stream while the read is still in
+        // flight (Watcher.CreateWatchEventEnumerator abandons it with ContinueWith(…, token), then its `using` disposes
+        // the reader); when the stream's last chunk has already arrived, SocketsHttpHandler drains it and puts the
+        // connection back in the pool with the abandoned read still pending on its socket, and the next request sent on
+        // that connection (the relist's LIST) never sees its response: the read steals it (docs/informer.md, "Lost
+        // response after a cancelled watch read"). The read is cancelled only when the informer stops or when the stream
+        // outlives twice its timeoutSeconds (ours: the server ends every watch at timeoutSeconds, so one still open then
+        // is not going to close by itself, and it is idle, so no last chunk can race the cancel).
+        private void Abandon(IAsyncEnumerator<(WatchEventType Type, TItem Object)> events, Task<bool> pending, CancellationTokenSource watchCts, int? timeoutSeconds)
+        {
+            var bound = TimeSpan.FromSeconds(2.0 * (timeoutSeconds ?? options.MinWatchTimeout.TotalSeconds * 2));
+            var timer = time.CreateTimer(
+                static state =>
+                {
+                    try { ((CancellationTokenSource)state!).Cancel(); }
+                    catch (ObjectDisposedException) { }
+                },
+                watchCts,
+                bound,
+                Timeout.InfiniteTimeSpan);
+            _ = pending.ContinueWith(
+                async read =>
+                {
+                    _ = read.Exception; // observed: the watch's outcome is already decided
+                    try { await events.DisposeAsync().ConfigureAwait(false); }
+                    catch (Exception) { /* the stream is done with either way */ }
+                    await timer.DisposeAsync().ConfigureAwait(false);
+                    watchCts.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default).Unwrap();
+        }
+
+        private static WatchOutcome Classify(Exception error, InitialEvents? initial)
+        {
+            if (initial is { Done: false } && IsStreamingRefusal(error)) return WatchOutcome.Refused;
+            return ApiErrors.IsGone(error) ? WatchOutcome.Gone : WatchOutcome.Failed;
+        }
+
+        // The server will not serve a streaming list: a 4xx Status other than 408 (timeout), 410 (expired) and 429
+        // (throttled), which are retried. Servers without the WatchList feature gate (and aggregated API servers with
+        // their own gates) answer 422 Invalid "sendInitialEvents is forbidden for watch unless the WatchList feature
+        // gate is enabled" (apimachinery, ValidateListOptions); older ones reject resourceVersionMatch on a watch the
+        // same way. A client that cannot send the parameter throws NotSupportedException.
+        private static bool IsStreamingRefusal(Exception error)
+        {
+            if (error is NotSupportedException) return true;
+            return ApiErrors.StatusCode(error) is >= 400 and < 500 and not 408 and not 410 and not 429;
+        }
+
+        // Before the initial-events-end bookmark, events build the side store (client-go: a temporary store that
+        // replaces the real one at the bookmark, reflector.go watchList); the cache and the handlers see it only then.
+        private void ApplyInitial(WatchEventType type, TItem? received, InitialEvents initial)
+        {
+            ObserveEvent(type);
+
+            if (received is null) return;
+            switch (type)
+            {
+                case WatchEventType.Added:
+                case WatchEventType.Modified:
+                {
+                    var item = Transform(received);
+                    initial.Items[ObjectKey.Of(item)] = item;
+                    break;
+                }
+
+                case WatchEventType.Deleted:
+                    initial.Items.Remove(ObjectKey.Of(received));
+                    break;
+
+                case WatchEventType.Bookmark:
+                    if (received.Metadata?.Annotations is { } annotations
+                        && annotations.TryGetValue(InitialEventsEndAnnotation, out var end)
+                        && string.Equals(end, "true", StringComparison.Ordinal))
+                    {
+                        var rv = received.Metadata.ResourceVersion;
+                        var count = ReplaceStore(initial.Items, rv);
+                        initial.Done = true;
+                        initial.Items.Clear();
+                        Observe(o => o.StreamingListCompleted(initial.Relist, count, rv, time.GetUtcNow() - initial.Started));
+                        MarkSynced(count);
+                    }
+
+                    break;
+            }
+        }
+
         private void Apply(WatchEventType type, TItem? received)
         {
-            if (observer is not null)
-            {
-                try { observer.EventReceived(type); }
-                catch (Exception) { /* a failing observer must not stop the informer */ }
-            }
+            ObserveEvent(type);
 
             if (received is null) return;
             var rv = received.Metadata?.ResourceVersion;
@@ -513,6 +713,14 @@ namespace Resilience.Kubernetes
             }
         }
 
+        // Per event: no closure allocated, unlike Observe.
+        private void ObserveEvent(WatchEventType type)
+        {
+            if (observer is null) return;
+            try { observer.EventReceived(type); }
+            catch (Exception) { /* a failing observer must not stop the informer */ }
+        }
+
         private void Observe(Action<InformerObserver> call)
         {
             if (observer is null) return;
@@ -520,9 +728,21 @@ namespace Resilience.Kubernetes
             catch (Exception) { /* a failing observer must not stop the informer */ }
         }
 
-        private sealed class StrongBox
+        private sealed class InitialEvents
         {
-            public Exception? Value;
+            public InitialEvents(bool relist, DateTimeOffset started)
+            {
+                Relist = relist;
+                Started = started;
+            }
+
+            public bool Relist { get; }
+
+            public DateTimeOffset Started { get; }
+
+            public Dictionary<string, TItem> Items { get; } = new(StringComparer.Ordinal);
+
+            public bool Done { get; set; }
         }
     }
 

@@ -19,7 +19,16 @@ namespace Resilience.Kubernetes
         /// <summary>A LIST failed (the informer backs off and lists again).</summary>
         public virtual void ListFailed(bool relist, Exception error, TimeSpan duration) { }
 
-        /// <summary>The first LIST was stored, <paramref name="sinceStart"/> after <c>Start</c>.</summary>
+        /// <summary>A streaming list (KEP-3157 watch with <c>sendInitialEvents=true</c>) starts: the first one or (<paramref name="relist"/>) after 410 Gone.</summary>
+        public virtual void StreamingListStarted(bool relist) { }
+
+        /// <summary>The initial events of a streaming list were stored at its initial-events-end bookmark; the stream goes on as the watch.</summary>
+        public virtual void StreamingListCompleted(bool relist, int items, string? resourceVersion, TimeSpan duration) { }
+
+        /// <summary>The server refused the streaming list (or ended it without the bookmark); the informer lists instead from now on.</summary>
+        public virtual void StreamingListRefused(Exception reason) { }
+
+        /// <summary>The first LIST (or streaming list) was stored, <paramref name="sinceStart"/> after <c>Start</c>.</summary>
         public virtual void Synced(int items, TimeSpan sinceStart) { }
 
         /// <summary>A WATCH starts from <paramref name="resourceVersion"/>.</summary>
@@ -52,6 +61,12 @@ namespace Resilience.Kubernetes
 
         /// <summary>The informer was disposed.</summary>
         Stopped,
+
+        /// <summary>
+        /// The server refused a streaming list (a 4xx Status, or the stream ended without the initial-events-end
+        /// bookmark); the informer lists, then watches, at once and from then on.
+        /// </summary>
+        Refused,
     }
 
     /// <summary>What every informer tells about itself, whatever its object type (for health checks and dashboards).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using k8s;
 using k8s.Models;
 
@@ -21,8 +22,32 @@ namespace Resilience.Kubernetes
         /// </summary>
         public bool ConsistentInitialList { get; set; }
 
+        /// <summary>
+        /// True (default): the first list, and the relist after 410 Gone, are a streaming list (KEP-3157): one WATCH with
+        /// <c>sendInitialEvents=true</c>, <c>resourceVersionMatch=NotOlderThan</c>, <c>resourceVersion=""</c> and
+        /// <c>allowWatchBookmarks=true</c>, synced at the BOOKMARK annotated <c>k8s.io/initial-events-end</c>. It is a
+        /// consistent snapshot served from the watch cache, without the server building the whole list in memory, and
+        /// the stream goes on as the watch. A server that refuses it (4xx, e.g. 422 when its WatchList feature gate is
+        /// off; aggregated API servers have their own gates) or ends it without the bookmark makes the informer fall
+        /// back to LIST then WATCH at once, for its lifetime (one extra request per informer on such servers).
+        /// Default true as in client-go from 1.35, where its <c>WatchListClient</c> gate turned on by default
+        /// (k8s.io/client-go/features/known_features.go: Beta, default false in 1.30, default true in 1.35).
+        /// False: LIST then WATCH, as <see cref="ConsistentInitialList"/> says.
+        /// </summary>
+        public bool StreamingInitialList { get; set; } = true;
+
         /// <summary>Page size of consistent lists (the relist after 410 Gone, and <see cref="ConsistentInitialList"/>). client-go pager: 500.</summary>
         public int PageSize { get; set; } = ListPager.DefaultPageSize;
+
+        /// <summary>
+        /// How long one LIST request (one page of a paginated list) may take before the informer gives up on it, reports a
+        /// <see cref="TimeoutException"/>, backs off and lists again. Default 60 s: kube-apiserver's <c>--request-timeout</c>
+        /// default (1m0s), after which the server itself abandons a LIST, so waiting longer cannot get an answer. Not in
+        /// client-go (its LIST waits for its context); ours, so that a response lost on the way (docs/informer.md, "Lost
+        /// response after a cancelled watch read") costs one timeout rather than whatever the client's own HTTP timeout is.
+        /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. Watches are bounded by <c>timeoutSeconds</c> instead.
+        /// </summary>
+        public TimeSpan ListTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
         /// <summary>
         /// Watches are opened with <c>timeoutSeconds</c> drawn uniformly from [MinWatchTimeout, 2 × MinWatchTimeout)

@@ -23,12 +23,14 @@ namespace Resilience.Kubernetes
         private readonly object operations;
         private readonly MethodInfo method;
         private readonly string?[] names;
+        private readonly bool sendsInitialEvents;
 
         private ListOperation(object operations, MethodInfo method)
         {
             this.operations = operations;
             this.method = method;
             names = method.GetParameters().Select(p => p.Name).ToArray();
+            sendsInitialEvents = names.Contains("sendInitialEvents");
         }
 
         /// <summary>Finds <paramref name="name"/> on <typeparamref name="TOperations"/> (e.g. <c>ICoreV1Operations</c>).</summary>
@@ -51,8 +53,15 @@ namespace Resilience.Kubernetes
         }
 
         /// <summary>Sends one LIST (or WATCH, when <see cref="ListOptions.Watch"/>) with every property of <paramref name="options"/>.</summary>
+        /// <exception cref="NotSupportedException">A streaming list (<see cref="ListOptions.SendInitialEvents"/>) on a client whose operation cannot send it: the informer then lists and watches instead.</exception>
         public Task<HttpOperationResponse<TList>> InvokeAsync(string? @namespace, ListOptions options, CancellationToken cancellationToken)
         {
+            if (options.SendInitialEvents is not null && !sendsInitialEvents)
+            {
+                return Task.FromException<HttpOperationResponse<TList>>(new NotSupportedException(
+                    method.Name + " of this KubernetesClient version has no sendInitialEvents parameter: the streaming list cannot be sent."));
+            }
+
             var args = new object?[names.Length];
             for (var i = 0; i < names.Length; i++)
             {
@@ -76,6 +85,7 @@ namespace Resilience.Kubernetes
                 "resourceVersion" => options.ResourceVersion,
                 "resourceVersionMatch" => options.ResourceVersionMatch,
                 "timeoutSeconds" => options.TimeoutSeconds,
+                "sendInitialEvents" => options.SendInitialEvents,
                 // Left out of a LIST, as the client's List…Async extensions leave it.
                 "watch" => options.Watch ? true : null,
                 "cancellationToken" => cancellationToken,

@@ -34,5 +34,12 @@ namespace Resilience.Kubernetes
 
         /// <summary><c>timeoutSeconds</c>.</summary>
         public int? TimeoutSeconds { get; init; }
+
+        /// <summary>
+        /// <c>sendInitialEvents</c> (KEP-3157, streaming initial list): with <c>watch=true</c>,
+        /// <c>resourceVersionMatch=NotOlderThan</c> and <c>allowWatchBookmarks=true</c>, the server first sends every
+        /// object as ADDED, then a BOOKMARK annotated <c>k8s.io/initial-events-end: "true"</c>, then the changes.
+        /// </summary>
+        public bool? SendInitialEvents { get; init; }
     }
 }

@@ -123,6 +123,11 @@ namespace Resilience.Kubernetes
         /// Custom objects of one <paramref name="group"/>/<paramref name="version"/>/<paramref name="plural"/>, in one
         /// namespace or cluster-wide (all namespaces, or a cluster-scoped resource) when <paramref name="namespace"/> is null.
         /// <typeparamref name="TItem"/> and <typeparamref name="TList"/> are the caller's model classes.
+        /// The client's custom-object operations have no <c>sendInitialEvents</c> parameter (KubernetesClient 21.x), so a
+        /// streaming watch (<see cref="ListOptions.SendInitialEvents"/> set) is sent by <see cref="StreamingWatch"/> through
+        /// the client's own <c>HttpClient</c>, credentials and watch-line reader; that needs a <see cref="Kubernetes"/>
+        /// client, and with another <see cref="IKubernetes"/> it throws <see cref="NotSupportedException"/> (an informer
+        /// then lists instead).
         /// </summary>
         public static ListWatch<TItem, TList> ForCustomObjects<TItem, TList>(
             IKubernetes client, string group, string version, string plural, string? @namespace = null)
@@ -130,20 +135,23 @@ namespace Resilience.Kubernetes
             where TList : class, IMetadata<V1ListMeta>, IItems<TItem>
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
-            if (@namespace is null)
-            {
-                return FromHttpOperation<TItem, TList>((o, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<TList>(
+            var operations = @namespace is null
+                ? FromHttpOperation<TItem, TList>((o, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<TList>(
                     group, version, plural, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
                     fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
                     resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
+                    timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: ct))
+                : FromHttpOperation<TItem, TList>((o, ct) => client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<TList>(
+                    group, version, @namespace, plural, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
+                    fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
+                    resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
                     timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: ct));
-            }
-
-            return FromHttpOperation<TItem, TList>((o, ct) => client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<TList>(
-                group, version, @namespace, plural, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue,
-                fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
-                resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch,
-                timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: ct));
+            var path = StreamingWatch.CustomObjectsPath(group, version, plural, @namespace);
+            return new ListWatch<TItem, TList>(
+                operations.ListAsync,
+                (o, onError, ct) => o.SendInitialEvents is null
+                    ? operations.WatchAsync(o, onError, ct)
+                    : StreamingWatch.WatchAsync<TItem>(client, path, o, onError, ct));
         }
     }
 }

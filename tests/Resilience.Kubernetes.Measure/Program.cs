@@ -12,7 +12,8 @@ namespace Resilience.Kubernetes.Measure
     /// 200 per-node agents polling all pods every 30 s vs the same agents on node-scoped informers, against the loopback
     /// API server (200 nodes × 30 pods, 120 pod updates/min), costs from the server's per-request accounting; then the
     /// same agents' watches across 3 server-side watch ends, restarted without a resourceVersion vs resumed
-    /// (<c>--restarts N</c>, 0 to skip).
+    /// (<c>--restarts N</c>, 0 to skip). <c>--informer-cost [--pods 10000,150000] [--rounds 3] [--events 20000]</c> measures the
+    /// informer against a plain paged LIST instead (<see cref="InformerCost"/>).
     /// </summary>
     internal static class Program
     {
@@ -27,6 +28,17 @@ namespace Resilience.Kubernetes.Measure
             {
                 var i = Array.IndexOf(args, name);
                 return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+            }
+
+            if (args.Contains("--informer-cost"))
+            {
+                // The informer against a plain paged LIST (docs/informer.md, "Measured: what the informer costs").
+                var p = Array.IndexOf(args, "--pods");
+                var sizes = p >= 0 && p + 1 < args.Length
+                    ? args[p + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray()
+                    : new[] { 10_000, 150_000 };
+                await InformerCost.RunAsync(sizes, Arg("--rounds", 3), Arg("--events", 20_000), m => Console.Error.WriteLine(m)).ConfigureAwait(false);
+                return 0;
             }
 
             var scenario = new FleetScenario(

@@ -18,7 +18,7 @@ namespace Resilience.Kubernetes.Tests
     /// for each seed, a random sequence of creates/updates/deletes interleaved with every fault the server can inject.
     /// After each step the informer must quiesce with exactly the server's state (same keys, same resourceVersions) and
     /// one open watch, and for faults that leave a resume possible the server must see no new LIST.
-    /// The informer runs with client-go's backoff (0.8 s → 30 s, Retry-After honoured, 5 s error grace) on a clock
+    /// The informer runs with client-go's backoff (0.8 s → 30 s, Retry-After honoured) on a clock
     /// that runs 500× faster than real time.
     /// Replay one seed: <c>RK_CONFORMANCE_SEEDS=17 dotnet test --filter InformerConformanceTests</c>.
     /// </summary>
@@ -107,7 +107,16 @@ namespace Resilience.Kubernetes.Tests
             await using var server = await FakeApiServer.StartAsync();
             server.AddCluster(nodes: 3, podsPerNode: 4); // 12 pods over ns-0..ns-2
             using var client = server.CreateClient();
-            var options = new InformerOptions { PageSize = 3, TimeProvider = new ScaledTimeProvider(ClockScale), Random = new Random(seed) };
+            var options = new InformerOptions
+            {
+                StreamingInitialList = false,
+                PageSize = 3,
+                TimeProvider = new ScaledTimeProvider(ClockScale),
+                Random = new Random(seed),
+                // No LIST timeout: a response lost on the way must show up here as a stall, not be retried away
+                // (ListTimeout has its own test, InformerTests).
+                ListTimeout = Timeout.InfiniteTimeSpan,
+            };
 
             // Three scopes: all pods, one node's pods (field selector), one namespace.
             var scopeKind = seed % 3;

@@ -198,6 +198,62 @@ namespace Resilience.Kubernetes.Tests
         }
 
         [Fact]
+        public async Task StopsWaitingForAWatchAtItsErrorEventWithoutCancellingTheReadInFlight()
+        {
+            // A server that sends an ERROR event and keeps the stream open: the informer relists at once (after its
+            // backoff) and leaves that stream alone until the server closes it or the informer is disposed. Cancelling the
+            // pending read of a stream the server is closing lets the client put the connection back in its pool with
+            // the read still pending, and the next request on it never sees its response (docs/informer.md).
+            await using var server = await FakeApiServer.StartAsync();
+            server.AddCluster(nodes: 1, podsPerNode: 2);
+            using var client = server.CreateClient();
+            var informer = Informers.ForPods(client, options: FastOptions());
+            try
+            {
+                await informer.StartAsync(Timeout());
+                await Eventually(() => server.ActiveWatchCount == 1, "the watch is open");
+                var errored = server.ActiveWatches[0].Id;
+
+                server.SendWatchError(410, close: false);
+
+                // Well before the 5 s the informer used to wait for the stream to end before cancelling it.
+                await Eventually(() => informer.RelistCount == 1 && server.ActiveWatches.Any(w => w.Id > errored),
+                    () => "the informer relists and watches again while the errored stream is open; requests:\n" + string.Join("\n", server.Requests),
+                    timeoutMs: 3_000);
+                Assert.Contains(server.ActiveWatches, w => w.Id == errored); // not cancelled by the informer
+                Assert.Equal(2, server.ActiveWatchCount);
+                Assert.Equal(2, informer.Count);
+            }
+            finally
+            {
+                await informer.DisposeAsync();
+            }
+
+            await Eventually(() => server.ActiveWatchCount == 0, "disposal closes the errored stream too");
+        }
+
+        [Fact]
+        public async Task ALostListResponseFailsAfterListTimeoutAndIsListedAgain()
+        {
+            await using var server = await FakeApiServer.StartAsync();
+            server.AddCluster(nodes: 1, podsPerNode: 2);
+            server.DelayNext(r => r.Verb == "list", TimeSpan.FromMinutes(5)); // a response that does not come
+            using var client = server.CreateClient();
+            var options = FastOptions();
+            options.ListTimeout = TimeSpan.FromMilliseconds(300);
+            await using var informer = Informers.ForPods(client, options: options);
+            var errors = new ConcurrentQueue<Exception>();
+            informer.Error += errors.Enqueue;
+
+            await informer.StartAsync(Timeout());
+
+            Assert.Equal(2, informer.Count);
+            Assert.Equal(2, server.Lists.Count);
+            Assert.IsType<TimeoutException>(Assert.Single(errors));
+            Assert.Equal(2, informer.ListCount);
+        }
+
+        [Fact]
         public async Task BacksOffOn500And429WithJitteredDelaysOnTheInjectedClockAndHonoursRetryAfter()
         {
             await using var server = await FakeApiServer.StartAsync();
@@ -206,7 +262,7 @@ namespace Resilience.Kubernetes.Tests
             server.FailNext(r => r.Verb == "watch", 429, times: 1, retryAfterSeconds: 7);
             var time = new FakeTimeProvider();
             using var client = server.CreateClient();
-            await using var informer = Informers.ForPods(client, options: new InformerOptions { TimeProvider = time, Random = new FixedRandom(0.5) });
+            await using var informer = Informers.ForPods(client, options: new InformerOptions { StreamingInitialList = false, TimeProvider = time, Random = new FixedRandom(0.5) });
             var backoffs = new ConcurrentQueue<InformerBackoff>();
             informer.BackingOff += backoffs.Enqueue;
             await informer.StartAsync(Timeout());
@@ -243,7 +299,7 @@ namespace Resilience.Kubernetes.Tests
             server.FailNext(r => r.Verb == "watch", 500, times: 2);
             var time = new FakeTimeProvider();
             using var client = server.CreateClient();
-            await using var informer = Informers.ForPods(client, options: new InformerOptions { TimeProvider = time, Random = new FixedRandom(0.5) });
+            await using var informer = Informers.ForPods(client, options: new InformerOptions { StreamingInitialList = false, TimeProvider = time, Random = new FixedRandom(0.5) });
             var backoffs = new ConcurrentQueue<(InformerBackoff Backoff, DateTimeOffset RaisedAt)>();
             informer.BackingOff += b =>
             {

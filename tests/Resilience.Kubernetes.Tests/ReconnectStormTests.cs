@@ -87,7 +87,7 @@ namespace Resilience.Kubernetes.Tests
                     var client = server.CreateClient();
                     clients.Add(client);
                     var index = i;
-                    var informer = Informers.ForNodePods(client, "node-" + i, options: new InformerOptions { TimeProvider = time, Random = random(i) });
+                    var informer = Informers.ForNodePods(client, "node-" + i, options: new InformerOptions { StreamingInitialList = false, TimeProvider = time, Random = random(i) });
                     informer.BackingOff += b =>
                     {
                         dues.GetOrAdd(index, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(b.Until - TimeSpan.FromTicks(b.Delay.Ticks % TimeSpan.TicksPerMillisecond)); // Task.Delay on a TimeProvider works in whole ms

@@ -7,8 +7,8 @@ namespace Resilience.Kubernetes.Tests
 {
     /// <summary>
     /// A clock that runs <see cref="Scale"/> times faster than real time: timers fire after due/scale of real time and
-    /// <see cref="GetUtcNow"/> advances scale seconds per real second. The informer's backoff (0.8 s → 30 s), Retry-After
-    /// (1 s) and its 5 s error grace keep their client-go values and ratios, but a property test with hundreds of faults
+    /// <see cref="GetUtcNow"/> advances scale seconds per real second. The informer's backoff (0.8 s → 30 s) and Retry-After
+    /// (1 s) keep their client-go values and ratios, but a property test with hundreds of faults
     /// finishes in seconds. Unlike a manually advanced fake clock it needs no coordination with the HTTP traffic.
     /// </summary>
     internal sealed class ScaledTimeProvider : TimeProvider

@@ -32,8 +32,13 @@ namespace Resilience.Kubernetes.Tests
 
         public static CancellationToken Timeout(int seconds = 10) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
+        /// <summary>
+        /// Short backoffs, fixed jitter, and LIST then WATCH: these tests are about the list/watch path (the requests
+        /// they count are LISTs); the streaming list (the default) is tested in <c>StreamingListTests</c>.
+        /// </summary>
         public static InformerOptions FastOptions(double jitter = 0.5) => new()
         {
+            StreamingInitialList = false,
             InitialBackoff = TimeSpan.FromMilliseconds(10),
             MaxBackoff = TimeSpan.FromMilliseconds(50),
             Random = new FixedRandom(jitter),

@@ -97,7 +97,7 @@ namespace Resilience.Kubernetes.Tests
             var errors = new ConcurrentQueue<Exception>();
             var events = new ConcurrentQueue<(WatchEventType Type, string Name)>();
             var reader = Consume(
-                Informers.WatchEventsAsync(ListWatch.ForPods(client), errors.Enqueue, new InformerOptions { TimeProvider = time, Random = new FixedRandom(0.5) }, stop.Token),
+                Informers.WatchEventsAsync(ListWatch.ForPods(client), errors.Enqueue, new InformerOptions { StreamingInitialList = false, TimeProvider = time, Random = new FixedRandom(0.5) }, stop.Token),
                 events);
             await Eventually(() => events.Count == 4 && server.ActiveWatchCount == 1, "the four pods arrive and the watch opens");
             var names = events.Select(e => e.Name).ToArray();

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -41,6 +42,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         private readonly List<Watcher> watchers = new();
         private readonly List<RequestRecord> requests = new();
         private readonly List<Fault> faults = new();
+        private readonly Dictionary<string, List<Stored>> sorted = new(StringComparer.Ordinal);
         private readonly WebApplication app;
         private long resourceVersion = 1000;
         private long compactedRv;
@@ -58,6 +60,12 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
         /// <summary>Clock stamped on <see cref="RequestRecord.Received"/> (e.g. a test's fake clock). Default: the system clock.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        /// <summary>
+        /// How a watch with <c>sendInitialEvents=true</c> is answered (KEP-3157). Default: supported, as by a
+        /// kube-apiserver with the WatchList feature gate on.
+        /// </summary>
+        public WatchListSupport WatchList { get; set; } = WatchListSupport.Supported;
 
         /// <summary>When set, watches end after this long instead of their timeoutSeconds (graceful close).</summary>
         public TimeSpan? WatchTimeoutOverride { get; set; }
@@ -191,6 +199,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                     obj.Metadata.Labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(obj.Metadata.Labels),
                     rv, KubernetesJson.Serialize(obj), obj);
                 var key = (type.Plural, Key(stored.Namespace, stored.Name));
+                sorted.Remove(type.Plural);
                 string eventType;
                 if (deleted)
                 {
@@ -204,10 +213,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 }
 
                 history.Add((rv, eventType, stored));
-                var line = EventLine(eventType, stored.Json);
                 foreach (var w in watchers)
                 {
-                    if (w.Matches(stored)) w.Send(line, isObject: true);
+                    if (w.Matches(stored)) w.SendObject(eventType, stored.Json);
                 }
 
                 return rv;
@@ -271,22 +279,23 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             {
                 foreach (var w in watchers.Where(w => w.Bookmarks))
                 {
-                    var line = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + w.Type.Kind + "\",\"apiVersion\":\"" + w.Type.ApiVersion +
-                               "\",\"metadata\":{\"resourceVersion\":\"" + resourceVersion.ToString(CultureInfo.InvariantCulture) + "\"}}}";
-                    w.Send(line, isObject: false);
+                    w.Send(BookmarkLine(w.Type, resourceVersion, initialEventsEnd: false), isObject: false);
                 }
             }
         }
 
-        /// <summary>Sends an ERROR event with a Status of <paramref name="code"/> to every watch and ends them.</summary>
-        public void SendWatchError(int code = 410)
+        /// <summary>
+        /// Sends an ERROR event with a Status of <paramref name="code"/> to every watch and ends them, as the API server
+        /// does; with <paramref name="close"/> false the streams stay open (a misbehaving server).
+        /// </summary>
+        public void SendWatchError(int code = 410, bool close = true)
         {
             lock (gate)
             {
                 foreach (var w in watchers)
                 {
                     w.Send(EventLine("ERROR", StatusJson(code, code == 410 ? "Expired" : "InternalError", "injected watch error", null)), isObject: false);
-                    w.Close("error");
+                    if (close) w.Close("error");
                 }
             }
         }
@@ -375,6 +384,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 FieldSelector = q.ContainsKey("fieldSelector") ? (string?)q["fieldSelector"] : null,
                 LabelSelector = q.ContainsKey("labelSelector") ? (string?)q["labelSelector"] : null,
                 AllowWatchBookmarks = string.Equals(q["allowWatchBookmarks"], "true", StringComparison.OrdinalIgnoreCase),
+                SendInitialEvents = string.Equals(q["sendInitialEvents"], "true", StringComparison.OrdinalIgnoreCase),
                 TimeoutSeconds = int.TryParse(q["timeoutSeconds"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : null,
             };
 
@@ -427,8 +437,35 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 return;
             }
 
+            if (watch && WatchListRefusal(record) is { } refusal)
+            {
+                record.ServedFrom = ServedFrom.Rejected;
+                await Reject(ctx, record, 422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: " + refusal, null).ConfigureAwait(false);
+                return;
+            }
+
             if (watch) await WatchAsync(ctx, record, type, ns, fields, labels).ConfigureAwait(false);
             else await ListAsync(ctx, record, type, ns, fields, labels, q["continue"]).ConfigureAwait(false);
+        }
+
+        // The API server's validation of a watch's list options (apimachinery ValidateListOptions), as 422 Invalid.
+        private string? WatchListRefusal(RequestRecord record)
+        {
+            if (record.SendInitialEvents)
+            {
+                if (WatchList == WatchListSupport.Rejected)
+                    return "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled";
+                if (WatchList == WatchListSupport.Ignored) return null; // an old server: unknown parameters are ignored
+                if (record.ResourceVersionMatch != "NotOlderThan")
+                    return "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan";
+                if (!record.AllowWatchBookmarks)
+                    return "allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true";
+                return null;
+            }
+
+            return !string.IsNullOrEmpty(record.ResourceVersionMatch) && WatchList != WatchListSupport.Ignored
+                ? "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"
+                : null;
         }
 
         private async Task ListAsync(HttpContext ctx, RequestRecord record, ResourceType type, string? ns, Selector fields, Selector labels, string? continueToken)
@@ -468,10 +505,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
                 if (snapshotRv >= 0)
                 {
-                    var scope = objects.Where(p => p.Key.Plural == type.Plural && (ns is null || p.Value.Namespace == ns))
-                        .OrderBy(p => p.Key.Key, StringComparer.Ordinal)
-                        .Select(p => p.Value)
-                        .ToList();
+                    var scope = SortedScope(type.Plural, ns);
                     if (from == ServedFrom.Cache)
                     {
                         var matching = scope.Where(s => Matches(s, fields, labels)).ToList();
@@ -481,11 +515,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                     }
                     else
                     {
-                        var i = 0;
-                        if (startAfter is not null)
-                        {
-                            while (i < scope.Count && string.CompareOrdinal(Key(scope[i].Namespace, scope[i].Name), startAfter) <= 0) i++;
-                        }
+                        var i = startAfter is null ? 0 : FirstAfter(scope, startAfter);
 
                         for (; i < scope.Count; i++)
                         {
@@ -510,18 +540,60 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             record.AddProcessed(processed);
             record.AddReturned(items.Count);
             var meta = new V1ListMeta { ResourceVersion = snapshotRv.ToString(CultureInfo.InvariantCulture), ContinueProperty = nextToken };
-            var sb = new StringBuilder();
-            sb.Append("{\"kind\":\"").Append(type.ListKind).Append("\",\"apiVersion\":\"").Append(type.ApiVersion)
-              .Append("\",\"metadata\":").Append(KubernetesJson.Serialize(meta)).Append(",\"items\":[");
-            for (var i = 0; i < items.Count; i++)
+            record.StatusCode = 200;
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "application/json";
+            // Written item by item, as the API server encodes a list, so a large list is never one string in memory
+            // (the informer benchmark measures the client's memory in this process).
+            // With its Content-Length, as the API server sends a list: the client reads to the last byte, not to a final chunk.
+            var head = "{\"kind\":\"" + type.ListKind + "\",\"apiVersion\":\"" + type.ApiVersion + "\",\"metadata\":" + KubernetesJson.Serialize(meta) + ",\"items\":[";
+            ctx.Response.ContentLength = Encoding.UTF8.GetByteCount(head) + items.Sum(i => (long)Encoding.UTF8.GetByteCount(i.Json)) + Math.Max(0, items.Count - 1) + 2;
+            var body = ctx.Response.BodyWriter;
+            var comma = false;
+            void Write(string text)
             {
-                if (i > 0) sb.Append(',');
-                sb.Append(items[i].Json);
+                var written = Encoding.UTF8.GetBytes(text, body);
+                record.AddBytes(written);
             }
 
-            sb.Append("]}");
-            record.StatusCode = 200;
-            await WriteAsync(ctx, sb.ToString(), record).ConfigureAwait(false);
+            Write(head);
+            foreach (var item in items)
+            {
+                if (comma) Write(",");
+                Write(item.Json);
+                comma = true;
+                if (body.UnflushedBytes > 64 * 1024) await body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+            }
+
+            Write("]}");
+            await body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+        }
+
+        // The objects of a resource (one namespace, or all) in key order, as etcd's key range would give them; the sorted
+        // list is kept until the next write so that paging through a large collection does not sort it for every page.
+        private List<Stored> SortedScope(string plural, string? ns)
+        {
+            if (!sorted.TryGetValue(plural, out var all))
+            {
+                all = objects.Where(p => p.Key.Plural == plural).OrderBy(p => p.Key.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
+                sorted[plural] = all;
+            }
+
+            return ns is null ? all : all.Where(s => s.Namespace == ns).ToList();
+        }
+
+        // The index of the first object whose key sorts after startAfter (binary search over the key order).
+        private static int FirstAfter(List<Stored> scope, string startAfter)
+        {
+            int lo = 0, hi = scope.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (string.CompareOrdinal(Key(scope[mid].Namespace, scope[mid].Name), startAfter) <= 0) lo = mid + 1;
+                else hi = mid;
+            }
+
+            return lo;
         }
 
         // A GET of one object without resourceVersion is a quorum read from etcd of that one key.
@@ -554,10 +626,18 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             var expired = false;
             lock (gate)
             {
-                if (string.IsNullOrEmpty(rv) || rv == "0")
+                if (record.SendInitialEvents && WatchList == WatchListSupport.Supported)
+                {
+                    // KEP-3157 with resourceVersionMatch=NotOlderThan: the current state as ADDED events (from the watch
+                    // cache, at least as new as the requested resourceVersion), then the bookmark that ends them.
+                    foreach (var s in objects.Values.Where(watcher.Matches).OrderBy(s => s.Rv))
+                        watcher.SendObject("ADDED", s.Json);
+                    watcher.Send(BookmarkLine(type, resourceVersion, initialEventsEnd: true), isObject: false);
+                }
+                else if (string.IsNullOrEmpty(rv) || rv == "0")
                 {
                     foreach (var s in objects.Values.Where(watcher.Matches).OrderBy(s => s.Rv))
-                        watcher.Send(EventLine("ADDED", s.Json), isObject: true);
+                        watcher.SendObject("ADDED", s.Json);
                 }
                 else if (!long.TryParse(rv, NumberStyles.Integer, CultureInfo.InvariantCulture, out var from) || from < compactedRv)
                 {
@@ -567,7 +647,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 {
                     foreach (var (erv, etype, s) in history)
                     {
-                        if (erv > from && watcher.Matches(s)) watcher.Send(EventLine(etype, s.Json), isObject: true);
+                        if (erv > from && watcher.Matches(s)) watcher.SendObject(etype, s.Json);
                     }
                 }
 
@@ -593,13 +673,19 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             {
                 await ctx.Response.StartAsync(cts.Token).ConfigureAwait(false);
                 await ctx.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
+                var body = ctx.Response.BodyWriter;
                 await foreach (var line in watcher.Lines.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
                 {
-                    var bytes = Encoding.UTF8.GetBytes(line + "\n");
-                    await ctx.Response.Body.WriteAsync(bytes, cts.Token).ConfigureAwait(false);
-                    await ctx.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
-                    record.AddBytes(bytes.Length);
+                    // Encoded straight into the response's buffer from the stored JSON (no per-event string): the informer
+                    // benchmark counts this process's allocations and memory.
+                    var written = line.Type is null
+                        ? Encoding.UTF8.GetBytes(line.Json, body)
+                        : Encoding.UTF8.GetBytes("{\"type\":\"", body) + Encoding.UTF8.GetBytes(line.Type, body) +
+                          Encoding.UTF8.GetBytes("\",\"object\":", body) + Encoding.UTF8.GetBytes(line.Json, body) + Encoding.UTF8.GetBytes("}", body);
+                    body.Write("\n"u8);
+                    record.AddBytes(written + 1);
                     record.AddEvent();
+                    await body.FlushAsync(cts.Token).ConfigureAwait(false);
                 }
 
                 record.CloseReason ??= watcher.CloseReason ?? "server-close";
@@ -683,6 +769,11 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             }) && labels.Matches(k => s.Labels.TryGetValue(k, out var v) ? v : null);
 
         private static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
+
+        private static string BookmarkLine(ResourceType type, long rv, bool initialEventsEnd) =>
+            "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + type.Kind + "\",\"apiVersion\":\"" + type.ApiVersion +
+            "\",\"metadata\":{\"resourceVersion\":\"" + rv.ToString(CultureInfo.InvariantCulture) + "\"" +
+            (initialEventsEnd ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "") + "}}}";
 
         private static string EventLine(string type, string objectJson) => "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}";
 
@@ -770,7 +861,8 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
             public bool Bookmarks { get; }
 
-            public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
+            /// <summary>Lines to send: an object event (Type, the stored object's JSON) or a whole line (Type null).</summary>
+            public Channel<(string? Type, string Json)> Lines { get; } = Channel.CreateUnbounded<(string? Type, string Json)>();
 
             public CancellationToken DropToken => drop.Token;
 
@@ -781,7 +873,11 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             public bool Matches(Stored s) =>
                 s.Type == Type && (ns is null || s.Namespace == ns) && FakeApiServer.Matches(s, fields, labels);
 
-            public void Send(string line, bool isObject)
+            public void SendObject(string type, string objectJson) => Send((type, objectJson), isObject: true);
+
+            public void Send(string line, bool isObject) => Send((null, line), isObject);
+
+            private void Send((string? Type, string Json) line, bool isObject)
             {
                 if (Dropped) return; // the connection is gone: nothing more reaches this client
                 if (Lines.Writer.TryWrite(line))
@@ -806,5 +902,18 @@ namespace Resilience.Kubernetes.Tests.ApiServer
                 drop.Cancel();
             }
         }
+    }
+
+    /// <summary>How the loopback server answers a streaming list (KEP-3157, <c>sendInitialEvents=true</c>).</summary>
+    public enum WatchListSupport
+    {
+        /// <summary>The current state as ADDED events, then a BOOKMARK annotated <c>k8s.io/initial-events-end</c>, then changes.</summary>
+        Supported,
+
+        /// <summary>422 Invalid, as a server with the WatchList feature gate off (or an aggregated API server) answers.</summary>
+        Rejected,
+
+        /// <summary>The parameters are ignored, as by a server or proxy that does not know them: a plain watch, no such bookmark.</summary>
+        Ignored,
     }
 }

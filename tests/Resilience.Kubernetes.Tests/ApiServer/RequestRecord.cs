@@ -65,6 +65,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         /// <summary>allowWatchBookmarks parameter.</summary>
         public bool AllowWatchBookmarks { get; init; }
 
+        /// <summary>sendInitialEvents=true (KEP-3157 streaming list).</summary>
+        public bool SendInitialEvents { get; init; }
+
         /// <summary>timeoutSeconds parameter.</summary>
         public int? TimeoutSeconds { get; init; }
 

@@ -29,7 +29,11 @@ namespace Resilience.Kubernetes.Tests.Hosting
             });
             builder.Services.AddMetrics();
             builder.Services.AddSingleton<k8s.IKubernetes>(_ => server.CreateClient());
-            var registered = builder.Services.AddKubernetesInformers(configure);
+            var registered = builder.Services.AddKubernetesInformers(o =>
+            {
+                o.Informer.StreamingInitialList = false; // these tests count LISTs; StreamingListTests covers the streaming list
+                configure(o);
+            });
             informers?.Invoke(registered);
             builder.Services.AddHealthChecks().AddKubernetesInformers();
             services?.Invoke(builder.Services);

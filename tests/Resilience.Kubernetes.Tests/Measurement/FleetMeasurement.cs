@@ -124,7 +124,7 @@ namespace Resilience.Kubernetes.Tests.Measurement
                 {
                     var client = server.CreateClient();
                     clients.Add(client);
-                    informers.Add(Informers.ForNodePods(client, "node-" + n));
+                    informers.Add(Informers.ForNodePods(client, "node-" + n, options: new InformerOptions { StreamingInitialList = false })); // pattern C: LIST at RV=0 + WATCH
                 }
 
                 using var throttle = new SemaphoreSlim(8);

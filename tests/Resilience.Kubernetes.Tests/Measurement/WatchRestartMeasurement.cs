@@ -57,7 +57,7 @@ namespace Resilience.Kubernetes.Tests.Measurement
 
         private static async Task Resuming(k8s.Kubernetes client, string selector, Action onEvent, CancellationToken ct)
         {
-            var stream = Informers.WatchEventsAsync(ListWatch.ForPods(client), options: new InformerOptions { FieldSelector = selector }, cancellationToken: ct);
+            var stream = Informers.WatchEventsAsync(ListWatch.ForPods(client), options: new InformerOptions { FieldSelector = selector, StreamingInitialList = false }, cancellationToken: ct);
             await foreach (var _ in stream.ConfigureAwait(false))
             {
                 onEvent();
