@@ -60,7 +60,9 @@ namespace ResilienceAnalyzers.Kubernetes
 
                 name = invocation.TargetMethod.Name;
             }
-            else if (run.Model.Recognize(context.Operation) is KubernetesCall unbound)
+            else if (CalledNames.MayStartWith(context.Operation.Syntax, "List", "Watch")
+                && context.Operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                && run.Model.Recognize(context.Operation) is KubernetesCall unbound)
             {
                 name = unbound.MethodName;
             }
