@@ -87,10 +87,62 @@ namespace ResilienceAnalyzers.Analysis
                 if (operation != null && caller != null)
                 {
                     found.Add(new CallSite(operation, caller));
+                    found.AddRange(ThroughStoredDelegate(operation));
                 }
             }
 
             return found.ToImmutable();
+        }
+
+        /// <summary>
+        /// A method handed over as a delegate that is kept in a field or property (<c>this.listOperation = ListAsync</c>,
+        /// <c>Resolver = () =&gt; ResolveAsync()</c>, a field initializer) runs wherever that member is invoked
+        /// (<c>listOperation(…)</c>, <c>this.Resolver(…)</c>): those invocations are its call sites too (survey: Kaponata's
+        /// <c>listOperation</c>, RabbitMQ's endpoint resolver). <c>member.Invoke(…)</c> and delegates passed through
+        /// constructors of other types are not followed.
+        /// </summary>
+        private IEnumerable<CallSite> ThroughStoredDelegate(IOperation site)
+        {
+            IOperation? handedOver = site is IMethodReferenceOperation ? site : null;
+            for (var parent = site.Parent; handedOver == null && parent != null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation lambda)
+                {
+                    handedOver = lambda;
+                }
+                else if (parent is IMethodBodyOperation || parent is ILocalFunctionOperation || parent is IConstructorBodyOperation)
+                {
+                    break;
+                }
+            }
+
+            ISymbol? member = handedOver == null ? null : Unwrap.HandedTo(handedOver) switch
+            {
+                ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } when target.Member is IFieldSymbol || target.Member is IPropertySymbol => target.Member,
+                IFieldInitializerOperation { InitializedFields.Length: 1 } field => field.InitializedFields[0],
+                IPropertyInitializerOperation { InitializedProperties.Length: 1 } property => property.InitializedProperties[0],
+                _ => null,
+            };
+            if (member == null || !byName.TryGetValue(member.Name, out var candidates))
+            {
+                yield break;
+            }
+
+            foreach (var node in candidates)
+            {
+                if (!(node is InvocationExpressionSyntax))
+                {
+                    continue;
+                }
+
+                var semanticModel = model.ModelFor(node.SyntaxTree);
+                if (semanticModel.GetOperation(node) is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IMemberReferenceOperation invoked } invocation
+                    && SymbolEqualityComparer.Default.Equals(invoked.Member.OriginalDefinition, member.OriginalDefinition)
+                    && EnclosingMethod(semanticModel, node) is IMethodSymbol invoker)
+                {
+                    yield return new CallSite(invocation, invoker);
+                }
+            }
         }
 
         /// <summary>

@@ -864,5 +864,96 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 + "10 LIST/s making the API server process 6,000 pods/s (~84 MB/s) from etcd, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task RES1003_a_method_kept_in_a_field_runs_where_the_field_is_invoked()
+        {
+            // Kaponata's shape: the list operation is handed over once (constructor) and invoked from a loop elsewhere.
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class PodSource
+                {
+                    private readonly IKubernetes client;
+                    private readonly Func<Task<V1PodList>> listOperation;
+
+                    public PodSource(IKubernetes client)
+                    {
+                        this.client = client;
+                        this.listOperation = ListAsync;
+                    }
+
+                    private Task<V1PodList> ListAsync() => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(limit: 500);
+
+                    public async Task RunAsync()
+                    {
+                        while (true)
+                        {
+                            await {|#1:listOperation|}();
+                            await Task.Delay(TimeSpan.FromSeconds(30));
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithLocation(1).WithMessage(
+                "ListPodForAllNamespacesAsync lists pods in all namespaces every 30 s (a while loop: PodSource.RunAsync (Test0.cs:23) → PodSource.ListAsync) from one copy: 0.033 LIST/s making the API server process 1,000 pods/s (~14 MB/s) from etcd, "
+                + "at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES2001_a_lambda_kept_in_a_property_runs_where_the_property_is_invoked()
+        {
+            // RabbitMQ's shape: the endpoint resolution is a delegate in a settings object, invoked by the recovery loop.
+            // (A lookup written inside the stored lambda itself is not followed: the chain starts at a method.)
+            const string source = """
+                using System;
+                using System.Net;
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class Settings
+                {
+                    public string Host { get; set; } = "rabbit.default.svc";
+
+                    public Func<Task<IPAddress[]>> Resolve { get; set; }
+
+                    public Settings() => Resolve = () => ResolveAsync();
+
+                    private Task<IPAddress[]> ResolveAsync() => Dns.{|#0:GetHostAddressesAsync|}(Host);
+                }
+
+                class Recovery
+                {
+                    private readonly Settings settings = new Settings();
+
+                    public async Task RecoverAsync()
+                    {
+                        do
+                        {
+                            try
+                            {
+                                var addresses = await settings.{|#1:Resolve|}();
+                                return;
+                            }
+                            catch (SocketException)
+                            {
+                                await Task.Delay(5000);
+                            }
+                        }
+                        while (true);
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES2001UncachedDnsAnalyzer>(source, Client.None);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2001UncachedDnsAnalyzer.CallerRule, 0).WithLocation(1).WithMessage(
+                "Dns.GetHostAddressesAsync resolves Host with no cache on every reconnect attempt (Recovery.RecoverAsync (Test0.cs:27) → Settings.ResolveAsync): each call queries DNS and fails as soon as DNS does; "
+                + "cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, so 30 s into a DNS outage every lookup fails; resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)"));
+            await test.RunAsync();
+        }
 }
 }
