@@ -97,9 +97,10 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>
         /// A method handed over as a delegate that is kept in a field or property (<c>this.listOperation = ListAsync</c>,
         /// <c>Resolver = () =&gt; ResolveAsync()</c>, a field initializer) runs wherever that member is invoked
-        /// (<c>listOperation(…)</c>, <c>this.Resolver(…)</c>): those invocations are its call sites too (survey: Kaponata's
-        /// <c>listOperation</c>, RabbitMQ's endpoint resolver). <c>member.Invoke(…)</c> and delegates passed through
-        /// constructors of other types are not followed.
+        /// (<c>listOperation(…)</c>, <c>this.Resolver(…)</c>): those invocations are its call sites too (the shape of
+        /// Kaponata's <c>listOperation</c> and RabbitMQ's endpoint resolver; in those two the delegate reaches the member
+        /// through a constructor parameter, which is not followed, so the survey's rows stay missed). <c>member.Invoke(…)</c>
+        /// is not followed either.
         /// </summary>
         private IEnumerable<CallSite> ThroughStoredDelegate(IOperation site)
         {
