@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
 using k8s;
 using k8s.Models;
@@ -30,7 +31,11 @@ namespace Resilience.Kubernetes
     /// never less than the server's Retry-After.</item>
     /// </list>
     /// There is no periodic resync: handlers see each change once. Reads (<see cref="Items"/>, <see cref="List"/>,
-    /// <see cref="TryGet"/>) are thread-safe snapshots; handlers run one at a time on the informer's loop.
+    /// <see cref="TryGet"/>) are thread-safe snapshots. Object handlers do not run on the loop: each registration
+    /// (<see cref="AddHandler"/>, and the <see cref="Added"/>/<see cref="Updated"/>/<see cref="Deleted"/> events together)
+    /// has its own bounded buffer and task (client-go: one processorListener per handler), sees the changes in the
+    /// order of the watch, one at a time; when its buffer (<see cref="InformerOptions.HandlerBufferCapacity"/>) is full
+    /// the loop waits for it (back-pressure, nothing dropped). <see cref="Error"/> and <see cref="BackingOff"/> run on the loop.
     /// </summary>
     public sealed class Informer<TItem, TList> : IInformer, IDisposable
         where TItem : class, IKubernetesObject<V1ObjectMeta>
@@ -66,6 +71,12 @@ namespace Resilience.Kubernetes
         private long listCount;
         private long watchCount;
         private long relistCount;
+        private Listener[] listeners = Array.Empty<Listener>();
+        private Listener? eventsListener;
+        private Action<TItem>? added;
+        private Action<TItem, TItem>? updated;
+        private Action<TItem>? deleted;
+        private Task handlersSynced = Task.CompletedTask;
 
         /// <summary>Creates an informer over <paramref name="listWatch"/>. Nothing is sent before <see cref="Start"/>.</summary>
         public Informer(ListWatch<TItem, TList> listWatch, InformerOptions? options = null)
@@ -77,6 +88,7 @@ namespace Resilience.Kubernetes
             if (this.options.MinWatchTimeout < TimeSpan.FromSeconds(1)) throw new ArgumentOutOfRangeException(nameof(options), "MinWatchTimeout must be at least 1 s");
             if (this.options.ListTimeout <= TimeSpan.Zero && this.options.ListTimeout != Timeout.InfiniteTimeSpan)
                 throw new ArgumentOutOfRangeException(nameof(options), "ListTimeout must be positive or Timeout.InfiniteTimeSpan");
+            if (this.options.HandlerBufferCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options), "HandlerBufferCapacity must be at least 1");
             time = this.options.TimeProvider ?? TimeProvider.System;
             timedLists = new ListWatch<TItem, TList>(ListWithTimeoutAsync, listWatch.WatchAsync);
             random = this.options.Random ?? new Random();
@@ -86,14 +98,51 @@ namespace Resilience.Kubernetes
                 this.options.BackoffResetAfter, time, random);
         }
 
-        /// <summary>An object appeared (initial list, relist, or ADDED event).</summary>
-        public event Action<TItem>? Added;
+        /// <summary>
+        /// An object appeared (initial list, relist, or ADDED event). The <see cref="Added"/>, <see cref="Updated"/> and
+        /// <see cref="Deleted"/> events together are one handler registration: one buffer and one task, in the order of
+        /// the watch (a handler that must not be delayed by them uses <see cref="AddHandler"/>).
+        /// </summary>
+        public event Action<TItem>? Added
+        {
+            add { lock (gate) { added += value; EnsureEventsListener(); } }
+            remove { lock (gate) { added -= value; } }
+        }
 
         /// <summary>An object changed: (old, new). Raised for MODIFIED events and for relisted objects whose resourceVersion changed.</summary>
-        public event Action<TItem, TItem>? Updated;
+        public event Action<TItem, TItem>? Updated
+        {
+            add { lock (gate) { updated += value; EnsureEventsListener(); } }
+            remove { lock (gate) { updated -= value; } }
+        }
 
         /// <summary>An object disappeared (DELETED event, or missing from a relist; then the last known state is passed).</summary>
-        public event Action<TItem>? Deleted;
+        public event Action<TItem>? Deleted
+        {
+            add { lock (gate) { deleted += value; EnsureEventsListener(); } }
+            remove { lock (gate) { deleted -= value; } }
+        }
+
+        /// <summary>
+        /// Registers a handler with its own bounded buffer (<see cref="InformerOptions.HandlerBufferCapacity"/>) and its own
+        /// task, as client-go's <c>AddEventHandler</c> does: its callbacks run one at a time, in the order of the watch,
+        /// whatever the other handlers do. When its buffer is full the informer waits for it (back-pressure). A handler
+        /// registered after the sync does not see the objects already listed. Its exceptions are reported like those of
+        /// the events (<see cref="Error"/>, <see cref="InformerObserver.HandlerFailed"/>). Dispose the result to remove it
+        /// (the call in progress, if any, finishes; the notifications still buffered are dropped).
+        /// </summary>
+        public IDisposable AddHandler(Action<TItem>? added = null, Action<TItem, TItem>? updated = null, Action<TItem>? deleted = null)
+        {
+            var listener = new Listener(this, options.HandlerBufferCapacity, added, updated, deleted, isEvents: false);
+            lock (gate)
+            {
+                if (Volatile.Read(ref disposed) != 0) throw new ObjectDisposedException(GetType().Name);
+                AddListener(listener);
+            }
+
+            listener.Start();
+            return new Registration(this, listener);
+        }
 
         /// <summary>A LIST/WATCH failure or an exception thrown by a handler (the informer keeps running).</summary>
         public event Action<Exception>? Error;
@@ -192,11 +241,20 @@ namespace Resilience.Kubernetes
             return WaitForSyncAsync(cancellationToken);
         }
 
-        /// <summary>Waits until the first list is stored. Throws <see cref="ObjectDisposedException"/> once the informer is disposed.</summary>
+        /// <summary>
+        /// Waits until the first list is stored and every handler registered by then has handled its notifications (as
+        /// client-go's handler registrations' HasSynced). Throws <see cref="ObjectDisposedException"/> once the informer is disposed.
+        /// </summary>
         public Task WaitForSyncAsync(CancellationToken cancellationToken = default)
         {
             if (Volatile.Read(ref disposed) != 0) return Task.FromException(new ObjectDisposedException(GetType().Name));
-            return synced.Task.WaitAsync(cancellationToken);
+            return WaitForSyncCoreAsync(cancellationToken);
+        }
+
+        private async Task WaitForSyncCoreAsync(CancellationToken cancellationToken)
+        {
+            await synced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Volatile.Read(ref handlersSynced).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Stops the loop and closes the watch connection.</summary>
@@ -212,6 +270,7 @@ namespace Resilience.Kubernetes
                 catch (OperationCanceledException) { }
             }
 
+            await Task.WhenAll(StopListeners()).ConfigureAwait(false);
             synced.TrySetException(new ObjectDisposedException(GetType().Name));
             stop.Dispose();
         }
@@ -223,8 +282,12 @@ namespace Resilience.Kubernetes
             Task? running;
             lock (gate) { running = loop; }
             stop.Cancel();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
             try { running?.Wait(TimeSpan.FromSeconds(10)); } // bounded so a synchronous Dispose cannot hang a shutdown
             catch (AggregateException) { }
+
+            var left = TimeSpan.FromSeconds(10) - waited.Elapsed;
+            Task.WaitAll(StopListeners(), left > TimeSpan.Zero ? left : TimeSpan.Zero); // the handlers' calls in progress
 
             synced.TrySetException(new ObjectDisposedException(GetType().Name));
             stop.Dispose();
@@ -307,7 +370,7 @@ namespace Resilience.Kubernetes
             {
                 var items = await ListAndStoreAsync(fromCache, ct).ConfigureAwait(false);
                 Observe(o => o.ListCompleted(relist, items, LastSyncResourceVersion, time.GetUtcNow() - started));
-                MarkSynced(items);
+                await MarkSyncedAsync(items, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -331,7 +394,7 @@ namespace Resilience.Kubernetes
                 fresh[ObjectKey.Of(stored)] = stored;
             }
 
-            return ReplaceStore(fresh, list.Metadata?.ResourceVersion);
+            return await ReplaceStoreAsync(fresh, list.Metadata?.ResourceVersion, ct).ConfigureAwait(false);
         }
 
         // One LIST request (one page) bounded by InformerOptions.ListTimeout, so a response that never comes fails the list
@@ -358,14 +421,27 @@ namespace Resilience.Kubernetes
             }
         }
 
-        private void MarkSynced(int items)
+        // The store holds the first list. Each handler gets a marker after that list's notifications; WaitForSyncAsync
+        // waits for every marker to be handled, so a caller that awaits StartAsync sees handlers that have seen the list.
+        private async ValueTask MarkSyncedAsync(int items, CancellationToken ct)
         {
+            if (synced.Task.IsCompleted) return;
+            var targets = Volatile.Read(ref listeners);
+            var markers = new Task[targets.Length];
+            for (var i = 0; i < targets.Length; i++)
+            {
+                var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                markers[i] = marker.Task;
+                await WriteAsync(targets[i], new Notification(NotificationKind.Synced, null, null, marker), ct).ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref handlersSynced, Task.WhenAll(markers));
             if (synced.TrySetResult()) Observe(o => o.Synced(items, time.GetUtcNow() - startedAt));
         }
 
         // Replaces the cache with a complete list (first list, relist, or the initial events of a streaming watch) and
         // tells the handlers what changed.
-        private int ReplaceStore(Dictionary<string, TItem> fresh, string? resourceVersion)
+        private async ValueTask<int> ReplaceStoreAsync(Dictionary<string, TItem> fresh, string? resourceVersion, CancellationToken ct)
         {
             var added = new List<TItem>();
             var updated = new List<(TItem Old, TItem New)>();
@@ -388,9 +464,9 @@ namespace Resilience.Kubernetes
                 lastSyncResourceVersion = resourceVersion;
             }
 
-            foreach (var item in deleted) Notify(() => Deleted?.Invoke(item));
-            foreach (var item in added) Notify(() => Added?.Invoke(item));
-            foreach (var (o, n) in updated) Notify(() => Updated?.Invoke(o, n));
+            foreach (var item in deleted) await DispatchAsync(new Notification(NotificationKind.Deleted, item, null, null), ct).ConfigureAwait(false);
+            foreach (var item in added) await DispatchAsync(new Notification(NotificationKind.Added, item, null, null), ct).ConfigureAwait(false);
+            foreach (var (o, n) in updated) await DispatchAsync(new Notification(NotificationKind.Updated, n, o, null), ct).ConfigureAwait(false);
             return fresh.Count;
         }
 
@@ -465,8 +541,8 @@ namespace Resilience.Kubernetes
                     if (!await next.ConfigureAwait(false)) break;
                     var (type, item) = events.Current;
                     watchEvents++;
-                    if (initial is { Done: false }) ApplyInitial(type, item, initial);
-                    else Apply(type, item);
+                    if (initial is { Done: false }) await ApplyInitialAsync(type, item, initial, ct).ConfigureAwait(false);
+                    else await ApplyAsync(type, item, ct).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -573,7 +649,7 @@ namespace Resilience.Kubernetes
 
         // Before the initial-events-end bookmark, events build the side store (client-go: a temporary store that
         // replaces the real one at the bookmark, reflector.go watchList); the cache and the handlers see it only then.
-        private void ApplyInitial(WatchEventType type, TItem? received, InitialEvents initial)
+        private async ValueTask ApplyInitialAsync(WatchEventType type, TItem? received, InitialEvents initial, CancellationToken ct)
         {
             ObserveEvent(type);
 
@@ -598,18 +674,18 @@ namespace Resilience.Kubernetes
                         && string.Equals(end, "true", StringComparison.Ordinal))
                     {
                         var rv = received.Metadata.ResourceVersion;
-                        var count = ReplaceStore(initial.Items, rv);
+                        var count = await ReplaceStoreAsync(initial.Items, rv, ct).ConfigureAwait(false);
                         initial.Done = true;
                         initial.Items.Clear();
                         Observe(o => o.StreamingListCompleted(initial.Relist, count, rv, time.GetUtcNow() - initial.Started));
-                        MarkSynced(count);
+                        await MarkSyncedAsync(count, ct).ConfigureAwait(false);
                     }
 
                     break;
             }
         }
 
-        private void Apply(WatchEventType type, TItem? received)
+        private async ValueTask ApplyAsync(WatchEventType type, TItem? received, CancellationToken ct)
         {
             ObserveEvent(type);
 
@@ -630,8 +706,10 @@ namespace Resilience.Kubernetes
                         if (!string.IsNullOrEmpty(rv)) lastSyncResourceVersion = rv;
                     }
 
-                    if (old is null) Notify(() => Added?.Invoke(item));
-                    else Notify(() => Updated?.Invoke(old, item));
+                    var notification = old is null
+                        ? new Notification(NotificationKind.Added, item, null, null)
+                        : new Notification(NotificationKind.Updated, item, old, null);
+                    await DispatchAsync(notification, ct).ConfigureAwait(false);
                     break;
                 }
 
@@ -645,7 +723,7 @@ namespace Resilience.Kubernetes
                         if (!string.IsNullOrEmpty(rv)) lastSyncResourceVersion = rv;
                     }
 
-                    if (removed) Notify(() => Deleted?.Invoke(item));
+                    if (removed) await DispatchAsync(new Notification(NotificationKind.Deleted, item, null, null), ct).ConfigureAwait(false);
                     break;
                 }
 
@@ -708,9 +786,242 @@ namespace Resilience.Kubernetes
             try { raise(); }
             catch (Exception ex)
             {
-                Observe(o => o.HandlerFailed(ex));
-                Report(ex);
+                HandlerFailed(ex);
             }
+        }
+
+        private void HandlerFailed(Exception ex)
+        {
+            Observe(o => o.HandlerFailed(ex));
+            Report(ex);
+        }
+
+        // Hands a notification to every handler that wants it, in registration order. Fast path: room in every buffer.
+        private ValueTask DispatchAsync(Notification notification, CancellationToken ct)
+        {
+            var targets = Volatile.Read(ref listeners);
+            for (var i = 0; i < targets.Length; i++)
+            {
+                if (!targets[i].Wants(notification.Kind)) continue;
+                if (!targets[i].TryWrite(notification)) return DispatchSlowAsync(targets, i, notification, ct);
+            }
+
+            return default;
+        }
+
+        private async ValueTask DispatchSlowAsync(Listener[] targets, int from, Notification notification, CancellationToken ct)
+        {
+            for (var i = from; i < targets.Length; i++)
+            {
+                if (!targets[i].Wants(notification.Kind)) continue;
+                await WriteAsync(targets[i], notification, ct).ConfigureAwait(false);
+            }
+        }
+
+        // Back-pressure: a full buffer makes the loop wait for that handler (never a drop). Cancelled only by stop.
+        private async ValueTask WriteAsync(Listener listener, Notification notification, CancellationToken ct)
+        {
+            if (listener.TryWrite(notification)) return;
+            if (listener.Stopped)
+            {
+                notification.Marker?.TrySetResult();
+                return;
+            }
+
+            Observe(o => o.HandlerBufferFull(options.HandlerBufferCapacity));
+            try
+            {
+                await listener.WriteAsync(notification, ct).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                notification.Marker?.TrySetResult(); // removed while we waited
+            }
+        }
+
+        // Under gate.
+        private void EnsureEventsListener()
+        {
+            if (eventsListener is not null || Volatile.Read(ref disposed) != 0) return;
+            eventsListener = new Listener(this, options.HandlerBufferCapacity, null, null, null, isEvents: true);
+            AddListener(eventsListener);
+            eventsListener.Start();
+        }
+
+        // Under gate: copy on write, so the loop reads the array without a lock.
+        private void AddListener(Listener listener)
+        {
+            var next = new Listener[listeners.Length + 1];
+            listeners.CopyTo(next, 0);
+            next[^1] = listener;
+            Volatile.Write(ref listeners, next);
+        }
+
+        private void RemoveListener(Listener listener)
+        {
+            lock (gate)
+            {
+                Volatile.Write(ref listeners, Array.FindAll(listeners, l => !ReferenceEquals(l, listener)));
+            }
+
+            listener.Stop();
+        }
+
+        // Stops every handler's task (the notifications still buffered are dropped: the informer and its cache are going
+        // away) and returns what is left to wait for: the calls in progress. A handler that disposes its own informer is
+        // not waited for (it would wait for itself).
+        private Task[] StopListeners()
+        {
+            Listener[] all;
+            lock (gate)
+            {
+                all = listeners;
+                Volatile.Write(ref listeners, Array.Empty<Listener>());
+            }
+
+            var running = new List<Task>(all.Length);
+            foreach (var listener in all)
+            {
+                listener.Stop();
+                if (!ReferenceEquals(Listener.Invoking, listener)) running.Add(listener.Consumer);
+            }
+
+            return running.ToArray();
+        }
+
+        private enum NotificationKind
+        {
+            Added,
+            Updated,
+            Deleted,
+            Synced,
+        }
+
+        private readonly record struct Notification(NotificationKind Kind, TItem? Item, TItem? Old, TaskCompletionSource? Marker);
+
+        // One handler registration: its buffer and the task that feeds it to the handler (client-go's processorListener).
+        private sealed class Listener
+        {
+            [ThreadStatic]
+            private static Listener? invoking;
+
+            private readonly Informer<TItem, TList> owner;
+            private readonly Channel<Notification> channel;
+            private readonly CancellationTokenSource cancel = new();
+            private readonly Action<TItem>? onAdded;
+            private readonly Action<TItem, TItem>? onUpdated;
+            private readonly Action<TItem>? onDeleted;
+            private readonly bool isEvents;
+            private int stopped;
+
+            public Listener(Informer<TItem, TList> owner, int capacity, Action<TItem>? added, Action<TItem, TItem>? updated, Action<TItem>? deleted, bool isEvents)
+            {
+                this.owner = owner;
+                onAdded = added;
+                onUpdated = updated;
+                onDeleted = deleted;
+                this.isEvents = isEvents;
+                channel = Channel.CreateBounded<Notification>(new BoundedChannelOptions(capacity)
+                {
+                    FullMode = BoundedChannelFullMode.Wait,
+                    SingleReader = true,
+                    SingleWriter = true,
+                });
+            }
+
+            /// <summary>The listener whose handler runs on this thread, if any.</summary>
+            public static Listener? Invoking => invoking;
+
+            public Task Consumer { get; private set; } = Task.CompletedTask;
+
+            public bool Stopped => Volatile.Read(ref stopped) != 0;
+
+            public void Start() => Consumer = Task.Run(RunAsync);
+
+            // Only what someone listens to takes room in the buffer (events without a subscriber are not queued).
+            public bool Wants(NotificationKind kind) => kind switch
+            {
+                NotificationKind.Added => isEvents ? owner.added is not null : onAdded is not null,
+                NotificationKind.Updated => isEvents ? owner.updated is not null : onUpdated is not null,
+                NotificationKind.Deleted => isEvents ? owner.deleted is not null : onDeleted is not null,
+                _ => true,
+            };
+
+            public bool TryWrite(Notification notification) => channel.Writer.TryWrite(notification);
+
+            public ValueTask WriteAsync(Notification notification, CancellationToken ct) => channel.Writer.WriteAsync(notification, ct);
+
+            public void Stop()
+            {
+                if (Interlocked.Exchange(ref stopped, 1) != 0) return;
+                channel.Writer.TryComplete();
+                cancel.Cancel();
+            }
+
+            private async Task RunAsync()
+            {
+                var reader = channel.Reader;
+                try
+                {
+                    while (await reader.WaitToReadAsync(cancel.Token).ConfigureAwait(false))
+                    {
+                        while (!cancel.IsCancellationRequested && reader.TryRead(out var next)) Invoke(next);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    // Nothing more is handled; release whoever waits for a sync marker still buffered.
+                    while (reader.TryRead(out var left)) left.Marker?.TrySetResult();
+                }
+            }
+
+            private void Invoke(Notification n)
+            {
+                invoking = this;
+                try
+                {
+                    switch (n.Kind)
+                    {
+                        case NotificationKind.Added:
+                            (isEvents ? owner.added : onAdded)?.Invoke(n.Item!);
+                            break;
+                        case NotificationKind.Updated:
+                            (isEvents ? owner.updated : onUpdated)?.Invoke(n.Old!, n.Item!);
+                            break;
+                        case NotificationKind.Deleted:
+                            (isEvents ? owner.deleted : onDeleted)?.Invoke(n.Item!);
+                            break;
+                        case NotificationKind.Synced:
+                            n.Marker!.TrySetResult();
+                            break;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    owner.HandlerFailed(ex);
+                }
+                finally
+                {
+                    invoking = null;
+                }
+            }
+        }
+
+        private sealed class Registration : IDisposable
+        {
+            private Informer<TItem, TList>? owner;
+            private readonly Listener listener;
+
+            public Registration(Informer<TItem, TList> owner, Listener listener)
+            {
+                this.owner = owner;
+                this.listener = listener;
+            }
+
+            public void Dispose() => Interlocked.Exchange(ref owner, null)?.RemoveListener(listener);
         }
 
         // Per event: no closure allocated, unlike Observe.

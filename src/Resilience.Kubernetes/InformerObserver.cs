@@ -6,7 +6,7 @@ namespace Resilience.Kubernetes
     /// <summary>
     /// Receives what an <see cref="Informer{TItem, TList}"/> does, for logs and metrics (set it as
     /// <see cref="InformerOptions.Observer"/>). Every method does nothing unless overridden. Calls come from the
-    /// informer's loop, one at a time; they must be quick. An exception thrown here is ignored.
+    /// informer's loop, one at a time, except <see cref="HandlerFailed"/> for object handlers (see there); they must be quick. An exception thrown here is ignored.
     /// </summary>
     public abstract class InformerObserver
     {
@@ -43,8 +43,18 @@ namespace Resilience.Kubernetes
         /// <summary>The informer waits before it retries.</summary>
         public virtual void BackingOff(InformerBackoff backoff) { }
 
-        /// <summary>An Added/Updated/Deleted/BackingOff handler threw (the informer goes on with the next event).</summary>
+        /// <summary>
+        /// An Added/Updated/Deleted/BackingOff handler threw (the informer goes on with the next event). For
+        /// Added/Updated/Deleted handlers this call comes from that handler's own task, not from the loop, so it may run
+        /// at the same time as the other calls.
+        /// </summary>
         public virtual void HandlerFailed(Exception error) { }
+
+        /// <summary>
+        /// A handler's buffer (<see cref="InformerOptions.HandlerBufferCapacity"/>) is full: the loop waits for that
+        /// handler to take the next notification before it reads on (back-pressure; nothing is dropped).
+        /// </summary>
+        public virtual void HandlerBufferFull(int capacity) { }
     }
 
     /// <summary>How a WATCH ended.</summary>

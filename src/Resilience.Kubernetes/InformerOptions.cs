@@ -89,6 +89,22 @@ namespace Resilience.Kubernetes
         /// </summary>
         public Func<IKubernetesObject<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>>? Transform { get; set; }
 
+        /// <summary>
+        /// How many notifications (Added/Updated/Deleted) each handler registration may have waiting. Every registration
+        /// (<see cref="Informer{TItem, TList}.AddHandler"/>, and the <c>Added</c>/<c>Updated</c>/<c>Deleted</c> events
+        /// together) has its own bounded buffer and its own task, so a slow handler does not delay the other handlers nor
+        /// the cache. When a handler falls this far behind, the informer waits for room (back-pressure): it stops reading
+        /// the watch, so the cache stops advancing and, if the wait is long, the API server closes the watch as a slow
+        /// consumer and the informer resumes from its last resourceVersion (or relists after 410 Gone). No notification
+        /// is dropped or coalesced. Default 1024: client-go's per-listener <c>initialBufferSize</c>
+        /// (k8s.io/client-go/tools/cache/shared_informer.go), where the buffer then grows without bound instead.
+        /// Must be at least 1.
+        /// </summary>
+        public int HandlerBufferCapacity { get; set; } = DefaultHandlerBufferCapacity;
+
+        /// <summary>The default of <see cref="HandlerBufferCapacity"/>: 1024, client-go's per-listener initial buffer size.</summary>
+        public const int DefaultHandlerBufferCapacity = 1024;
+
         /// <summary>Told about lists, watches, events, backoffs and handler failures (logs, metrics). Default: none.</summary>
         public InformerObserver? Observer { get; set; }
 
