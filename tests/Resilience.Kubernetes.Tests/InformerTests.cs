@@ -378,6 +378,8 @@ namespace Resilience.Kubernetes.Tests
             server.ClearFaults();
 
             await Eventually(() => informer.TryGet("ns-2", "after-restart", out _) && server.ActiveWatchCount == 1, "the informer converges");
+            // Handlers run from their own buffers (HandlerBufferTests): they may still be behind the store here.
+            await Eventually(() => !deleted.IsEmpty && !updated.IsEmpty, "the handlers see the relist's changes");
             Assert.False(informer.TryGet("ns-0", "pod-0-0", out _));
             Assert.Equal(new[] { "pod-0-0" }, deleted.ToArray());
             Assert.Equal(new[] { "pod-0-1" }, updated.ToArray());
