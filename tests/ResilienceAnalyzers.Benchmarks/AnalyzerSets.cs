@@ -17,6 +17,7 @@ public static class AnalyzerSets
         => typeof(Kubernetes.RES1001UnboundedListAnalyzer).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() != null)
             .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Where(t => Environment.GetEnvironmentVariable("BENCH_OURS") is not { Length: > 0 } only || only.Split(',').Any(id => t.Name.Contains(id, StringComparison.Ordinal)))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
 
@@ -83,5 +84,61 @@ public sealed class EmptyAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+    }
+}
+
+/// <summary>The registration shape of our rules with no work in it: per type (symbol start/end) operation actions and a compilation end.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class EmptyShapeAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Rule = new(
+        "BENCH0002", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public EmptyShapeAnalyzer(string shape) => Shape = shape;
+
+    public string Shape { get; }
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (Shape.Contains("semantic", StringComparison.Ordinal))
+            {
+                start.RegisterSemanticModelAction(m =>
+                {
+                    int n = 0;
+                    foreach (var node in m.SemanticModel.SyntaxTree.GetRoot(m.CancellationToken).DescendantNodes())
+                    {
+                        if (node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax)
+                        {
+                            n++;
+                        }
+                    }
+
+                    GC.KeepAlive(n);
+                });
+            }
+            else if (Shape.Contains("symbol", StringComparison.Ordinal))
+            {
+                start.RegisterSymbolStartAction(s =>
+                {
+                    s.RegisterOperationAction(_ => { }, OperationKind.Invocation, OperationKind.Invalid);
+                    s.RegisterSymbolEndAction(_ => { });
+                }, SymbolKind.NamedType);
+            }
+            else
+            {
+                start.RegisterOperationAction(_ => { }, OperationKind.Invocation, OperationKind.Invalid);
+            }
+
+            if (Shape.Contains("end", StringComparison.Ordinal))
+            {
+                start.RegisterCompilationEndAction(_ => { });
+            }
+        });
     }
 }

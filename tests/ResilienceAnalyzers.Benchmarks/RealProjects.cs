@@ -34,7 +34,7 @@ public static class RealProjects
         "  --memory  after a warm-up, 3 compilations with our analyzers in a row: managed heap after a full compacting GC,\n" +
         "            and the live entries of our per-compilation tables, before and after each";
 
-    private static readonly ImmutableArray<string> OwnFlags = ImmutableArray.Create("--real", "--alone", "--memory");
+    private static readonly ImmutableArray<string> OwnFlags = ImmutableArray.Create("--real", "--alone", "--memory", "--ab");
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -78,6 +78,12 @@ public static class RealProjects
                 continue;
             }
 
+            if (args.Contains("--ab"))
+            {
+                summaries.Add(await AgainstEmptyAsync(name, compilation, analyzerOptions, runs).ConfigureAwait(false));
+                continue;
+            }
+
             summaries.Add(await MeasureAsync(name, compilation, analyzerOptions, runs, args.Contains("--alone")).ConfigureAwait(false));
         }
 
@@ -97,6 +103,13 @@ public static class RealProjects
     private static async Task<string> MeasureAsync(string name, CSharpCompilation compilation, AnalyzerOptions analyzerOptions, int runs, bool alone)
     {
         var ours = AnalyzerSets.Ours();
+        if (Environment.GetEnvironmentVariable("BENCH_SHAPE") is { Length: > 0 } shape)
+        {
+            // Experiment: N analyzers of one registration shape with no work, in place of ours ("9:symbol,end").
+            var parts = shape.Split(':');
+            ours = Enumerable.Range(0, int.Parse(parts[0], CultureInfo.InvariantCulture)).Select(_ => (DiagnosticAnalyzer)new EmptyShapeAnalyzer(parts[1])).ToImmutableArray();
+        }
+
         var meziantou = AnalyzerSets.Meziantou();
         var empty = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer());
         int files = compilation.SyntaxTrees.Count();
@@ -107,6 +120,7 @@ public static class RealProjects
 
         var compile = new List<(double Bind, double Emit)>();
         var emptyWall = new List<double>();
+        var emptyCpu = new List<double>();
         var ourRuns = new List<Analysis>();
         var theirRuns = new List<Analysis>();
         for (int run = 0; run <= runs; run++)
@@ -116,7 +130,7 @@ public static class RealProjects
             var e = await AnalyzeAsync(compilation.Clone(), empty, analyzerOptions).ConfigureAwait(false);
             var o = await AnalyzeAsync(compilation.Clone(), ours, analyzerOptions).ConfigureAwait(false);
             var m = await AnalyzeAsync(compilation.Clone(), meziantou, analyzerOptions).ConfigureAwait(false);
-            Console.WriteLine($"  run {run}{(run == 0 ? " (warm-up)" : "")}: compile {c.Bind + c.Emit:F0} ms, empty analyzer {e.Wall:F0} ms, ours {o.Wall:F0} ms (telemetry {o.Total:F1} ms), Meziantou {m.Wall:F0} ms (telemetry {m.Total:F0} ms)");
+            Console.WriteLine($"  run {run}{(run == 0 ? " (warm-up)" : "")}: compile {c.Bind + c.Emit:F0} ms, empty analyzer {e.Wall:F0} ms (CPU {e.CpuMs:F0}), ours {o.Wall:F0} ms (CPU {o.CpuMs:F0}, telemetry {o.Total:F1} ms), Meziantou {m.Wall:F0} ms (CPU {m.CpuMs:F0}, telemetry {m.Total:F0} ms)");
             if (ourRuns.Count > 0 && o.Diagnostics != ourRuns[0].Diagnostics)
             {
                 throw new InvalidOperationException($"our diagnostics changed between runs: {ourRuns[0].Diagnostics} then {o.Diagnostics}");
@@ -126,6 +140,7 @@ public static class RealProjects
             {
                 compile.Add(c);
                 emptyWall.Add(e.Wall);
+                emptyCpu.Add(e.CpuMs);
                 ourRuns.Add(o);
                 theirRuns.Add(m);
             }
@@ -151,27 +166,87 @@ public static class RealProjects
         double ratio = slowest.Milliseconds / Math.Max(theirMedian, 1e-9);
         Console.WriteLine($"  our slowest {slowest.Analyzer} {slowest.Milliseconds:F2} ms = {ratio:F1} x Meziantou's median analyzer");
         Console.WriteLine($"  wall, GetAnalyzerDiagnosticsAsync (median): empty analyzer {Telemetry.Median(emptyWall):F0} ms, ours {Telemetry.Median(ourRuns.Select(r => r.Wall).ToList()):F0} ms: ours add {wallDelta:F0} ms ({100 * wallDelta / compileMs:F1} % of compile)");
+        double cpuDelta = Telemetry.Median(ourRuns.Select(r => r.CpuMs).ToList()) - Telemetry.Median(emptyCpu);
+        double theirCpuDelta = Telemetry.Median(theirRuns.Select(r => r.CpuMs).ToList()) - Telemetry.Median(emptyCpu);
+        Console.WriteLine($"  CPU time, GetAnalyzerDiagnosticsAsync (median): empty analyzer {Telemetry.Median(emptyCpu):F0} ms, ours {Telemetry.Median(ourRuns.Select(r => r.CpuMs).ToList()):F0} ms: ours add {cpuDelta:F0} ms ({100 * cpuDelta / compileMs:F1} % of compile); Meziantou adds {theirCpuDelta:F0} ms");
         if (alone)
         {
             await AloneAsync(compilation, analyzerOptions, ours).ConfigureAwait(false);
         }
 
-        return $"SUMMARY {name}: {files} trees, compile {compileMs:F0} ms; ours {oursMs:F1} ms = {percent:F2} %; slowest {Rule(slowest.Analyzer)} {slowest.Milliseconds:F1} ms vs Meziantou median {theirMedian:F2} ms = {ratio:F1}x; wall delta vs empty analyzer {wallDelta:F0} ms";
+        return $"SUMMARY {name}: {files} trees, compile {compileMs:F0} ms; ours {oursMs:F1} ms = {percent:F2} %; slowest {Rule(slowest.Analyzer)} {slowest.Milliseconds:F1} ms vs Meziantou median {theirMedian:F2} ms = {ratio:F1}x; wall delta vs empty analyzer {wallDelta:F0} ms, CPU delta {cpuDelta:F0} ms";
+    }
+
+    /// <summary>
+    /// What the analyzers add to the driver's work, measured so that a busy machine does not drown it: each round runs the
+    /// empty analyzer, ours, and the empty analyzer again, and takes the CPU time of ours over the mean of its two
+    /// neighbours (the machine's speed drifts slower than a round). The median ratio over the rounds, minus one, times the
+    /// empty analyzer's median CPU time is what ours add; the compile is measured once per round for the denominator.
+    /// </summary>
+    private static async Task<string> AgainstEmptyAsync(string name, CSharpCompilation compilation, AnalyzerOptions analyzerOptions, int runs)
+    {
+        var ours = AnalyzerSets.Ours();
+        if (Environment.GetEnvironmentVariable("BENCH_SHAPE") is { Length: > 0 } shape)
+        {
+            var parts = shape.Split(':');
+            ours = Enumerable.Range(0, int.Parse(parts[0], CultureInfo.InvariantCulture)).Select(_ => (DiagnosticAnalyzer)new EmptyShapeAnalyzer(parts[1])).ToImmutableArray();
+        }
+
+        var empty = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer());
+        var ratios = new List<double>();
+        var emptyCpu = new List<double>();
+        var compile = new List<double>();
+        var telemetry = new List<double>();
+        string diagnostics = string.Empty;
+        for (int run = 0; run <= runs; run++)
+        {
+            var c = Compile(compilation.Clone());
+            var e1 = await AnalyzeAsync(compilation.Clone(), empty, analyzerOptions).ConfigureAwait(false);
+            var o = await AnalyzeAsync(compilation.Clone(), ours, analyzerOptions).ConfigureAwait(false);
+            var e2 = await AnalyzeAsync(compilation.Clone(), empty, analyzerOptions).ConfigureAwait(false);
+            double ratio = o.CpuMs / ((e1.CpuMs + e2.CpuMs) / 2);
+            Console.WriteLine($"  run {run}{(run == 0 ? " (warm-up)" : "")}: compile {c.Bind + c.Emit:F0} ms; CPU: empty {e1.CpuMs:F0}, ours {o.CpuMs:F0}, empty {e2.CpuMs:F0} ms: x{ratio:F3}; telemetry {o.Total:F1} ms");
+            if (run > 0)
+            {
+                ratios.Add(ratio);
+                emptyCpu.Add((e1.CpuMs + e2.CpuMs) / 2);
+                compile.Add(c.Bind + c.Emit);
+                telemetry.Add(o.Total);
+                diagnostics = o.Diagnostics;
+            }
+        }
+
+        double added = (Telemetry.Median(ratios) - 1) * Telemetry.Median(emptyCpu);
+        double compileMs = Telemetry.Median(compile);
+        string summary = $"AB {name}: compile {compileMs:F0} ms; ours add x{Telemetry.Median(ratios):F3} (quartiles x{Quartile(ratios, 1):F3}..x{Quartile(ratios, 3):F3}) of the empty analyzer's {Telemetry.Median(emptyCpu):F0} ms CPU = {added:F0} ms = {100 * added / compileMs:F1} % of compile; telemetry {Telemetry.Median(telemetry):F1} ms; diagnostics {diagnostics}";
+        Console.WriteLine(summary);
+        return summary;
+    }
+
+    private static double Quartile(List<double> values, int q)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Round(q * (sorted.Count - 1) / 4.0))];
     }
 
     /// <summary>Each of our analyzers on its own (it then pays for everything it shares), and the caller index built alone.</summary>
     private static async Task AloneAsync(CSharpCompilation compilation, AnalyzerOptions analyzerOptions, ImmutableArray<DiagnosticAnalyzer> ours)
     {
-        Console.WriteLine("  each of ours alone (telemetry, median of 3):");
+        Console.WriteLine("  each of ours alone (telemetry, median of 3; wall of GetAnalyzerDiagnosticsAsync minus the empty analyzer's in the same round):");
+        var empty = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer());
         foreach (var analyzer in ours.Where(a => !Telemetry.IsSuppressed(a, compilation.Options)))
         {
             var times = new List<double>();
+            var walls = new List<double>();
             for (int run = 0; run < 3; run++)
             {
-                times.Add((await AnalyzeAsync(compilation.Clone(), ImmutableArray.Create(analyzer), analyzerOptions).ConfigureAwait(false)).Total);
+                var e = await AnalyzeAsync(compilation.Clone(), empty, analyzerOptions).ConfigureAwait(false);
+                var a = await AnalyzeAsync(compilation.Clone(), ImmutableArray.Create(analyzer), analyzerOptions).ConfigureAwait(false);
+                times.Add(a.Total);
+                walls.Add(a.Wall - e.Wall);
             }
 
-            Console.WriteLine($"    {Telemetry.Name(analyzer),-55} {Telemetry.Median(times),9:F2} ms");
+            Console.WriteLine($"    {Telemetry.Name(analyzer),-55} {Telemetry.Median(times),9:F2} ms   wall {Telemetry.Median(walls),7:F0} ms");
         }
 
         // The caller index (src/ResilienceAnalyzers/Analysis/CallerIndex.cs) is internal: reached by reflection, like
@@ -290,6 +365,7 @@ public static class RealProjects
 
     private static (double Bind, double Emit) Compile(CSharpCompilation compilation)
     {
+        Settle();
         var watch = Stopwatch.StartNew();
         compilation.GetDiagnostics();
         double bind = watch.Elapsed.TotalMilliseconds;
@@ -299,7 +375,25 @@ public static class RealProjects
         return (bind, watch.Elapsed.TotalMilliseconds);
     }
 
-    private sealed record Analysis(double Wall, double Total, string Diagnostics, Dictionary<DiagnosticAnalyzer, double> Times);
+    private sealed record Analysis(double Wall, double Total, string Diagnostics, Dictionary<DiagnosticAnalyzer, double> Times)
+    {
+        /// <summary>CPU time of the process during the analysis: unlike wall time, not inflated by other processes on a busy machine.</summary>
+        public double CpuMs { get; init; }
+    }
+
+    /// <summary>The garbage of the previous measurement is collected before the next one starts, not during it.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
 
     private static async Task<Analysis> AnalyzeAsync(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions analyzerOptions, Action<CompilationWithAnalyzers>? inspect = null)
     {
@@ -312,9 +406,12 @@ public static class RealProjects
                 concurrentAnalysis: false,
                 logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: false));
+        Settle();
+        var cpu = Cpu();
         var watch = Stopwatch.StartNew();
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(default).ConfigureAwait(false);
         double wall = watch.Elapsed.TotalMilliseconds;
+        cpu = Cpu() - cpu;
         if (failure != null)
         {
             throw failure;
@@ -328,7 +425,7 @@ public static class RealProjects
 
         inspect?.Invoke(withAnalyzers);
         string byId = string.Join(" ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "x" + g.Count()));
-        return new Analysis(wall, times.Values.Sum(), diagnostics.Length + (byId.Length > 0 ? " (" + byId + ")" : ""), times);
+        return new Analysis(wall, times.Values.Sum(), diagnostics.Length + (byId.Length > 0 ? " (" + byId + ")" : ""), times) { CpuMs = cpu.TotalMilliseconds };
     }
 
     /// <summary>Each enabled analyzer's median over the runs, slowest first.</summary>

@@ -25,25 +25,28 @@ namespace ResilienceAnalyzers.Analysis
     }
 
     /// <summary>
-    /// Callers of source methods, found by name and then bound: one walk over the syntax of the compilation indexes
-    /// every invoked or method-group name (built only when a rule first asks — that is, only in compilations with a
-    /// Kubernetes or DNS call to explain); then, for one method, only the sites that spell its name are bound.
-    /// A call through an interface or a base method counts as a call of every source implementation or override:
-    /// they share the name, and <see cref="IsCallOf"/> checks the binding.
+    /// Callers of source methods, found by name and then checked: every invoked or method-group name of the compilation
+    /// with the node that spells it; then, for one method, only the sites that spell its name are looked at. A call
+    /// through an interface or a base method counts as a call of every source implementation or override: they share
+    /// the name, and <see cref="IsCallOf"/> checks the binding.
     /// </summary>
     /// <remarks>
-    /// Demand-driven rather than a caller map filled by an operation callback on every invocation (vs-threading's
-    /// VSTHRD010 shape): the rules only ever ask about the few methods that contain an API call and their callers,
-    /// so the compilation pays for a syntax walk and a handful of bindings instead of a dictionary entry per call.
+    /// Under the analyzer driver the names come from the driver's own walk: one rule per tree records every call and
+    /// method reference it is handed (<see cref="CallRecorder"/>), with the method it binds to, so building the index
+    /// costs a dictionary entry per call and no binding; the compilation-wide index is only read at compilation end,
+    /// after every operation callback of the run. Without a recording (one type's declarations for the live,
+    /// within-type search; the model used outside the driver) the nodes come from a syntax walk and are bound on demand.
+    /// The operation callback is the cheaper source: a walk of every node of a 289-file project cost more than all the
+    /// rules' other work on it (docs/performance.md, "Registration").
     /// </remarks>
     internal sealed class CallerIndex
     {
         private readonly ResilienceCompilation model;
-        private readonly Dictionary<string, List<SyntaxNode>> byName;
+        private readonly Dictionary<string, List<CallRecorder.Site>> byName;
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>> sites =
             new ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>>(SymbolEqualityComparer.Default);
 
-        /// <summary>Callers anywhere in the compilation.</summary>
+        /// <summary>Callers anywhere in the compilation, from a syntax walk of every tree.</summary>
         public CallerIndex(ResilienceCompilation model)
             : this(model, Roots(model.Compilation))
         {
@@ -54,6 +57,13 @@ namespace ResilienceAnalyzers.Analysis
         {
             this.model = model;
             byName = Index(roots);
+        }
+
+        /// <summary>Callers anywhere in the compilation, as the driver handed them to the rules.</summary>
+        public CallerIndex(ResilienceCompilation model, CallRecorder recorded)
+        {
+            this.model = model;
+            byName = recorded.ByName(model.Compilation);
         }
 
         /// <summary>The sites that call <paramref name="method"/> (or reference it as a delegate), in source order.</summary>
@@ -68,8 +78,10 @@ namespace ResilienceAnalyzers.Analysis
             }
 
             var found = ImmutableArray.CreateBuilder<CallSite>();
-            foreach (var node in candidates)
+            foreach (var candidate in candidates)
             {
+                var node = candidate.Node;
+
                 // A call whose argument count the method cannot take is another overload or another method: not bound.
                 if (node is InvocationExpressionSyntax call && !CanTake(method, call.ArgumentList.Arguments.Count))
                 {
@@ -77,13 +89,14 @@ namespace ResilienceAnalyzers.Analysis
                 }
 
                 var semanticModel = model.ModelFor(node.SyntaxTree);
-                if (!(Target(semanticModel.GetSymbolInfo(node)) is IMethodSymbol target) || !IsCallOf(target, method))
+                var target = candidate.Target ?? Target(semanticModel.GetSymbolInfo(node));
+                if (target == null || !IsCallOf(target, method))
                 {
                     continue;
                 }
 
                 var operation = semanticModel.GetOperation(node);
-                var caller = EnclosingMethod(semanticModel, node);
+                var caller = operation != null && candidate.Container != null ? EnclosingMethod(operation, candidate.Container) : EnclosingMethod(semanticModel, node);
                 if (operation != null && caller != null)
                 {
                     found.Add(new CallSite(operation, caller));
@@ -129,9 +142,10 @@ namespace ResilienceAnalyzers.Analysis
                 yield break;
             }
 
-            foreach (var node in candidates)
+            foreach (var candidate in candidates)
             {
-                if (!(node is InvocationExpressionSyntax))
+                var node = candidate.Node;
+                if (!(node is InvocationExpressionSyntax) || candidate.Target != null && candidate.Target.MethodKind != MethodKind.DelegateInvoke)
                 {
                     continue;
                 }
@@ -227,6 +241,23 @@ namespace ResilienceAnalyzers.Analysis
             return false;
         }
 
+        /// <summary>
+        /// The method or local function around a recorded site: the innermost local function among its operation's
+        /// parents, else the member the driver analyzed it in (a lambda counts as the method it is written in).
+        /// </summary>
+        private static IMethodSymbol? EnclosingMethod(IOperation operation, ISymbol container)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is ILocalFunctionOperation local)
+                {
+                    return local.Symbol;
+                }
+            }
+
+            return container as IMethodSymbol;
+        }
+
         /// <summary>The method or local function around <paramref name="node"/>; a lambda counts as the method it is written in.</summary>
         private static IMethodSymbol? EnclosingMethod(SemanticModel model, SyntaxNode node)
         {
@@ -251,9 +282,9 @@ namespace ResilienceAnalyzers.Analysis
             }
         }
 
-        private static Dictionary<string, List<SyntaxNode>> Index(IEnumerable<SyntaxNode> roots)
+        private static Dictionary<string, List<CallRecorder.Site>> Index(IEnumerable<SyntaxNode> roots)
         {
-            var index = new Dictionary<string, List<SyntaxNode>>();
+            var index = new Dictionary<string, List<CallRecorder.Site>>();
             foreach (var root in roots)
             {
                 foreach (var node in root.DescendantNodes())
@@ -276,11 +307,11 @@ namespace ResilienceAnalyzers.Analysis
                     {
                         if (!index.TryGetValue(name, out var list))
                         {
-                            list = new List<SyntaxNode>();
+                            list = new List<CallRecorder.Site>();
                             index.Add(name, list);
                         }
 
-                        list.Add(site);
+                        list.Add(new CallRecorder.Site(site, null, null));
                     }
                 }
             }
@@ -292,7 +323,7 @@ namespace ResilienceAnalyzers.Analysis
         /// The expression that may be a method group (<c>new Timer(Tick, …)</c>, <c>Run(this.PollAsync)</c>,
         /// <c>timer.Elapsed += OnElapsed</c>): the name, or the member access it ends; null elsewhere.
         /// </summary>
-        private static SyntaxNode? MethodGroupExpression(SimpleNameSyntax name)
+        internal static SyntaxNode? MethodGroupExpression(SimpleNameSyntax name)
         {
             SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax member && member.Name == name ? member : name;
             return expression.Parent is ArgumentSyntax || (expression.Parent is AssignmentExpressionSyntax assignment && assignment.Right == expression)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -32,42 +33,31 @@ namespace ResilienceAnalyzers.Analysis
                 var run = new RuleRun(model);
                 model.Enter();
 
-                // Per type: the calls are analyzed as the type's members are, and what a call's own method cannot decide
-                // is first judged with the callers inside the same type, at the type's symbol end — live in the IDE.
-                start.RegisterSymbolStartAction(
-                    symbolStart =>
+                // Per call: what a call's own method cannot decide is judged at once with the callers inside the same type
+                // (live in the IDE: the type's own declarations are read, not the driver's progress through them), and
+                // what that cannot decide either waits for compilation end. Registered per compilation, not per type:
+                // the driver's per-type bookkeeping for symbol-start analyzers cost more than all of the rules' own work
+                // (docs/performance.md, "Registration").
+                // Every rule also observes what the caller index is made of (calls, calls that do not bind, method groups),
+                // and the one that claims a tree records them for all (CallRecorder).
+                var kinds = ObservedKinds;
+                var state = (Rule: this, Run: run, Kinds: kinds);
+                start.RegisterOperationAction(
+                    c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
                     {
-                        var type = (INamedTypeSymbol)symbolStart.Symbol;
-                        var typeRun = new RuleRun(model);
-                        var state = (Rule: this, Run: typeRun);
-                        symbolStart.RegisterOperationAction(
-                            c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
-                            {
-                                s.Run.Seen(ctx.Operation);
-                                if (s.Rule.MayMatch(ctx.Operation.Syntax))
-                                {
-                                    s.Rule.AnalyzeOperation(ctx, s.Run);
-                                }
-                            }),
-                            ObservedKinds);
-                        symbolStart.RegisterSymbolEndAction(end =>
+                        if (s.Run.Seen(ctx.Operation, s.Rule))
                         {
-                            if (typeRun.Deferred.IsEmpty)
-                            {
-                                return;
-                            }
+                            s.Run.Model.Recorder.Record(ctx.Operation, ctx.ContainingSymbol);
+                        }
 
-                            var within = new Judgement(model.TypeChains(type), final: false, end.ReportDiagnostic);
-                            while (typeRun.Deferred.TryDequeue(out var deferred))
-                            {
-                                if (!Judge(within, deferred, run))
-                                {
-                                    run.Deferred.Enqueue(deferred);
-                                }
-                            }
-                        });
-                    },
-                    SymbolKind.NamedType);
+                        if (s.Kinds.Contains(ctx.Operation.Kind) && s.Rule.MayMatch(ctx.Operation.Syntax))
+                        {
+                            var call = new RuleRun(s.Run.Model);
+                            s.Rule.AnalyzeOperation(ctx, call);
+                            s.Rule.JudgeWithinType(call, s.Run, ctx);
+                        }
+                    }),
+                    Recorded.Union(kinds).ToImmutableArray());
 
                 // Across types: at compilation end (builds, CI, full-solution analysis in the IDE).
                 start.RegisterCompilationEndAction(end =>
@@ -93,6 +83,25 @@ namespace ResilienceAnalyzers.Analysis
             });
         }
 
+        /// <summary>The calls one callback deferred, judged with the callers inside their type; the rest wait for compilation end.</summary>
+        private void JudgeWithinType(RuleRun call, RuleRun run, OperationAnalysisContext context)
+        {
+            if (call.Deferred.IsEmpty)
+            {
+                return;
+            }
+
+            var type = context.ContainingSymbol as INamedTypeSymbol ?? context.ContainingSymbol.ContainingType;
+            var within = type != null ? new Judgement(run.Model.TypeChains(type), final: false, context.ReportDiagnostic) : null;
+            while (call.Deferred.TryDequeue(out var deferred))
+            {
+                if (within == null || !Judge(within, deferred, run))
+                {
+                    run.Deferred.Enqueue(deferred);
+                }
+            }
+        }
+
         private bool Judge(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             AnalyzerGuard.Run(RuleId, deferred.Operation.Syntax, judgement, (Rule: this, Run: run, Deferred: deferred), static (j, s) => s.Rule.AnalyzeDeferred(j, s.Deferred, s.Run));
@@ -109,6 +118,8 @@ namespace ResilienceAnalyzers.Analysis
         private protected virtual ImmutableArray<OperationKind> ObservedKinds => Invocations;
 
         private static readonly ImmutableArray<OperationKind> Invocations = ImmutableArray.Create(OperationKind.Invocation);
+
+        private static readonly ImmutableArray<OperationKind> Recorded = ImmutableArray.Create(OperationKind.Invocation, OperationKind.Invalid, OperationKind.MethodReference);
 
         private protected virtual void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
             => AnalyzeInvocation(context, (IInvocationOperation)context.Operation, run);
@@ -150,17 +161,38 @@ namespace ResilienceAnalyzers.Analysis
 
         public ConcurrentQueue<DeferredCall> Deferred { get; } = new ConcurrentQueue<DeferredCall>();
 
-        private SyntaxTree? lastTree;
+        private TreeClaim? last;
 
-        /// <summary>Hands the driver's semantic model of each tree this run sees to the shared model (once per tree per type).</summary>
-        public void Seen(IOperation operation)
+        /// <summary>
+        /// Hands the driver's semantic model of each tree this run sees to the shared model, and says whether this rule
+        /// records the tree's calls (<see cref="CallRecorder"/>). The last tree's answer is kept in one immutable object, so
+        /// that the dictionaries are asked once per run of operations in one tree; threads racing on it only ask again.
+        /// </summary>
+        public bool Seen(IOperation operation, object rule)
         {
             var tree = operation.Syntax.SyntaxTree;
-            if (!ReferenceEquals(tree, lastTree))
+            var claim = last;
+            if (claim == null || !ReferenceEquals(claim.Tree, tree))
             {
-                lastTree = tree;
                 Model.Remember(operation.SemanticModel);
+                claim = new TreeClaim(tree, Model.Recorder.Claims(tree, rule));
+                last = claim;
             }
+
+            return claim.Records;
+        }
+
+        private sealed class TreeClaim
+        {
+            public TreeClaim(SyntaxTree tree, bool records)
+            {
+                Tree = tree;
+                Records = records;
+            }
+
+            public SyntaxTree Tree { get; }
+
+            public bool Records { get; }
         }
 
         public void Defer(IOperation operation, IMethodSymbol method, object? state = null)

@@ -46,7 +46,7 @@ namespace ResilienceAnalyzers.Analysis
             var additionalFiles = options.AdditionalFiles;
             FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)));
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
-            callers = new Lazy<CallerIndex>(() => new CallerIndex(this));
+            callers = new Lazy<CallerIndex>(() => Recorder.Any ? new CallerIndex(this, Recorder) : new CallerIndex(this));
             chains = new Lazy<CallChains>(() => new CallChains(this, Callers));
         }
 
@@ -60,7 +60,13 @@ namespace ResilienceAnalyzers.Analysis
 
         public bool KubernetesReferenced => kubernetesReferenced.Value;
 
-        /// <summary>Who calls a source method (built on first use, once per compilation).</summary>
+        /// <summary>The calls the driver handed to the rules, for <see cref="Callers"/>.</summary>
+        public CallRecorder Recorder { get; } = new CallRecorder();
+
+        /// <summary>
+        /// Who calls a source method (built on first use, once per compilation): from the <see cref="Recorder"/> when the
+        /// rules ran under the driver, which is the only place the rules ask (compilation end); else from a syntax walk.
+        /// </summary>
         public CallerIndex Callers => callers.Value;
 
         /// <summary>The repeating or retrying caller of a method, searched once per method.</summary>
@@ -94,6 +100,10 @@ namespace ResilienceAnalyzers.Analysis
                 ? model
                 : new ResilienceCompilation(compilation, options);
         }
+
+        /// <summary>The model the rules made for <paramref name="compilation"/>, if any (tests and benchmarks read it after a driver run).</summary>
+        internal static ResilienceCompilation? Existing(Compilation compilation)
+            => Models.TryGetValue(compilation, out var model) ? model : null;
 
         /// <summary>
         /// The project's manifests, read once for every rule: matched against the assembly name and, when the package's

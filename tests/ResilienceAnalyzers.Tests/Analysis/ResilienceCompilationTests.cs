@@ -80,6 +80,124 @@ namespace ResilienceAnalyzers.Tests.Analysis
             Assert.Contains("Worker.LoopAsync", diagnostic.GetMessage(), StringComparison.Ordinal);
         }
 
+        private const string ManyCallShapes = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using k8s;
+
+            interface IRepository { Task RefreshAsync(); }
+
+            class Repository : IRepository
+            {
+                private readonly IKubernetes client;
+                public Repository(IKubernetes client) => this.client = client;
+                public Task RefreshAsync() => client.CoreV1.ListPodForAllNamespacesAsync();
+                public Task RefreshAsync(int unused) => RefreshAsync();
+            }
+
+            class Worker
+            {
+                private readonly IRepository repository;
+                private readonly Func<Task> stored;
+                private Timer? timer;
+                private event EventHandler? Ticked;
+                public Worker(IRepository repository)
+                {
+                    this.repository = repository;
+                    stored = Poll;
+                    Ticked += OnTick;
+                }
+
+                Task Poll() => repository.RefreshAsync();
+                void OnTick(object? sender, EventArgs e) => Poll();
+                void Tick(object? state) => _ = Poll();
+
+                async Task LoopAsync()
+                {
+                    timer = new Timer(Tick, null, 0, 1000);
+                    Func<Task> local = Poll;
+                    await local();
+                    await Task.Run(Poll);
+                    await Task.Run(() => Poll());
+                    await Nested();
+                    await stored();
+
+                    async Task Nested()
+                    {
+                        await Poll();
+                        Func<Task> inner = () => repository.RefreshAsync();
+                        await inner();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task The_callers_recorded_by_the_driver_are_the_ones_a_syntax_walk_finds()
+        {
+            var compilation = Compile(ManyCallShapes);
+            var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
+            var analyzers = typeof(RES1003PollingListAnalyzer).Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
+                .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+                .ToImmutableArray();
+
+            // Twice on one compilation (the IDE analyzes a snapshot more than once): a site recorded twice counts once.
+            // The driver analyzes its own copy of the compilation: the model is that copy's, caught at compilation start.
+            var catcher = new ModelCatcher();
+            var withAnalyzers = compilation.WithAnalyzers(analyzers.Add(catcher), options);
+            for (int run = 0; run < 2; run++)
+            {
+                await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            }
+
+            var model = catcher.Model;
+            Assert.NotNull(model);
+            Assert.True(model!.Recorder.Any, "no rule recorded the compilation's calls");
+            var walked = new CallerIndex(model);
+            int compared = 0;
+            foreach (var method in model.Compilation.GetSymbolsWithName(_ => true, SymbolFilter.Member).OfType<IMethodSymbol>())
+            {
+                var expected = walked.SitesOf(method).Select(Describe).ToList();
+                var recorded = model.Callers.SitesOf(method).Select(Describe).ToList();
+
+                // In the same order; the recording also has method groups the walk does not look for (a local's initializer).
+                Assert.Equal(expected, recorded.Where(expected.Contains).ToList());
+                Assert.All(recorded.Except(expected), extra => Assert.StartsWith("MethodReference", extra, StringComparison.Ordinal));
+                compared += expected.Count;
+            }
+
+            var poll = model.Compilation.GetTypeByMetadataName("Worker")!.GetMembers("Poll").OfType<IMethodSymbol>().Single();
+            Assert.Contains(model.Callers.SitesOf(poll), site => site.Operation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax);
+
+            // Poll: field, local, Task.Run group and lambda, local function, timer/event handlers' calls; RefreshAsync: through the interface.
+            Assert.True(compared >= 12, "only " + compared + " call sites compared");
+        }
+
+        /// <summary>Hands over the shared model the rules use (same compilation, same options: the same model).</summary>
+#pragma warning disable RS1036, RS2008, RS1012 // a test probe, never shipped: no release tracking, no actions of its own
+        [DiagnosticAnalyzer(LanguageNames.CSharp)]
+        private sealed class ModelCatcher : DiagnosticAnalyzer
+        {
+            private static readonly DiagnosticDescriptor Never = new("TEST0001", "never", "never", "Test", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+            public ResilienceCompilation? Model { get; private set; }
+
+            public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Never);
+
+            public override void Initialize(AnalysisContext context)
+            {
+                context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+                context.EnableConcurrentExecution();
+                context.RegisterCompilationStartAction(start => Model = ResilienceCompilation.GetOrCreate(start.Compilation, start.Options));
+            }
+        }
+#pragma warning restore RS1036, RS2008, RS1012
+
+        private static string Describe(ResilienceAnalyzers.Analysis.CallSite site)
+            => site.Operation.Kind + " " + site.Operation.Syntax + " @" + site.Operation.Syntax.SpanStart + " in " + site.Caller.ToDisplayString();
+
         [Fact]
         public void The_model_is_released_with_its_compilation()
         {

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ResilienceAnalyzers.Infrastructure;
+
+namespace ResilienceAnalyzers.Analysis
+{
+    /// <summary>
+    /// The calls and method references of a compilation as the analyzer driver hands them to the rules: the source of
+    /// the compilation-wide <see cref="CallerIndex"/>, so that no rule walks every tree's syntax again.
+    /// </summary>
+    /// <remarks>
+    /// Every rule sees every call, so one rule per tree records it: the first to see an operation of the tree claims it
+    /// (<see cref="Claims"/>). A rule that a user switched off for some files is not run on them, and another rule claims
+    /// them; a tree no rule runs on is not recorded (nothing in it would be reported either). The same analyzer may be
+    /// handed a tree's operations again (the IDE resumes a cancelled analysis), so a node recorded twice counts once.
+    /// </remarks>
+    internal sealed class CallRecorder
+    {
+        private readonly ConcurrentDictionary<SyntaxTree, object> claims = new ConcurrentDictionary<SyntaxTree, object>();
+        private readonly ConcurrentQueue<Site> sites = new ConcurrentQueue<Site>();
+
+        /// <summary>A node that calls or names a method, the method it binds to (null when it does not bind), and the member it is in.</summary>
+        internal readonly struct Site
+        {
+            public Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container)
+            {
+                Node = node;
+                Target = target;
+                Container = container;
+            }
+
+            public SyntaxNode Node { get; }
+
+            public IMethodSymbol? Target { get; }
+
+            public ISymbol? Container { get; }
+        }
+
+        /// <summary>Whether anything was recorded: without it, the index falls back to a syntax walk.</summary>
+        public bool Any => !claims.IsEmpty;
+
+        /// <summary>Whether <paramref name="rule"/> records <paramref name="tree"/>: true for the first rule to ask.</summary>
+        public bool Claims(SyntaxTree tree, object rule) => ReferenceEquals(claims.GetOrAdd(tree, rule), rule);
+
+        /// <summary>Keeps <paramref name="operation"/> if it calls or references a method by a name written in source.</summary>
+        public void Record(IOperation operation, ISymbol container)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when invocation.Syntax is InvocationExpressionSyntax:
+                    sites.Enqueue(new Site(invocation.Syntax, invocation.TargetMethod, container));
+                    break;
+                case IInvalidOperation invalid when invalid.Syntax is InvocationExpressionSyntax:
+                    sites.Enqueue(new Site(invalid.Syntax, null, container));
+                    break;
+                case IMethodReferenceOperation reference when reference.Syntax is SimpleNameSyntax || reference.Syntax is MemberAccessExpressionSyntax:
+                    sites.Enqueue(new Site(reference.Syntax, reference.Method, container));
+                    break;
+            }
+        }
+
+        /// <summary>The recorded sites by the name they spell, each list in the compilation's tree order, then source order.</summary>
+        public Dictionary<string, List<Site>> ByName(Compilation compilation)
+        {
+            var order = new Dictionary<SyntaxTree, int>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                order[tree] = order.Count;
+            }
+
+            var seen = new HashSet<SyntaxNode>();
+            var keyed = new List<(long Key, string Name, Site Site)>();
+            foreach (var site in sites)
+            {
+                string? name = site.Node switch
+                {
+                    InvocationExpressionSyntax invocation => CalledNames.Method(invocation),
+                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name != null && seen.Add(site.Node))
+                {
+                    keyed.Add(((long)Ordinal(order, site.Node.SyntaxTree) << 32 | (uint)site.Node.SpanStart, name, site));
+                }
+            }
+
+            keyed.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+            var index = new Dictionary<string, List<Site>>();
+            foreach (var (_, name, site) in keyed)
+            {
+                if (!index.TryGetValue(name, out var list))
+                {
+                    list = new List<Site>();
+                    index.Add(name, list);
+                }
+
+                list.Add(site);
+            }
+
+            return index;
+        }
+
+        private static int Ordinal(Dictionary<SyntaxTree, int> order, SyntaxTree tree) => order.TryGetValue(tree, out int ordinal) ? ordinal : int.MaxValue >> 1;
+    }
+}
