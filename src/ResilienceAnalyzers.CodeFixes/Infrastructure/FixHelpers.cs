@@ -91,6 +91,15 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
                     : null;
         }
 
+        /// <summary>
+        /// <paramref name="replacement"/> with the <c>ConfigureAwait(…)</c> that <paramref name="awaited"/> applied to
+        /// <paramref name="call"/>, if any — for a task a fix awaits in its place.
+        /// </summary>
+        public static ExpressionSyntax WithConfigureAwaitOf(AwaitExpressionSyntax awaited, ExpressionSyntax call, ExpressionSyntax replacement)
+            => awaited.Expression is InvocationExpressionSyntax configured && configured != call && configured.Expression is MemberAccessExpressionSyntax configureAwait
+                ? configured.WithExpression(configureAwait.WithExpression(replacement)).WithoutTrivia()
+                : replacement;
+
         /// <summary>The method (or local function) that contains <paramref name="node"/> is <c>async</c>.</summary>
         public static bool InAsyncMember(SyntaxNode node)
         {

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
@@ -48,32 +49,66 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            var updates = new Dictionary<InvocationExpressionSyntax, InvocationExpressionSyntax>();
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            var seen = new HashSet<SyntaxNode>();
+            bool changed = false, reads = false;
             foreach (var diagnostic in diagnostics)
             {
-                if (Plan(root, model, diagnostic, cancellationToken) is { } plan && !updates.ContainsKey(plan.Invocation))
+                if (Plan(root, model, diagnostic, cancellationToken) is { } plan && seen.Add(plan.Replaced))
                 {
-                    updates[plan.Invocation] = plan.Updated;
+                    editor.ReplaceNode(plan.Replaced, plan.Replacement);
+                    if (plan.Removed != null && plan.Next != null)
+                    {
+                        // The removed statement's comments (its leading trivia up to its own indentation) go to the next one.
+                        var trivia = plan.Removed.GetLeadingTrivia();
+                        int lastLine = -1;
+                        for (int i = 0; i < trivia.Count; i++)
+                        {
+                            lastLine = trivia[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i : lastLine;
+                        }
+
+                        var kept = lastLine < 0 ? SyntaxTriviaList.Empty : SyntaxFactory.TriviaList(trivia.Take(lastLine + 1));
+                        editor.RemoveNode(plan.Removed, SyntaxRemoveOptions.KeepNoTrivia);
+                        editor.ReplaceNode(plan.Next, (current, _) => current.WithLeadingTrivia(kept.AddRange(current.GetLeadingTrivia())));
+                    }
+                    changed = true;
+                    reads |= plan.ReadsByName;
                 }
             }
 
-            return updates.Count == 0 ? document : document.WithSyntaxRoot(root.ReplaceNodes(updates.Keys, (original, _) => updates[original]));
+            if (!changed)
+            {
+                return document;
+            }
+
+            return reads ? FixHelpers.WithRootAndUsing(document, editor.GetChangedRoot(), "Resilience.Kubernetes") : document.WithSyntaxRoot(editor.GetChangedRoot());
         }
 
         private sealed class FixPlan
         {
-            public FixPlan(InvocationExpressionSyntax invocation, InvocationExpressionSyntax updated, string title)
+            public FixPlan(SyntaxNode replaced, SyntaxNode replacement, string title, StatementSyntax? removed = null, StatementSyntax? next = null, bool readsByName = false)
             {
-                Invocation = invocation;
-                Updated = updated;
+                Next = next;
+                Replaced = replaced;
+                Replacement = replacement;
                 Title = title;
+                Removed = removed;
+                ReadsByName = readsByName;
             }
 
-            public InvocationExpressionSyntax Invocation { get; }
+            public SyntaxNode Replaced { get; }
 
-            public InvocationExpressionSyntax Updated { get; }
+            public SyntaxNode Replacement { get; }
 
             public string Title { get; }
+
+            /// <summary>A statement the fix removes (the list, when its search becomes a GET by name).</summary>
+            public StatementSyntax? Removed { get; }
+
+            public StatementSyntax? Next { get; }
+
+            /// <summary>The fix calls the runtime's <c>Reads</c> by its bare name (a <c>using Resilience.Kubernetes;</c> is added).</summary>
+            public bool ReadsByName { get; }
         }
 
         private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -103,6 +138,13 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 if (searchedName == null)
                 {
                     return null;
+                }
+
+                // Listing to find one object by name: a GET by name where it means the same (ReadByNameSyntax says where).
+                if (kind == "ByName" && ReadByNameSyntax.TryCreate(model, operation, searchedName, cancellationToken) is { } read)
+                {
+                    return new FixPlan(read.Replaced, read.Replacement.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation),
+                        "Read the " + call.Kind + " by name (" + read.ReadName + ")", read.Removed, read.Next, readsByName: read.NeedsUsing);
                 }
             }
 

@@ -106,10 +106,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             ExpressionSyntax startCall = InvocationExpression(
                 MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name), IdentifierName("StartAsync")),
                 startArguments);
-            if (isAsync && FixHelpers.AwaitOf(invocation)!.Expression is InvocationExpressionSyntax configured && configured != invocation)
+            if (isAsync)
             {
                 // The code's own ConfigureAwait(…) for the await the fix adds too.
-                startCall = configured.WithExpression(((MemberAccessExpressionSyntax)configured.Expression).WithExpression(startCall)).WithoutTrivia();
+                startCall = FixHelpers.WithConfigureAwaitOf(FixHelpers.AwaitOf(invocation)!, invocation, startCall);
             }
 
             var start = ExpressionStatement(AwaitExpression(startCall));
