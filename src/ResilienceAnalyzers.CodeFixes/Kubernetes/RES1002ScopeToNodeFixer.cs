@@ -219,8 +219,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// The node (or pod) name from what the code already has, in this order: a string variable, parameter, field or
         /// property in scope named like it (<c>nodeName</c>, <c>_nodeName</c>, …); a string already read from a
         /// downward-API variable (<c>var me = Environment.GetEnvironmentVariable("K8S_NODE_NAME")</c>); the node of the
-        /// copy's own pod object in scope (<c>myPod.Spec.NodeName</c>); a <c>NodeName</c> member of a settings object in
-        /// scope (<c>options.NodeName</c>, <c>options.Value.NodeName</c>); the variable read through an
+        /// copy's own pod object in scope (<c>myPod.Spec.NodeName</c>); a <c>NodeName</c> member of the type's settings
+        /// (a field or property: <c>_config.NodeName</c>; an <c>IOptions&lt;T&gt;</c> anywhere in scope:
+        /// <c>options.Value.NodeName</c>); the variable read through an
         /// <c>IConfiguration</c> in scope. Only then the environment variable itself (<paramref name="variable"/>:
         /// <c>resilience.node_name_variable</c>), and then failing loudly when it is unset — an empty name would select
         /// the pods of no node (or the unscheduled ones) and the copy would silently see nothing. Null when the loud form
@@ -305,6 +306,12 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 {
                     holder = named.TypeArguments[0];
                     receiver = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, IdentifierName("Value"));
+                }
+                else if (!(symbol is IFieldSymbol || symbol is IPropertySymbol))
+                {
+                    // The type's own settings (a field or property), not any object that happens to carry a node name:
+                    // a loop's or a parameter's PodInfo.NodeName is some other pod's node.
+                    continue;
                 }
 
                 if (holder.ContainingNamespace?.ToDisplayString() is string ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "k8s" || ns.StartsWith("k8s.", StringComparison.Ordinal)))

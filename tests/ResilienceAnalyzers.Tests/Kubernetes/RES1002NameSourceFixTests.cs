@@ -181,6 +181,50 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_loops_or_parameters_object_with_a_NodeName_is_some_other_pods_and_is_not_used()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+                using k8s;
+
+                public class PodInfo { public string NodeName { get; set; } = ""; }
+
+                class Agent
+                {
+                    async Task Run(IKubernetes client, PodInfo target, List<PodInfo> infos)
+                    {
+                        foreach (var info in infos)
+                        {
+                            await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}();
+                        }
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+                using k8s;
+
+                public class PodInfo { public string NodeName { get; set; } = ""; }
+
+                class Agent
+                {
+                    async Task Run(IKubernetes client, PodInfo target, List<PodInfo> infos)
+                    {
+                        foreach (var info in infos)
+                        {
+                            await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=" + (System.Environment.GetEnvironmentVariable("NODE_NAME") ?? throw new System.InvalidOperationException("NODE_NAME is not set: add it to the pod spec from the downward API (env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
+                        }
+                    }
+                }
+                """;
+            var test = new Fix(source, fixedSource, Client.V21, Config.DaemonSet());
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task The_configuration_in_scope_is_read_with_the_configured_variable_and_fails_loudly()
         {
             const string source = """
