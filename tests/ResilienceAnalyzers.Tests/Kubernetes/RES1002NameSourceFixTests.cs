@@ -253,6 +253,39 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task The_configured_variable_makes_the_type_per_node_and_its_value_is_used()
+        {
+            // No workload configured: reading AGENT_NODE (resilience.node_name_variable) says the code runs on every node.
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    readonly string me = Environment.GetEnvironmentVariable("AGENT_NODE") ?? "";
+
+                    Task Run(IKubernetes client) => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}();
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Agent
+                {
+                    readonly string me = Environment.GetEnvironmentVariable("AGENT_NODE") ?? "";
+
+                    Task Run(IKubernetes client) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=" + me);
+                }
+                """;
+            var test = new Fix(source, fixedSource, Client.V21, Config.EditorConfig("resilience.node_name_variable = AGENT_NODE"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task The_message_shows_the_manifest_lines_for_the_configured_variable()
         {
             const string source = """
