@@ -71,6 +71,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                         editor.RemoveNode(plan.Removed, SyntaxRemoveOptions.KeepNoTrivia);
                         editor.ReplaceNode(plan.Next, (current, _) => current.WithLeadingTrivia(kept.AddRange(current.GetLeadingTrivia())));
                     }
+
                     changed = true;
                     reads |= plan.ReadsByName;
                 }

@@ -172,6 +172,52 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task Fix_all_reads_each_search_of_a_method()
+        {
+            const string source = """
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Lookup
+                {
+                    async Task<int> Both(IKubernetes client, string ns, string pod, string map)
+                    {
+                        // the pod
+                        var pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}(ns);
+                        var p = pods.Items.FirstOrDefault(x => x.Metadata.Name == {|#1:pod|});
+                        // the config map
+                        var maps = await client.CoreV1.{|#2:ListNamespacedConfigMapAsync|}(ns);
+                        var m = maps.Items.FirstOrDefault(x => x.Metadata.Name == {|#3:map|});
+                        return (p == null ? 0 : 1) + (m == null ? 0 : 1);
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Linq;
+                using System.Threading.Tasks;
+                using k8s;
+                using Resilience.Kubernetes;
+
+                class Lookup
+                {
+                    async Task<int> Both(IKubernetes client, string ns, string pod, string map)
+                    {
+                        // the pod
+                        var p = await Reads.ReadOrNullAsync(pod, n => client.CoreV1.ReadNamespacedPodAsync(n, namespaceParameter: ns));
+                        // the config map
+                        var m = await Reads.ReadOrNullAsync(map, n => client.CoreV1.ReadNamespacedConfigMapAsync(n, namespaceParameter: ns));
+                        return (p == null ? 0 : 1) + (m == null ? 0 : 1);
+                    }
+                }
+                """;
+            var test = RuntimeFixTests.WithRuntime(new Fix(source, fixedSource, Client.V21, Replicas));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 2).WithLocation(3));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task No_read_where_it_would_not_mean_the_same_the_selector_instead()
         {
             // The list is used as a list too; a label selector narrows what a GET would not; First throws where the read
