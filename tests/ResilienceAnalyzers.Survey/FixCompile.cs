@@ -48,6 +48,7 @@ internal sealed class FixCompile
         public int FixAllCompiled;
         public int FixAllRemaining;
         public List<string> Failures { get; } = new();
+        public List<string> NotOffered { get; } = new();
     }
 
     public async Task RunAsync(Project surveyed, Options options, ImmutableArray<DiagnosticAnalyzer> analyzers, ImmutableArray<MetadataReference> references)
@@ -76,7 +77,15 @@ internal sealed class FixCompile
                 continue;
             }
 
-            foreach (var (fixer, action) in await OfferedAsync(document, diagnostic).ConfigureAwait(false))
+            var offered = await OfferedAsync(document, diagnostic).ConfigureAwait(false);
+            if (offered.Count == 0)
+            {
+                var message = diagnostic.GetMessage();
+                rule.NotOffered.Add($"{diagnostic.Id} {diagnostic.Severity} at {LabelEvaluation.Relative(options.Root, diagnostic.Location.GetLineSpan().Path)}:{diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1}: "
+                    + diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan).Replace('\n', ' ') + " | " + (message.Length > 160 ? message.Substring(0, 160) : message));
+            }
+
+            foreach (var (fixer, action) in offered)
             {
                 rule.Offered++;
                 string where = $"{fixer.GetType().Name} '{action.Title}' for {diagnostic.Id} at {LabelEvaluation.Relative(options.Root, diagnostic.Location.GetLineSpan().Path)}:{diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1}";
@@ -161,6 +170,14 @@ internal sealed class FixCompile
             foreach (var failure in rule.Failures)
             {
                 output.WriteLine("   FAILED " + failure);
+            }
+        }
+
+        foreach (var (id, rule) in totals.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            foreach (var missing in rule.NotOffered)
+            {
+                output.WriteLine("   NO FIX " + missing);
             }
         }
     }

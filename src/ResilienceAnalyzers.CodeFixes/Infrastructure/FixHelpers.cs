@@ -70,6 +70,36 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
             return InAsyncMember(node);
         }
 
+        /// <summary>
+        /// The <c>await</c> that awaits <paramref name="call"/>: <c>await call</c>, or <c>await call.ConfigureAwait(…)</c> — the
+        /// style of every library (issue 12). Null when the call's task is not awaited right there.
+        /// </summary>
+        public static AwaitExpressionSyntax? AwaitOf(ExpressionSyntax call)
+        {
+            if (call.Parent is AwaitExpressionSyntax awaited)
+            {
+                return awaited;
+            }
+
+            return call.Parent is MemberAccessExpressionSyntax member
+                && member.Expression == call
+                && member.Name.Identifier.ValueText == "ConfigureAwait"
+                && member.Parent is InvocationExpressionSyntax configureAwait
+                && configureAwait.ArgumentList.Arguments.Count == 1
+                && configureAwait.Parent is AwaitExpressionSyntax awaitedConfigured
+                    ? awaitedConfigured
+                    : null;
+        }
+
+        /// <summary>
+        /// <paramref name="replacement"/> with the <c>ConfigureAwait(…)</c> that <paramref name="awaited"/> applied to
+        /// <paramref name="call"/>, if any — for a task a fix awaits in its place.
+        /// </summary>
+        public static ExpressionSyntax WithConfigureAwaitOf(AwaitExpressionSyntax awaited, ExpressionSyntax call, ExpressionSyntax replacement)
+            => awaited.Expression is InvocationExpressionSyntax configured && configured != call && configured.Expression is MemberAccessExpressionSyntax configureAwait
+                ? configured.WithExpression(configureAwait.WithExpression(replacement)).WithoutTrivia()
+                : replacement;
+
         /// <summary>The method (or local function) that contains <paramref name="node"/> is <c>async</c>.</summary>
         public static bool InAsyncMember(SyntaxNode node)
         {

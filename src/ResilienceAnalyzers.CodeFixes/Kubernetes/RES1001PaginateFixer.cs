@@ -41,7 +41,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         {
             var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
             if (invocation == null
-                || !(invocation.Parent is AwaitExpressionSyntax)
+                // Awaited here (also through ConfigureAwait, which ListAllAsync's Task<TList> keeps): the pager then runs
+                // while this method waits, so the locals its lambda captures cannot change under it.
+                || FixHelpers.AwaitOf(invocation) == null
                 || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
                 || !KubernetesApi.TryGetCall(operation, out var call) || call == null
                 || call.Verb != KubernetesVerb.List

@@ -8,13 +8,16 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using ResilienceAnalyzers.CodeFixes.Infrastructure;
+using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Workload;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ResilienceAnalyzers.CodeFixes.Kubernetes
@@ -46,32 +49,67 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            var updates = new Dictionary<InvocationExpressionSyntax, InvocationExpressionSyntax>();
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            var seen = new HashSet<SyntaxNode>();
+            bool changed = false, reads = false;
             foreach (var diagnostic in diagnostics)
             {
-                if (Plan(root, model, diagnostic, cancellationToken) is { } plan && !updates.ContainsKey(plan.Invocation))
+                if (Plan(root, model, diagnostic, cancellationToken) is { } plan && seen.Add(plan.Replaced))
                 {
-                    updates[plan.Invocation] = plan.Updated;
+                    editor.ReplaceNode(plan.Replaced, plan.Replacement);
+                    if (plan.Removed != null && plan.Next != null)
+                    {
+                        // The removed statement's comments (its leading trivia up to its own indentation) go to the next one.
+                        var trivia = plan.Removed.GetLeadingTrivia();
+                        int lastLine = -1;
+                        for (int i = 0; i < trivia.Count; i++)
+                        {
+                            lastLine = trivia[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i : lastLine;
+                        }
+
+                        var kept = lastLine < 0 ? SyntaxTriviaList.Empty : SyntaxFactory.TriviaList(trivia.Take(lastLine + 1));
+                        editor.RemoveNode(plan.Removed, SyntaxRemoveOptions.KeepNoTrivia);
+                        editor.ReplaceNode(plan.Next, (current, _) => current.WithLeadingTrivia(kept.AddRange(current.GetLeadingTrivia())));
+                    }
+
+                    changed = true;
+                    reads |= plan.ReadsByName;
                 }
             }
 
-            return updates.Count == 0 ? document : document.WithSyntaxRoot(root.ReplaceNodes(updates.Keys, (original, _) => updates[original]));
+            if (!changed)
+            {
+                return document;
+            }
+
+            return reads ? FixHelpers.WithRootAndUsing(document, editor.GetChangedRoot(), "Resilience.Kubernetes") : document.WithSyntaxRoot(editor.GetChangedRoot());
         }
 
         private sealed class FixPlan
         {
-            public FixPlan(InvocationExpressionSyntax invocation, InvocationExpressionSyntax updated, string title)
+            public FixPlan(SyntaxNode replaced, SyntaxNode replacement, string title, StatementSyntax? removed = null, StatementSyntax? next = null, bool readsByName = false)
             {
-                Invocation = invocation;
-                Updated = updated;
+                Next = next;
+                Replaced = replaced;
+                Replacement = replacement;
                 Title = title;
+                Removed = removed;
+                ReadsByName = readsByName;
             }
 
-            public InvocationExpressionSyntax Invocation { get; }
+            public SyntaxNode Replaced { get; }
 
-            public InvocationExpressionSyntax Updated { get; }
+            public SyntaxNode Replacement { get; }
 
             public string Title { get; }
+
+            /// <summary>A statement the fix removes (the list, when its search becomes a GET by name).</summary>
+            public StatementSyntax? Removed { get; }
+
+            public StatementSyntax? Next { get; }
+
+            /// <summary>The fix calls the runtime's <c>Reads</c> by its bare name (a <c>using Resilience.Kubernetes;</c> is added).</summary>
+            public bool ReadsByName { get; }
         }
 
         private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -102,6 +140,13 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 {
                     return null;
                 }
+
+                // Listing to find one object by name: a GET by name where it means the same (ReadByNameSyntax says where).
+                if (kind == "ByName" && ReadByNameSyntax.TryCreate(model, operation, searchedName, cancellationToken) is { } read)
+                {
+                    return new FixPlan(read.Replaced, read.Replacement.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation),
+                        "Read the " + call.Kind + " by name (" + read.ReadName + ")", read.Removed, read.Next, readsByName: read.NeedsUsing);
+                }
             }
 
             string selectorKey = kind == "Pod" || kind == "PodOnNode" ? "spec.nodeName=" : "metadata.name=";
@@ -111,9 +156,29 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 : kind == "ByName" ? "Select only the object it looks for (fieldSelector metadata.name)"
                 : "Select only this pod (fieldSelector metadata.name)";
 
-            var nameExpression = searchedName != null
-                ? ParenthesizeIfNeeded(searchedName.WithoutTrivia())
-                : NameExpression(model, invocation, kind == "PodByName" ? "podname" : "nodename", kind == "PodByName" ? "POD_NAME" : "NODE_NAME");
+            ExpressionSyntax nameExpression;
+            if (searchedName != null)
+            {
+                nameExpression = ParenthesizeIfNeeded(searchedName.WithoutTrivia());
+            }
+            else
+            {
+                bool pod = kind == "PodByName";
+                string variable = diagnostic.Properties.TryGetValue(RES1002ClusterWideAccessAnalyzer.VariableProperty, out string? configured) && !string.IsNullOrEmpty(configured)
+                    ? configured!
+                    : pod ? "POD_NAME" : "NODE_NAME";
+                if (!(NameExpression(model, invocation, pod, variable, cancellationToken) is { } source))
+                {
+                    return null;
+                }
+
+                nameExpression = source.Expression;
+                if (source.Variable != null)
+                {
+                    title += " from " + source.Variable + " (set it from the downward API)";
+                }
+            }
+
             var existing = call.Argument(KubernetesParameter.FieldSelector);
             string prefix = string.Empty;
             if (existing != null)
@@ -151,37 +216,216 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 ? expression
                 : ParenthesizedExpression(expression);
 
-        /// <summary>A string variable, parameter, field or property in scope named like the node (or pod) name; else the downward-API variable.</summary>
-        private static ExpressionSyntax NameExpression(SemanticModel model, InvocationExpressionSyntax invocation, string normalizedName, string environmentVariable)
+        /// <summary>
+        /// The node (or pod) name from what the code already has, in this order: a string variable, parameter, field or
+        /// property in scope named like it (<c>nodeName</c>, <c>_nodeName</c>, …); a string already read from a
+        /// downward-API variable (<c>var me = Environment.GetEnvironmentVariable("K8S_NODE_NAME")</c>); the node of the
+        /// copy's own pod object in scope (<c>myPod.Spec.NodeName</c>); a <c>NodeName</c> member of the type's settings
+        /// (a field or property: <c>_config.NodeName</c>; an <c>IOptions&lt;T&gt;</c> anywhere in scope:
+        /// <c>options.Value.NodeName</c>); the variable read through an
+        /// <c>IConfiguration</c> in scope. Only then the environment variable itself (<paramref name="variable"/>:
+        /// <c>resilience.node_name_variable</c>), and then failing loudly when it is unset — an empty name would select
+        /// the pods of no node (or the unscheduled ones) and the copy would silently see nothing. Null when the loud form
+        /// cannot be written here (C# before 7, an expression tree).
+        /// </summary>
+        private static NameSource? NameExpression(SemanticModel model, InvocationExpressionSyntax invocation, bool pod, string variable, CancellationToken cancellationToken)
         {
-            var enclosing = model.GetEnclosingSymbol(invocation.SpanStart);
+            string normalizedName = pod ? "podname" : "nodename";
+            int position = invocation.SpanStart;
+            var enclosing = model.GetEnclosingSymbol(position, cancellationToken);
             bool staticContext = enclosing?.IsStatic == true || (enclosing is IMethodSymbol m && m.MethodKind == MethodKind.LambdaMethod && m.ContainingSymbol?.IsStatic == true);
-            foreach (var symbol in model.LookupSymbols(invocation.SpanStart))
+            var usable = new List<(ISymbol Symbol, ITypeSymbol Type)>();
+            foreach (var symbol in model.LookupSymbols(position))
             {
-                if (!string.Equals(symbol.Name.TrimStart('_').Replace("_", string.Empty), normalizedName, StringComparison.OrdinalIgnoreCase))
+                ITypeSymbol? type = symbol switch
+                {
+                    // A local declared after the call is in scope but cannot be used yet (CS0841).
+                    ILocalSymbol local when local.DeclaringSyntaxReferences.All(r => r.Span.End < position) => local.Type,
+                    IParameterSymbol parameter => parameter.Type,
+                    IFieldSymbol field when !field.IsImplicitlyDeclared && (field.IsStatic || !staticContext) => field.Type,
+                    IPropertySymbol property when !property.IsIndexer && property.GetMethod != null && (property.IsStatic || !staticContext) => property.Type,
+                    _ => null,
+                };
+                if (type != null)
+                {
+                    usable.Add((symbol, type));
+                }
+            }
+
+            // 1. Named like it.
+            foreach (var (symbol, type) in usable)
+            {
+                if (type.SpecialType == SpecialType.System_String && Normalize(symbol.Name) == normalizedName)
+                {
+                    return new NameSource(IdentifierName(symbol.Name), null);
+                }
+            }
+
+            // 2. A string the code already read from a downward-API variable, whatever its name.
+            var downward = pod ? FanOutResolver.PodIdentityVariables.Where(v => v.EndsWith("POD_NAME", StringComparison.Ordinal)) : FanOutResolver.NodeNameVariables;
+            foreach (var (symbol, type) in usable)
+            {
+                if (type.SpecialType == SpecialType.System_String
+                    && (symbol is ILocalSymbol || symbol is IFieldSymbol)
+                    && symbol.DeclaringSyntaxReferences.Length == 1
+                    && symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax declarator
+                    && declarator.Initializer != null
+                    && declarator.Initializer.Value.DescendantNodesAndSelf().OfType<LiteralExpressionSyntax>()
+                        .Any(l => l.IsKind(SyntaxKind.StringLiteralExpression) && (l.Token.ValueText == variable || downward.Contains(l.Token.ValueText))))
+                {
+                    return new NameSource(IdentifierName(symbol.Name), null);
+                }
+            }
+
+            // 3. The copy's own pod object: its node is the node this copy runs on.
+            if (!pod)
+            {
+                foreach (var (symbol, type) in usable)
+                {
+                    if (IsOwnPodName(symbol.Name) && Namespaces.IsType(type, "k8s.Models", "V1Pod") && HasMember(type, "Spec") is ITypeSymbol spec && HasMember(spec, "NodeName")?.SpecialType == SpecialType.System_String)
+                    {
+                        return new NameSource(
+                            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(symbol.Name), IdentifierName("Spec")),
+                                IdentifierName("NodeName")),
+                            null);
+                    }
+                }
+            }
+
+            // 4. A settings object that carries it (options.NodeName, options.Value.NodeName).
+            foreach (var (symbol, type) in usable)
+            {
+                if (type.SpecialType != SpecialType.None || !(type is INamedTypeSymbol named) || type.TypeKind == TypeKind.Delegate)
                 {
                     continue;
                 }
 
-                ITypeSymbol? type = symbol switch
+                ExpressionSyntax receiver = IdentifierName(symbol.Name);
+                ITypeSymbol holder = named;
+                if (named.Name == "IOptions" && named.TypeArguments.Length == 1 && Namespaces.IsType(named.OriginalDefinition, "Microsoft.Extensions.Options", "IOptions"))
                 {
-                    // A local declared after the call is in scope but cannot be used yet (CS0841).
-                    ILocalSymbol local when local.DeclaringSyntaxReferences.All(r => r.Span.End < invocation.SpanStart) => local.Type,
-                    IParameterSymbol parameter => parameter.Type,
-                    IFieldSymbol field when field.IsStatic || !staticContext => field.Type,
-                    IPropertySymbol property when property.IsStatic || !staticContext => property.Type,
-                    _ => null,
-                };
-                if (type?.SpecialType == SpecialType.System_String)
+                    holder = named.TypeArguments[0];
+                    receiver = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, IdentifierName("Value"));
+                }
+                else if (!(symbol is IFieldSymbol || symbol is IPropertySymbol))
                 {
-                    return IdentifierName(symbol.Name);
+                    // The type's own settings (a field or property), not any object that happens to carry a node name:
+                    // a loop's or a parameter's PodInfo.NodeName is some other pod's node.
+                    continue;
+                }
+
+                if (holder.ContainingNamespace?.ToDisplayString() is string ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "k8s" || ns.StartsWith("k8s.", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                foreach (var member in AllMembers(holder))
+                {
+                    if (!member.IsStatic && Normalize(member.Name) == normalizedName && model.IsAccessible(position, member)
+                        && ((member as IPropertySymbol)?.GetMethod != null || member is IFieldSymbol)
+                        && (member is IPropertySymbol p ? p.Type : ((IFieldSymbol)member).Type).SpecialType == SpecialType.System_String)
+                    {
+                        return new NameSource(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, IdentifierName(member.Name)), null);
+                    }
                 }
             }
 
-            // "Environment" where it already means System.Environment (using System;), else qualified.
-            bool environmentInScope = model.LookupNamespacesAndTypes(invocation.SpanStart, name: "Environment")
-                .Any(t => ResilienceAnalyzers.Infrastructure.Namespaces.IsType(t as ITypeSymbol, "System", "Environment"));
-            return ParseExpression((environmentInScope ? "Environment" : "System.Environment") + ".GetEnvironmentVariable(\"" + environmentVariable + "\")");
+            // Reading the variable: loudly, or not at all.
+            if (((CSharpParseOptions)invocation.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7 || InExpressionTree(model, invocation, cancellationToken))
+            {
+                return null;
+            }
+
+            string fieldPath = pod ? "metadata.name" : "spec.nodeName";
+            var message = LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(
+                variable + " is not set: add it to the pod spec from the downward API (" + RES1002ClusterWideAccessAnalyzer.DownwardApi(variable, fieldPath) + ")"));
+            var exception = ObjectCreationExpression(ParseTypeName(SystemType(model, position, "InvalidOperationException")))
+                .WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(message))));
+            var variableLiteral = LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(variable));
+
+            // 5. Through the configuration the code has (environment variables are one of its sources).
+            ExpressionSyntax read = null!;
+            bool found = false;
+            foreach (var (symbol, type) in usable)
+            {
+                if (Namespaces.IsType(type, "Microsoft.Extensions.Configuration", "IConfiguration")
+                    || type.AllInterfaces.Any(i => Namespaces.IsType(i, "Microsoft.Extensions.Configuration", "IConfiguration")))
+                {
+                    read = ElementAccessExpression(IdentifierName(symbol.Name), BracketedArgumentList(SingletonSeparatedList(Argument(variableLiteral))));
+                    found = true;
+                    break;
+                }
+            }
+
+            // 6. The environment variable.
+            if (!found)
+            {
+                read = InvocationExpression(
+                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseExpression(SystemType(model, position, "Environment")), IdentifierName("GetEnvironmentVariable")),
+                    ArgumentList(SingletonSeparatedList(Argument(variableLiteral))));
+            }
+
+            return new NameSource(
+                ParenthesizedExpression(BinaryExpression(SyntaxKind.CoalesceExpression, read, ThrowExpression(exception))),
+                variable);
         }
+
+        private sealed class NameSource
+        {
+            public NameSource(ExpressionSyntax expression, string? variable)
+            {
+                Expression = expression;
+                Variable = variable;
+            }
+
+            public ExpressionSyntax Expression { get; }
+
+            /// <summary>The environment variable read, when nothing in the code had the name.</summary>
+            public string? Variable { get; }
+        }
+
+        private static string Normalize(string name) => name.TrimStart('_').Replace("_", string.Empty).ToLowerInvariant();
+
+        /// <summary>A pod object the code names as its own (<c>myPod</c>, <c>ownPod</c>, <c>currentPod</c>, <c>self</c>, …), not any pod.</summary>
+        private static bool IsOwnPodName(string name)
+        {
+            string n = Normalize(name);
+            return n == "mypod" || n == "ownpod" || n == "selfpod" || n == "currentpod" || n == "thispod" || n == "self";
+        }
+
+        private static ITypeSymbol? HasMember(ITypeSymbol type, string name)
+            => AllMembers(type).OfType<IPropertySymbol>().FirstOrDefault(p => p.Name == name && !p.IsStatic && p.GetMethod != null)?.Type;
+
+        private static IEnumerable<ISymbol> AllMembers(ITypeSymbol type)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                foreach (var member in t.GetMembers())
+                {
+                    yield return member;
+                }
+            }
+
+            foreach (var i in type.AllInterfaces)
+            {
+                foreach (var member in i.GetMembers())
+                {
+                    yield return member;
+                }
+            }
+        }
+
+        /// <summary><c>System.<paramref name="name"/></c>, bare where that name already means it here (<c>using System;</c>).</summary>
+        private static string SystemType(SemanticModel model, int position, string name)
+            => model.LookupNamespacesAndTypes(position, name: name).Any(t => ResilienceAnalyzers.Infrastructure.Namespaces.IsType(t as ITypeSymbol, "System", name))
+                ? name
+                : "System." + name;
+
+        /// <summary>A throw expression is not allowed in a lambda converted to an expression tree (CS8188).</summary>
+        private static bool InExpressionTree(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+            => node.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().Any(lambda =>
+                model.GetTypeInfo(lambda, cancellationToken).ConvertedType is INamedTypeSymbol converted
+                && Namespaces.IsType(converted.OriginalDefinition, "System.Linq.Expressions", "Expression"));
     }
 }

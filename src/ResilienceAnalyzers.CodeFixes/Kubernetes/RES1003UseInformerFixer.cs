@@ -78,7 +78,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 || !(frequency.Site is StatementSyntax loop)
                 || !(loop.Parent is BlockSyntax)
                 || !FixHelpers.CanAwait(loop)
-                || (isAsync && !(invocation.Parent is AwaitExpressionSyntax)))
+                || (isAsync && FixHelpers.AwaitOf(invocation) == null))
             {
                 return null;
             }
@@ -103,11 +103,19 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             var startArguments = listWatch.CancellationToken == null
                 ? ArgumentList()
                 : ArgumentList(SingletonSeparatedList(Argument(listWatch.CancellationToken)));
-            var start = ExpressionStatement(AwaitExpression(InvocationExpression(
+            ExpressionSyntax startCall = InvocationExpression(
                 MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name), IdentifierName("StartAsync")),
-                startArguments)));
+                startArguments);
+            if (isAsync)
+            {
+                // The code's own ConfigureAwait(…) for the await the fix adds too.
+                startCall = FixHelpers.WithConfigureAwaitOf(FixHelpers.AwaitOf(invocation)!, invocation, startCall);
+            }
 
-            ExpressionSyntax target = isAsync ? (ExpressionSyntax)invocation.Parent! : invocation;
+            var start = ExpressionStatement(AwaitExpression(startCall));
+
+            // await client.…ListXAsync(…)[.ConfigureAwait(false)] → informer.List(): the store is read synchronously.
+            ExpressionSyntax target = isAsync ? FixHelpers.AwaitOf(invocation)! : invocation;
             return new FixPlan(
                 loop,
                 target,

@@ -45,6 +45,19 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var loop = ResilienceAnalyzers.Analysis.RetryLoops.Of(operation);
+            if (loop == null
+                && diagnostic.AdditionalLocations.Count > 0
+                && diagnostic.AdditionalLocations[0].SourceTree == root.SyntaxTree
+                && root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
+                    .AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault() is { } outer
+                && model.GetOperation(outer, cancellationToken) is IInvocationOperation site)
+            {
+                // Retried by a caller (the chain's outermost site, first of the additional locations): the backoff goes
+                // into that caller's loop, around the call it retries — when the caller is in this document.
+                operation = site;
+                loop = ResilienceAnalyzers.Analysis.RetryLoops.Of(site);
+            }
+
             return loop != null && loop.Syntax.Parent is BlockSyntax ? (operation, loop) : ((IInvocationOperation, ILoopOperation)?)null;
         }
 
@@ -98,7 +111,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 }
                 else
                 {
-                    var token = found.Call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "cancellationToken" && a.ArgumentKind != ArgumentKind.DefaultValue)?.Syntax as ArgumentSyntax;
+                    // The retried call's own token (a caller's method may name its parameter otherwise: by type).
+                    var token = found.Call.Arguments.FirstOrDefault(a => a.Parameter?.Type.Name == "CancellationToken" && a.ArgumentKind != ArgumentKind.DefaultValue)?.Syntax as ArgumentSyntax;
                     StatementSyntax wait = isAsync
                         ? ExpressionStatement(AwaitExpression(Wait(name, token?.Expression)))
                         : ExpressionStatement(InvocationExpression(

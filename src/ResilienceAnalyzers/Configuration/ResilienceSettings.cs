@@ -36,12 +36,20 @@ namespace ResilienceAnalyzers.Configuration
         public const string ClusterNodesKey = "resilience.cluster_nodes";
         public const string PodsPerNodeKey = "resilience.pods_per_node";
         public const string ManifestWorkloadKey = "resilience.manifest_workload";
+        public const string NodeNameVariableKey = "resilience.node_name_variable";
+        public const string PodNameVariableKey = "resilience.pod_name_variable";
 
         public const string WorkloadProperty = "build_property.ResilienceWorkload";
         public const string ReplicasProperty = "build_property.ResilienceReplicas";
         public const string ClusterNodesProperty = "build_property.ResilienceClusterNodes";
         public const string PodsPerNodeProperty = "build_property.ResiliencePodsPerNode";
         public const string ManifestWorkloadProperty = "build_property.ResilienceManifestWorkload";
+        public const string NodeNameVariableProperty = "build_property.ResilienceNodeNameVariable";
+        public const string PodNameVariableProperty = "build_property.ResiliencePodNameVariable";
+
+        /// <summary>The downward-API variables the RES1002 fix reads when no node (pod) name is in scope.</summary>
+        public const string DefaultNodeNameVariable = "NODE_NAME";
+        public const string DefaultPodNameVariable = "POD_NAME";
 
         /// <summary>The scalability envelope is 5,000 nodes (facts.md); 100,000 leaves room for fleets of clusters that push past it.</summary>
         public const int MaxClusterNodes = 100_000;
@@ -55,6 +63,8 @@ namespace ResilienceAnalyzers.Configuration
 
         public static readonly ResilienceSettings Default = new ResilienceSettings(
             WorkloadKind.Unknown, null, null, ClusterShape.DefaultNodes, ClusterShape.DefaultPodsPerNode, false, false, null, ImmutableArray<OptionError>.Empty);
+
+        private static readonly string VariableNames = "an environment variable name: letters, digits and _, not starting with a digit";
 
         private ResilienceSettings(
             WorkloadKind workload,
@@ -101,6 +111,12 @@ namespace ResilienceAnalyzers.Configuration
 
         public ImmutableArray<OptionError> Errors { get; }
 
+        /// <summary>The environment variable the pod spec sets from <c>spec.nodeName</c> (<c>resilience.node_name_variable</c>).</summary>
+        public string NodeNameVariable { get; private set; } = DefaultNodeNameVariable;
+
+        /// <summary>The environment variable the pod spec sets from <c>metadata.name</c> (<c>resilience.pod_name_variable</c>).</summary>
+        public string PodNameVariable { get; private set; } = DefaultPodNameVariable;
+
         public ClusterShape Cluster => new ClusterShape(ClusterNodes, PodsPerNode);
 
         /// <summary>Reads the settings for one file; <paramref name="fileOptions"/> may be null (global only).</summary>
@@ -137,7 +153,11 @@ namespace ResilienceAnalyzers.Configuration
                 manifestWorkloadSource = DisplayKey(mappingKey);
             }
 
-            if (workload == WorkloadKind.Unknown && replicas == null && !nodesSet && !podsSet && manifestWorkload == null && errors.Count == 0)
+            string? nodeNameVariable = ReadVariableName(fileOptions, globalOptions, NodeNameVariableKey, NodeNameVariableProperty, errors);
+            string? podNameVariable = ReadVariableName(fileOptions, globalOptions, PodNameVariableKey, PodNameVariableProperty, errors);
+
+            if (workload == WorkloadKind.Unknown && replicas == null && !nodesSet && !podsSet && manifestWorkload == null && errors.Count == 0
+                && nodeNameVariable == null && podNameVariable == null)
             {
                 return Default;
             }
@@ -145,6 +165,8 @@ namespace ResilienceAnalyzers.Configuration
             return new ResilienceSettings(workload, workloadSource, replicas, clusterNodes, podsPerNode, nodesSet, podsSet, manifestWorkload, errors.ToImmutable())
             {
                 ManifestWorkloadSource = manifestWorkloadSource,
+                NodeNameVariable = nodeNameVariable ?? DefaultNodeNameVariable,
+                PodNameVariable = podNameVariable ?? DefaultPodNameVariable,
             };
         }
 
@@ -192,6 +214,35 @@ namespace ResilienceAnalyzers.Configuration
                 DisplayKey(key),
                 raw,
                 "a whole number from " + min.ToString("N0", CultureInfo.InvariantCulture) + " to " + max.ToString("N0", CultureInfo.InvariantCulture)));
+            return null;
+        }
+
+        /// <summary>An environment variable name as a pod spec's <c>env[].name</c> can set it and a C# string literal holds it.</summary>
+        private static string? ReadVariableName(
+            AnalyzerConfigOptions? fileOptions,
+            AnalyzerConfigOptions globalOptions,
+            string editorConfigKey,
+            string propertyKey,
+            ImmutableArray<OptionError>.Builder errors)
+        {
+            if (!TryGet(fileOptions, globalOptions, editorConfigKey, propertyKey, out string key, out string raw))
+            {
+                return null;
+            }
+
+            string name = raw.Trim();
+            bool valid = name.Length > 0 && name.Length <= 256 && !char.IsDigit(name[0]);
+            foreach (char c in name)
+            {
+                valid &= (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+            }
+
+            if (valid)
+            {
+                return name;
+            }
+
+            errors.Add(new OptionError(DisplayKey(key), raw, VariableNames));
             return null;
         }
 

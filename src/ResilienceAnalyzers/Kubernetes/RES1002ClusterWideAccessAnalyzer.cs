@@ -23,6 +23,12 @@ namespace ResilienceAnalyzers.Kubernetes
         /// </summary>
         public const string KindProperty = "Kind";
 
+        /// <summary>
+        /// Diagnostic property for the fixer: the environment variable it reads when the code has no node (pod) name in
+        /// scope — <c>resilience.node_name_variable</c> (or <c>pod_name_variable</c> for "PodByName") of the call's file.
+        /// </summary>
+        public const string VariableProperty = "Variable";
+
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.ClusterWideAccess,
             title: "Per-node code lists or watches the whole cluster",
@@ -55,7 +61,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            if (Evaluate(Rule, call, fanOut, null) is Diagnostic diagnostic)
+            if (Evaluate(Rule, call, fanOut, null, run.Model.FanOut.Settings.For(context.Operation.Syntax.SyntaxTree)) is Diagnostic diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -78,13 +84,17 @@ namespace ResilienceAnalyzers.Kubernetes
                 fanOut = new FanOut(callerFanOut.Kind, callerFanOut.Copies, callerFanOut.Reason + ", reached from " + chain.Describe(deferred.Method), callerFanOut.Settings);
             }
 
-            if (Evaluate(judgement.Pick(Rule, CallerRule), call, fanOut, chain?.Locations) is Diagnostic diagnostic)
+            if (Evaluate(judgement.Pick(Rule, CallerRule), call, fanOut, chain?.Locations, run.Model.FanOut.Settings.For(call.Operation.Syntax.SyntaxTree)) is Diagnostic diagnostic)
             {
                 judgement.Report(diagnostic);
             }
         }
 
-        private static Diagnostic? Evaluate(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        /// <summary>The pod-spec lines that set <paramref name="variable"/> from the downward API, on one line for a message.</summary>
+        internal static string DownwardApi(string variable, string fieldPath)
+            => "env: [{name: " + variable + ", valueFrom: {fieldRef: {fieldPath: " + fieldPath + "}}}]";
+
+        private static Diagnostic? Evaluate(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, Configuration.ResilienceSettings site)
         {
             var kind = call.CostKind;
             bool clusterWide = call.IsClusterWide
@@ -143,19 +153,19 @@ namespace ResilienceAnalyzers.Kubernetes
                     // Whether this copy needs every pod of the namespace or only its node's is the code's intent, which
                     // the analyzer cannot read: no code fix (RES1002ScopeToNodeFixer skips it); the message says both ways.
                     own = "every node's pods, where each copy usually needs its own node's " + Quantity.Count(cluster.PodsPerNode);
-                    remedy = "if this copy needs only its node's pods, add fieldSelector: \"spec.nodeName=\" + the node name (downward API); if it needs them all, share one informer per process rather than a list per call";
+                    remedy = "if this copy needs only its node's pods, add fieldSelector: \"spec.nodeName=\" + the node name (set in the pod spec from the downward API: " + DownwardApi(site.NodeNameVariable, "spec.nodeName") + "); if it needs them all, share one informer per process rather than a list per call";
                     break;
                 case "Pod":
                     own = "this node's " + Quantity.Count(cluster.PodsPerNode);
-                    remedy = "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)";
+                    remedy = "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.NodeNameVariable, "spec.nodeName") + ")";
                     break;
                 case "Node":
                     own = "its own node";
-                    remedy = "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name";
+                    remedy = "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.NodeNameVariable, "spec.nodeName") + ")";
                     break;
                 default:
                     own = call.SelectsLabels ? "the few pods it selects" : "its own pod";
-                    remedy = "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name";
+                    remedy = "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.PodNameVariable, "metadata.name") + ")";
                     break;
             }
 
@@ -168,7 +178,8 @@ namespace ResilienceAnalyzers.Kubernetes
                 + ", " + CostText.ClusterText(cluster);
 
             var properties = CostText.Properties(fanOut, cluster, cost)
-                .Add(KindProperty, fix);
+                .Add(KindProperty, fix)
+                .Add(VariableProperty, fix == "PodByName" ? site.PodNameVariable : site.NodeNameVariable);
 
             var severity = fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             var additional = new System.Collections.Generic.List<Location>();

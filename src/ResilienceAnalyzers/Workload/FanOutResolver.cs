@@ -90,7 +90,7 @@ namespace ResilienceAnalyzers.Workload
 
             for (var type = containingSymbol as INamedTypeSymbol ?? containingSymbol?.ContainingType; type != null; type = type.ContainingType)
             {
-                var inferred = inferredByType.GetOrAdd(type, InferFromEnvironment);
+                var inferred = inferredByType.GetOrAdd(type, t => InferFromEnvironment(t, settings));
                 if (inferred != FanOutKind.Unknown)
                 {
                     return Make(inferred, s, inferred == FanOutKind.EveryNode
@@ -152,11 +152,13 @@ namespace ResilienceAnalyzers.Workload
         /// Syntax only (no semantic model for other trees in an analyzer): a string literal naming a downward-API
         /// variable passed to <c>GetEnvironmentVariable(…)</c> or an indexer (<c>configuration["NODE_NAME"]</c>).
         /// </summary>
-        private static FanOutKind InferFromEnvironment(INamedTypeSymbol type)
+        private static FanOutKind InferFromEnvironment(INamedTypeSymbol type, SettingsCache settings)
         {
             var result = FanOutKind.Unknown;
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
+                // The variables the project names for its manifests (resilience.node_name_variable / pod_name_variable) too.
+                var site = settings.For(reference.SyntaxTree);
                 foreach (var literal in reference.GetSyntax().DescendantNodes().OfType<LiteralExpressionSyntax>())
                 {
                     if (!literal.IsKind(SyntaxKind.StringLiteralExpression) || !IsEnvironmentRead(literal))
@@ -165,12 +167,12 @@ namespace ResilienceAnalyzers.Workload
                     }
 
                     string value = literal.Token.ValueText;
-                    if (NodeNameVariables.Contains(value))
+                    if (NodeNameVariables.Contains(value) || value == site.NodeNameVariable)
                     {
                         return FanOutKind.EveryNode;
                     }
 
-                    if (PodIdentityVariables.Contains(value))
+                    if (PodIdentityVariables.Contains(value) || value == site.PodNameVariable)
                     {
                         result = FanOutKind.EveryReplica;
                     }

@@ -718,7 +718,7 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 """;
             var test = new AnalyzerTest<RES1002ClusterWideAccessAnalyzer>(source);
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1)
-                .WithMessage("This code runs on every node (1,000 copies; NodeAgent reads the node name from the downward API, reached from NodeAgent.RunAsync (Test0.cs:18) → PodRepository.AllAsync) and lists every pod in all namespaces instead of its own: each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node; add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
+                .WithMessage("This code runs on every node (1,000 copies; NodeAgent reads the node name from the downward API, reached from NodeAgent.RunAsync (Test0.cs:18) → PodRepository.AllAsync) and lists every pod in all namespaces instead of its own: each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node; add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])"));
             await test.RunAsync();
         }
 

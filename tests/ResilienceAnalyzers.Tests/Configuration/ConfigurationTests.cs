@@ -31,6 +31,11 @@ namespace ResilienceAnalyzers.Tests.Configuration
         [InlineData("resilience.cluster_nodes = 0", "resilience.cluster_nodes = '0' is not valid; expected a whole number from 1 to 100,000")]
         [InlineData("resilience.pods_per_node = many", "resilience.pods_per_node = 'many' is not valid; expected a whole number from 1 to 1,000")]
         [InlineData("resilience.replicas = -2", "resilience.replicas = '-2' is not valid; expected a whole number from 1 to 1,000,000")]
+        [InlineData("resilience.node_name_variable = K8S_NODE_NAME", null)]
+        [InlineData("resilience.pod_name_variable = _pod1", null)]
+        [InlineData("resilience.node_name_variable = 1NODE", "resilience.node_name_variable = '1NODE' is not valid; expected an environment variable name: letters, digits and _, not starting with a digit")]
+        [InlineData("resilience.node_name_variable = NODE-NAME", "resilience.node_name_variable = 'NODE-NAME' is not valid; expected an environment variable name: letters, digits and _, not starting with a digit")]
+        [InlineData("resilience.pod_name_variable = \"POD\"", "resilience.pod_name_variable = '\"POD\"' is not valid; expected an environment variable name: letters, digits and _, not starting with a digit")]
         public async Task Editorconfig_values_are_validated_per_file(string line, string? error)
         {
             var test = new VerifyConfig("{|#0:class|} C { }", Client.None, Config.EditorConfig(line));
@@ -65,14 +70,14 @@ namespace ResilienceAnalyzers.Tests.Configuration
             sized.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
                 "runs on every node (2,000 copies; resilience.workload = DaemonSet)", "lists", "pod", "in all namespaces",
                 "each call makes the API server process 100,000 pods (~1.4 GB as JSON) from etcd to return this node's 50; 200 M pods (~2.8 TB as JSON) for one round of 2,000 copies, at 2,000 nodes × 50 pods per node",
-                "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
+                "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])"));
             await sized.RunAsync();
 
             var fallback = new VerifyRes1002(Source, Client.V21, Config.EditorConfig("resilience.workload = DaemonSet\nresilience.cluster_nodes = huge"));
             fallback.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
                 "runs on every node (1,000 copies; resilience.workload = DaemonSet)", "lists", "pod", "in all namespaces",
                 "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node",
-                "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
+                "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])"));
             await fallback.RunAsync();
         }
 
@@ -95,7 +100,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
                 "runs in every replica (40 copies; Library reads its pod's name from the downward API)", "lists", "pod", "in all namespaces",
                 "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own pod; 1.2 M pods (~16.8 GB as JSON) for one round of 40 copies, at 1,000 nodes × 30 pods per node",
-                "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name"));
+                "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}])"));
             await test.RunAsync();
         }
     }

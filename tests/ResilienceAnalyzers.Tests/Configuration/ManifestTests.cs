@@ -68,7 +68,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
 
         private const string NodeCost = "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node";
 
-        private const string NodeFix = "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)";
+        private const string NodeFix = "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])";
 
         private static VerifyRes1002 Res1002(params (string Path, string Text)[] manifests) => Res1002(new[] { Project }, manifests);
 
@@ -101,7 +101,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
         private static DiagnosticResult EveryReplica(string fanOut, string round) => Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
             fanOut, "lists", "pod", "in all namespaces",
             "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own pod; " + round + ", at 1,000 nodes × 30 pods per node",
-            "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name");
+            "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}])");
 
         [Fact]
         public async Task A_DaemonSet_manifest_makes_the_project_run_on_every_node()

@@ -32,7 +32,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 "This code runs on every node (5,000 copies; <ResilienceWorkload> = DaemonSet) and lists every pod in all namespaces instead of its own: "
                 + "each call makes the API server process 150,000 pods (~2.1 GB as JSON) from etcd to return this node's 30; "
                 + "750 M pods (~10.5 TB as JSON) for one round of 5,000 copies, at 5,000 nodes × 30 pods per node; "
-                + "add fieldSelector: \"spec.nodeName=\" + the node name (downward API)"));
+                + "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])"));
             await test.RunAsync();
         }
 
@@ -256,7 +256,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
 
                 class Agent
                 {
-                    Task Run(IKubernetes client) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "status.phase=Running,spec.nodeName=" + System.Environment.GetEnvironmentVariable("NODE_NAME"));
+                    Task Run(IKubernetes client) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "status.phase=Running,spec.nodeName=" + (System.Environment.GetEnvironmentVariable("NODE_NAME") ?? throw new System.InvalidOperationException("NODE_NAME is not set: add it to the pod spec from the downward API (env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
                 }
                 """;
             var test = new Fix(source, fixedSource, Client.V21, Config.DaemonSet());

@@ -290,7 +290,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithMessage(
                 "This code runs on every node (1,000 copies; <ResilienceWorkload> = DaemonSet) and lists every pod in the namespace instead of its own: each call makes the API server process 600 pods (~8.4 MB as JSON) from etcd "
                 + "to return every node's pods, where each copy usually needs its own node's 30; 600,000 pods (~8.4 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node; "
-                + "if this copy needs only its node's pods, add fieldSelector: \"spec.nodeName=\" + the node name (downward API); if it needs them all, share one informer per process rather than a list per call"));
+                + "if this copy needs only its node's pods, add fieldSelector: \"spec.nodeName=\" + the node name (set in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]); if it needs them all, share one informer per process rather than a list per call"));
             await test.RunAsync();
         }
 

@@ -15,7 +15,8 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
     /// </summary>
     public class RuntimeFixTests
     {
-        private static T WithRuntime<T>(T test)
+        /// <summary>The test with the real runtime assembly (Resilience.Kubernetes) referenced before and after the fix.</summary>
+        internal static T WithRuntime<T>(T test)
             where T : Microsoft.CodeAnalysis.Testing.CodeFixTest<Microsoft.CodeAnalysis.Testing.DefaultVerifier>
         {
             test.TestState.AdditionalReferences.Add(References.ResilienceKubernetes);
