@@ -82,7 +82,7 @@ test_all() {
     --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests" \
     || rc=$?
   run_tests "Resilience.Dns.Tests@DnsClient-$dns_lowest" tests/Resilience.Dns.Tests/Resilience.Dns.Tests.csproj \
-    -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests" || rc=$?
+    -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests|FullyQualifiedName~HttpClientDnsOutageTests" || rc=$?
   local passed=0 failed=0
   shopt -s nullglob
   for trx in "$results"/*/*.trx; do
