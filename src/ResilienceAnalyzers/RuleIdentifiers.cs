@@ -14,6 +14,7 @@ namespace ResilienceAnalyzers
         public const string UncachedDnsResolution = "RES2001";
         public const string DnsClientWithoutStale = "RES2002";
         public const string HostNameConnect = "RES2003";
+        public const string UncachedHttpConnection = "RES2004";
 
         public const string RepositoryUrl = "https://github.com/ResilienceAnalyzers/ResilienceAnalyzers";
 

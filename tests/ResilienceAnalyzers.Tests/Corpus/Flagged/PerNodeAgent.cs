@@ -29,6 +29,8 @@ namespace Flagged
                 var addresses = await Dns.GetHostAddressesAsync("collector.monitoring.svc", ct);
                 using var exporter = new TcpClient();
                 await exporter.ConnectAsync("otel-collector.monitoring.svc", 4317, ct);
+                using var http = new System.Net.Http.HttpClient();
+                await http.GetStringAsync("http://collector.monitoring.svc/healthz", ct);
                 await Task.Delay(TimeSpan.FromSeconds(30), ct);
             }
         }
