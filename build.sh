@@ -79,7 +79,7 @@ test_all() {
   k8s_lowest=$(lowest_version KubernetesClient); dns_lowest=$(lowest_version DnsClient)
   run_tests "Resilience.Kubernetes.Tests@KubernetesClient-$k8s_lowest" tests/Resilience.Kubernetes.Tests/Resilience.Kubernetes.Tests.csproj \
     -p:KubernetesClientVersion="$k8s_lowest" \
-    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests" \
+    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests|FullyQualifiedName~RateLimitingHandlerTests" \
     || rc=$?
   run_tests "Resilience.Dns.Tests@DnsClient-$dns_lowest" tests/Resilience.Dns.Tests/Resilience.Dns.Tests.csproj \
     -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests|FullyQualifiedName~HttpClientDnsOutageTests" || rc=$?
