@@ -10,6 +10,7 @@ namespace ResilienceAnalyzers
         public const string PollingList = "RES1003";
         public const string WatchWithoutResume = "RES1004";
         public const string RetryWithoutBackoff = "RES1005";
+        public const string ClientWithoutRateLimit = "RES1006";
 
         public const string UncachedDnsResolution = "RES2001";
         public const string DnsClientWithoutStale = "RES2002";

@@ -19,6 +19,8 @@ namespace Flagged
 
         public PerNodeAgent(Kubernetes client) => this.client = client;
 
+        public static Kubernetes Connect() => new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
+
         public async Task PollAsync(CancellationToken ct)
         {
             while (!ct.IsCancellationRequested)
