@@ -90,6 +90,30 @@ public sealed class HttpClientFactoryTests
     }
 
     [Fact]
+    public async Task AddCachedDns_after_ConfigurePrimaryHttpMessageHandler_keeps_that_SocketsHttpHandler_and_its_settings()
+    {
+        // What the RES2004 fix relies on when it appends AddCachedDns() after a chain's primary-handler call.
+        await using LoopbackHttpServer server = new(keepAlive: true);
+        ScriptedBackend backend = new();
+        backend.Returns("127.0.0.1");
+        ServiceCollection services = new();
+        services.AddSingleton<IDnsBackend>(backend);
+        services.AddHttpClient("collector")
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
+            .AddCachedDns();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("collector");
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await client.GetStringAsync($"http://collector.test:{server.Port}/"));
+        }
+
+        Assert.Equal(3, server.Connections);
+        Assert.Equal(1, backend.Calls);
+    }
+
+    [Fact]
     public async Task An_invalid_option_fails_with_its_name_when_the_resolver_is_first_needed()
     {
         ServiceCollection services = new();
