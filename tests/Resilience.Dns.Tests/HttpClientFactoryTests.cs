@@ -114,6 +114,30 @@ public sealed class HttpClientFactoryTests
     }
 
     [Fact]
+    public async Task A_grpc_channel_given_a_cached_handler_connects_through_the_resolver()
+    {
+        // The channel option the RES2004 fix writes. The loopback server speaks HTTP/1.1 only, so the call itself fails;
+        // what matters is that the channel's connection was resolved through the cache and reached the server by name.
+        await using LoopbackHttpServer server = new();
+        ScriptedBackend backend = new();
+        backend.Returns("127.0.0.1");
+        using CachedDnsResolver resolver = new(backend, Options(NewClock()));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://collector.test:{server.Port}", new Grpc.Net.Client.GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true }.UseCachedDns(resolver),
+        });
+        var method = new Grpc.Core.Method<string, string>(
+            Grpc.Core.MethodType.Unary, "test.Service", "Call",
+            Grpc.Core.Marshallers.Create(System.Text.Encoding.UTF8.GetBytes, System.Text.Encoding.UTF8.GetString),
+            Grpc.Core.Marshallers.Create(System.Text.Encoding.UTF8.GetBytes, System.Text.Encoding.UTF8.GetString));
+
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => channel.CreateCallInvoker().AsyncUnaryCall(method, null, new Grpc.Core.CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)), "ping").ResponseAsync);
+
+        Assert.Equal(["collector.test"], backend.Hosts.ToArray());
+        Assert.True(server.Connections >= 1, "the channel never reached the server");
+    }
+
+    [Fact]
     public async Task An_invalid_option_fails_with_its_name_when_the_resolver_is_first_needed()
     {
         ServiceCollection services = new();
