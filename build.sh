@@ -79,10 +79,10 @@ test_all() {
   k8s_lowest=$(lowest_version KubernetesClient); dns_lowest=$(lowest_version DnsClient)
   run_tests "Resilience.Kubernetes.Tests@KubernetesClient-$k8s_lowest" tests/Resilience.Kubernetes.Tests/Resilience.Kubernetes.Tests.csproj \
     -p:KubernetesClientVersion="$k8s_lowest" \
-    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests" \
+    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests|FullyQualifiedName~RateLimitingHandlerTests" \
     || rc=$?
   run_tests "Resilience.Dns.Tests@DnsClient-$dns_lowest" tests/Resilience.Dns.Tests/Resilience.Dns.Tests.csproj \
-    -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests" || rc=$?
+    -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests|FullyQualifiedName~HttpClientDnsOutageTests" || rc=$?
   local passed=0 failed=0
   shopt -s nullglob
   for trx in "$results"/*/*.trx; do

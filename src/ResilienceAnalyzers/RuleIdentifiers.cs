@@ -10,10 +10,12 @@ namespace ResilienceAnalyzers
         public const string PollingList = "RES1003";
         public const string WatchWithoutResume = "RES1004";
         public const string RetryWithoutBackoff = "RES1005";
+        public const string ClientWithoutRateLimit = "RES1006";
 
         public const string UncachedDnsResolution = "RES2001";
         public const string DnsClientWithoutStale = "RES2002";
         public const string HostNameConnect = "RES2003";
+        public const string UncachedHttpConnection = "RES2004";
 
         public const string RepositoryUrl = "https://github.com/ResilienceAnalyzers/ResilienceAnalyzers";
 

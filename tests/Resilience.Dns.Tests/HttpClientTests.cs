@@ -13,16 +13,23 @@ using static Resilience.Dns.Tests.TestHelpers;
 
 namespace Resilience.Dns.Tests;
 
-/// <summary>A raw TCP listener on 127.0.0.1 that answers every request with one HTTP response and closes the connection.</summary>
+/// <summary>
+/// A raw TCP listener on 127.0.0.1 that answers every request with "ok". By default it closes each connection after one
+/// response; with <c>keepAlive</c> it serves requests on a connection until the client closes it, so that only the
+/// client's pool decides when a new connection (and with it a DNS lookup) is made. It counts both.
+/// </summary>
 internal sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly bool _keepAlive;
     private readonly Task _loop;
     private int _requests;
+    private int _connections;
 
-    public LoopbackHttpServer()
+    public LoopbackHttpServer(bool keepAlive = false)
     {
+        _keepAlive = keepAlive;
         _listener.Start();
         _loop = Task.Run(ServeAsync);
     }
@@ -30,6 +37,8 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    public int Connections => Volatile.Read(ref _connections);
 
     public ConcurrentQueue<string> HostHeaders { get; } = new();
 
@@ -52,38 +61,72 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            using Socket client = await _listener.AcceptSocketAsync(_stop.Token);
-            byte[] buffer = new byte[8192];
-            int read = 0;
-            while (read < buffer.Length)
+            Socket client = await _listener.AcceptSocketAsync(_stop.Token);
+            Interlocked.Increment(ref _connections);
+            Task connection = ServeConnectionAsync(client);
+            if (!_keepAlive)
             {
-                int n = await client.ReceiveAsync(buffer.AsMemory(read), _stop.Token);
-                if (n == 0)
-                {
-                    break;
-                }
+                await connection;
+            }
+        }
+    }
 
-                read += n;
-                string soFar = Encoding.ASCII.GetString(buffer, 0, read);
-                if (soFar.Contains("\r\n\r\n", StringComparison.Ordinal))
+    private async Task ServeConnectionAsync(Socket client)
+    {
+        using (client)
+        {
+            try
+            {
+                while (await ReadRequestAsync(client))
                 {
-                    foreach (string line in soFar.Split("\r\n"))
+                    Interlocked.Increment(ref _requests);
+                    string connection = _keepAlive ? string.Empty : "Connection: close\r\n";
+                    byte[] response = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n{connection}\r\nok");
+                    await client.SendAsync(response, _stop.Token);
+                    if (!_keepAlive)
                     {
-                        if (line.StartsWith("Host:", StringComparison.OrdinalIgnoreCase))
-                        {
-                            HostHeaders.Enqueue(line[5..].Trim());
-                        }
+                        client.Shutdown(SocketShutdown.Both);
+                        return;
                     }
-
-                    break;
                 }
             }
-
-            Interlocked.Increment(ref _requests);
-            byte[] response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-            await client.SendAsync(response, _stop.Token);
-            client.Shutdown(SocketShutdown.Both);
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // The client or the test went away.
+            }
         }
+    }
+
+    /// <summary>Reads one request head (the tests send no bodies); false when the client closed the connection.</summary>
+    private async Task<bool> ReadRequestAsync(Socket client)
+    {
+        byte[] buffer = new byte[8192];
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = await client.ReceiveAsync(buffer.AsMemory(read), _stop.Token);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+            string soFar = Encoding.ASCII.GetString(buffer, 0, read);
+            if (soFar.Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                foreach (string line in soFar.Split("\r\n"))
+                {
+                    if (line.StartsWith("Host:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        HostHeaders.Enqueue(line[5..].Trim());
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 

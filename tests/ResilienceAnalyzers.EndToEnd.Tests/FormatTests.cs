@@ -30,7 +30,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
 
         /// <summary>
         /// The whole remedy from the command line, one rule at a time as a user would: node scoping, informers,
-        /// a resuming watch, backoff, cached DNS. The agent then builds without a single RES warning.
+        /// a resuming watch, backoff, a rate-limited client, cached DNS. The agent then builds without a single RES warning.
         /// </summary>
         [Fact]
         public void Dotnet_format_moves_the_agent_onto_the_runtime_and_the_result_builds()
@@ -38,7 +38,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             string project = package.Consumer("NodeTelemetryAgent", "format-all");
             string file = Path.Combine(project, "TelemetryAgent.cs");
             Dotnet.RunOk(project, "restore", "-nologo");
-            foreach (var id in new[] { "RES1002", "RES1003", "RES1004", "RES1005", "RES2001" })
+            foreach (var id in new[] { "RES1002", "RES1003", "RES1004", "RES1005", "RES1006", "RES2001" })
             {
                 Dotnet.RunOk(project, "format", "analyzers", "NodeTelemetryAgent.csproj", "--diagnostics", id, "--severity", "warn", "--no-restore");
             }
@@ -53,6 +53,8 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Assert.Contains("await CachedDns.GetHostAddressesAsync(collectorHost, cancellationToken)", after);
             Assert.Contains("await foreach (var (type, service) in Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Service, V1ServiceList>((o, c) => client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(", after);
             Assert.DoesNotContain("WatchListServiceForAllNamespacesAsync", after);
+            // RES1006: the client registered in Program.cs gets client-go's rate limit.
+            Assert.Contains("new RateLimitingHandler()", File.ReadAllText(Path.Combine(project, "Program.cs")));
 
             string build = Dotnet.RunOk(project, "build", "-nologo", "--no-restore");
             Assert.DoesNotContain(Dotnet.Warnings(build), w => w.Id.StartsWith("RES", System.StringComparison.Ordinal));

@@ -1,7 +1,5 @@
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ResilienceAnalyzers.CodeFixes.Dns
 {
@@ -16,11 +14,6 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
         /// <c>CachedDns</c> is in scope.
         /// </summary>
         public static (ExpressionSyntax Receiver, bool NeedsUsing) Receiver(SemanticModel model, int position, INamedTypeSymbol cachedDns)
-        {
-            var inScope = model.LookupNamespacesAndTypes(position, name: "CachedDns");
-            bool bound = inScope.Any(s => SymbolEqualityComparer.Default.Equals(s, cachedDns));
-            bool conflict = !bound && inScope.Any();
-            return conflict ? (ParseExpression("global::" + TypeName), false) : (IdentifierName("CachedDns"), !bound);
-        }
+            => Infrastructure.FixHelpers.TypeName(model, position, cachedDns);
     }
 }

@@ -120,5 +120,18 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
 
             return false;
         }
+
+        /// <summary>
+        /// How to name <paramref name="type"/> at <paramref name="position"/>: its simple name if it already binds there, or
+        /// will once <c>using</c> its namespace is added (<c>NeedsUsing</c>); <c>global::</c>-qualified when another type of
+        /// that name is in scope.
+        /// </summary>
+        public static (TypeSyntax Name, bool NeedsUsing) TypeName(SemanticModel model, int position, INamedTypeSymbol type)
+        {
+            var inScope = model.LookupNamespacesAndTypes(position, name: type.Name);
+            bool bound = inScope.Any(s => SymbolEqualityComparer.Default.Equals(s, type));
+            bool conflict = !bound && inScope.Any();
+            return conflict ? (ParseTypeName("global::" + type.ToDisplayString()), false) : (IdentifierName(type.Name), !bound);
+        }
     }
 }

@@ -46,7 +46,13 @@ namespace ResilienceAnalyzers.Dns
                 return null;
             }
 
-            string text = host.Syntax.ToString();
+            return Written(host);
+        }
+
+        /// <summary>An expression as written, cut to 60 characters for a message.</summary>
+        public static string Written(IOperation value)
+        {
+            string text = value.Syntax.ToString();
             return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
         }
 

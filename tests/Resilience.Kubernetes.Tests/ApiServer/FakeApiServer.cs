@@ -120,7 +120,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         }
 
         /// <summary>A real client pointed at this server.</summary>
-        public k8s.Kubernetes CreateClient() => new(new KubernetesClientConfiguration { Host = Url });
+        public k8s.Kubernetes CreateClient(params System.Net.Http.DelegatingHandler[] handlers) => new(new KubernetesClientConfiguration { Host = Url }, handlers);
 
         // ---------------------------------------------------------------- data
 

@@ -36,6 +36,20 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
         /// <summary>The product's Resilience.Dns, which the RES2001 fix calls.</summary>
         public static MetadataReference ResilienceDns { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Dns.CachedDnsResolver).Assembly.Location);
 
+        /// <summary>
+        /// Microsoft.Extensions.Http (IHttpClientFactory, <c>AddHttpClient</c>), the DI abstractions it extends, and the
+        /// product's Resilience.Dns.Http (<c>AddCachedDns</c>) — RES2004.
+        /// </summary>
+        public static ImmutableArray<MetadataReference> HttpClientFactory { get; } = ImmutableArray.Create<MetadataReference>(
+            MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IHttpClientBuilder).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.CachedDnsHttpServiceCollectionExtensions).Assembly.Location));
+
+        /// <summary>Grpc.Net.Client and the Grpc.Core.Api it exposes (<c>GrpcChannel.ForAddress</c>) — RES2004.</summary>
+        public static ImmutableArray<MetadataReference> GrpcClient { get; } = ImmutableArray.Create<MetadataReference>(
+            MetadataReference.CreateFromFile(typeof(Grpc.Net.Client.GrpcChannel).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(Grpc.Core.ChannelBase).Assembly.Location));
+
         /// <summary>The product's Resilience.Kubernetes (informer, pager, backoff), which the RES100x fixes call.</summary>
         public static MetadataReference ResilienceKubernetes { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Informers).Assembly.Location);
 

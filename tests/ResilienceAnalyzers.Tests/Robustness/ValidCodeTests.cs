@@ -32,7 +32,7 @@ namespace ResilienceAnalyzers.Tests.Robustness
             var (diagnostics, exceptions) = await CorpusWorkspace.AnalyzeAsync(compilation);
             Assert.Empty(exceptions);
             var ids = diagnostics.Select(d => d.Id).ToHashSet();
-            foreach (var id in new[] { "RES1001", "RES1002", "RES1003", "RES1004", "RES1005", "RES2001", "RES2003" })
+            foreach (var id in new[] { "RES1001", "RES1002", "RES1003", "RES1004", "RES1005", "RES1006", "RES2001", "RES2003", "RES2004" })
             {
                 Assert.Contains(id, ids);
             }

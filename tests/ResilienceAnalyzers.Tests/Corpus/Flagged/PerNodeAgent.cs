@@ -19,6 +19,8 @@ namespace Flagged
 
         public PerNodeAgent(Kubernetes client) => this.client = client;
 
+        public static Kubernetes Connect() => new Kubernetes(KubernetesClientConfiguration.InClusterConfig());
+
         public async Task PollAsync(CancellationToken ct)
         {
             while (!ct.IsCancellationRequested)
@@ -29,6 +31,8 @@ namespace Flagged
                 var addresses = await Dns.GetHostAddressesAsync("collector.monitoring.svc", ct);
                 using var exporter = new TcpClient();
                 await exporter.ConnectAsync("otel-collector.monitoring.svc", 4317, ct);
+                using var http = new System.Net.Http.HttpClient();
+                await http.GetStringAsync("http://collector.monitoring.svc/healthz", ct);
                 await Task.Delay(TimeSpan.FromSeconds(30), ct);
             }
         }

@@ -11,9 +11,12 @@ namespace ValidCode
 {
     public sealed class OrdersService
     {
-        private readonly HttpClient http = new HttpClient();
+        // Injected (a typed client): where it is created, RES2004 judges its DNS path (RES2004's own tests).
+        private readonly HttpClient http;
         private readonly ConcurrentDictionary<string, decimal> prices = new ConcurrentDictionary<string, decimal>();
         private Timer? timer;
+
+        public OrdersService(HttpClient http) => this.http = http;
 
         public void Start() => timer = new Timer(_ => prices.Clear(), null, TimeSpan.Zero, TimeSpan.FromMinutes(5));
 
