@@ -38,14 +38,16 @@ namespace ResilienceAnalyzers.Analysis
                 // what that cannot decide either waits for compilation end. Registered per compilation, not per type:
                 // the driver's per-type bookkeeping for symbol-start analyzers cost more than all of the rules' own work
                 // (docs/performance.md, "Registration").
-                // Every rule also observes what the caller index is made of (calls, calls that do not bind, method groups),
-                // and the one that claims a tree records them for all (CallRecorder).
+                // Every rule that looks at calls also observes what the caller index is made of (calls, calls that do not
+                // bind, method groups), and the one that claims a tree records them for all (CallRecorder). A rule that
+                // only looks at object creations (RES1006) is not handed every call for that.
                 var kinds = ObservedKinds;
-                var state = (Rule: this, Run: run, Kinds: kinds);
+                bool records = kinds.Contains(OperationKind.Invocation);
+                var state = (Rule: this, Run: run, Kinds: kinds, Records: records);
                 start.RegisterOperationAction(
                     c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
                     {
-                        if (s.Run.Seen(ctx.Operation, s.Rule))
+                        if (s.Run.Seen(ctx.Operation, s.Records ? s.Rule : null))
                         {
                             s.Run.Model.Recorder.Record(ctx.Operation, ctx.ContainingSymbol);
                         }
@@ -57,7 +59,7 @@ namespace ResilienceAnalyzers.Analysis
                             s.Rule.JudgeWithinType(call, s.Run, ctx);
                         }
                     }),
-                    Recorded.Union(kinds).ToImmutableArray());
+                    records ? Recorded.Union(kinds).ToImmutableArray() : kinds);
 
                 // Across types: at compilation end (builds, CI, full-solution analysis in the IDE).
                 start.RegisterCompilationEndAction(end =>
@@ -165,17 +167,17 @@ namespace ResilienceAnalyzers.Analysis
 
         /// <summary>
         /// Hands the driver's semantic model of each tree this run sees to the shared model, and says whether this rule
-        /// records the tree's calls (<see cref="CallRecorder"/>). The last tree's answer is kept in one immutable object, so
+        /// records the tree's calls (<see cref="CallRecorder"/>; a null <paramref name="rule"/> never does). The last tree's answer is kept in one immutable object, so
         /// that the dictionaries are asked once per run of operations in one tree; threads racing on it only ask again.
         /// </summary>
-        public bool Seen(IOperation operation, object rule)
+        public bool Seen(IOperation operation, object? rule)
         {
             var tree = operation.Syntax.SyntaxTree;
             var claim = last;
             if (claim == null || !ReferenceEquals(claim.Tree, tree))
             {
                 Model.Remember(operation.SemanticModel);
-                claim = new TreeClaim(tree, Model.Recorder.Claims(tree, rule));
+                claim = new TreeClaim(tree, rule != null && Model.Recorder.Claims(tree, rule));
                 last = claim;
             }
 
