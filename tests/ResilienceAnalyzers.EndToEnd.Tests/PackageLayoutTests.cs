@@ -29,7 +29,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
 
             using var props = zip.GetEntry("build/ResilienceAnalyzers.props")!.Open();
             var visible = XDocument.Load(props).Descendants("CompilerVisibleProperty").Select(e => (string?)e.Attribute("Include")).ToList();
-            Assert.Equal(new[] { "ResilienceWorkload", "ResilienceReplicas", "ResilienceClusterNodes", "ResiliencePodsPerNode", "ResilienceManifestWorkload", "MSBuildProjectName" }, visible);
+            Assert.Equal(new[] { "ResilienceWorkload", "ResilienceReplicas", "ResilienceClusterNodes", "ResiliencePodsPerNode", "ResilienceManifestWorkload", "ResilienceNodeNameVariable", "ResiliencePodNameVariable", "MSBuildProjectName" }, visible);
         }
 
         [Fact]
