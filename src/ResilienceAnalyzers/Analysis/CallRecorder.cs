@@ -13,7 +13,8 @@ namespace ResilienceAnalyzers.Analysis
     /// </summary>
     /// <remarks>
     /// Every rule sees every call, so one rule per tree records it: the first to see an operation of the tree claims it
-    /// (<see cref="Claims"/>). A rule that a user switched off for some files is not run on them, and another rule claims
+    /// (<see cref="Claims"/>), by its type, so that a later analysis of the same compilation by new instances of the same
+    /// rule (an IDE session that first analyzed one span of one document) records what the first one did not reach. A rule that a user switched off for some files is not run on them, and another rule claims
     /// them; a tree no rule runs on is not recorded (nothing in it would be reported either). The same analyzer may be
     /// handed a tree's operations again (the IDE resumes a cancelled analysis), so a node recorded twice counts once.
     /// </remarks>

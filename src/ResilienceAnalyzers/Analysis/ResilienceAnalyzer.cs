@@ -47,7 +47,7 @@ namespace ResilienceAnalyzers.Analysis
                 start.RegisterOperationAction(
                     c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
                     {
-                        if (s.Run.Seen(ctx.Operation, s.Records ? s.Rule : null))
+                        if (s.Run.Seen(ctx.Operation, s.Records ? s.Rule.GetType() : null))
                         {
                             s.Run.Model.Recorder.Record(ctx.Operation, ctx.ContainingSymbol);
                         }

@@ -199,6 +199,21 @@ namespace ResilienceAnalyzers.Tests.Analysis
             => site.Operation.Kind + " " + site.Operation.Syntax + " @" + site.Operation.Syntax.SpanStart + " in " + site.Caller.ToDisplayString();
 
         [Fact]
+        public async Task An_analysis_of_one_span_first_does_not_leave_the_compilation_end_search_without_callers()
+        {
+            // What an editor does: analyze the span on screen (here, only Repository), later the whole compilation. The
+            // first pass records Repository's calls; the second must still record Worker's, or the chain is lost.
+            var compilation = Compile(AcrossTypes);
+            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RES1003PollingListAnalyzer(), new RES1001UnboundedListAnalyzer()));
+            var tree = compilation.SyntaxTrees.Single();
+            var repository = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>().First(c => c.Identifier.ValueText == "Repository");
+            await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), repository.Span, CancellationToken.None);
+
+            var build = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.Contains(build, d => d.Id == "RES1003" && d.GetMessage().Contains("Worker.LoopAsync", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void The_model_is_released_with_its_compilation()
         {
             var model = CreateAndDrop(out var compilation);
