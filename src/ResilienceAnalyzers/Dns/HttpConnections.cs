@@ -27,12 +27,21 @@ namespace ResilienceAnalyzers.Dns
     /// <summary>An HTTP/gRPC connection source RES2004 reports: what was written, which host, which kind.</summary>
     internal sealed class HttpConnectionSite
     {
-        public HttpConnectionSite(HttpConnectionKind kind, string what, string host)
+        public HttpConnectionSite(HttpConnectionKind kind, string what, string host, string? clientName = null)
         {
             Kind = kind;
             What = what;
             Host = host;
+            ClientName = clientName;
         }
+
+        /// <summary>
+        /// For a factory registration, the client name it configures: a constant name, <see cref="EveryClient"/> for
+        /// <c>AddHttpClient()</c> (the factory itself: every client it creates), null when the name is not a constant.
+        /// </summary>
+        public string? ClientName { get; }
+
+        public const string EveryClient = "*";
 
         public HttpConnectionKind Kind { get; }
 
@@ -151,24 +160,75 @@ namespace ResilienceAnalyzers.Dns
         private static HttpConnectionSite? FactoryRegistration(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
+
+            // services.AddHttpClient(): the factory itself, with every client it creates on the default handler.
+            bool everyClient = method.Name == "AddHttpClient" && method.ReturnType.Name == "IServiceCollection" && invocation.Arguments.Length == 1;
             if (!Namespaces.Is(method.ContainingType?.ContainingNamespace, "Microsoft.Extensions.DependencyInjection")
-                || method.ReturnType.Name != "IHttpClientBuilder"
-                || !BuilderChainIsUncached(invocation)
+                || !everyClient && method.ReturnType.Name != "IHttpClientBuilder"
+                || !everyClient && !BuilderChainIsUncached(invocation)
                 || MethodAddsCacheToEveryClient(invocation))
             {
                 return null;
             }
 
+            if (everyClient)
+            {
+                return new HttpConnectionSite(HttpConnectionKind.Factory, "AddHttpClient()", "its clients' hosts", HttpConnectionSite.EveryClient);
+            }
+
             string what = method.Name + (method.TypeArguments.IsEmpty ? string.Empty : "<" + string.Join(", ", System.Linq.Enumerable.Select(method.TypeArguments, t => t.Name)) + ">");
+            string? clientName = method.TypeArguments.Length > 0 ? method.TypeArguments[0].Name : string.Empty;
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Parameter?.Name == "name" && argument.Value.ConstantValue.Value is string name)
+                if (argument.Parameter?.Name == "name")
                 {
-                    what += "(\"" + name + "\")";
+                    clientName = argument.Value.ConstantValue.Value as string;
+                    if (clientName != null)
+                    {
+                        what += "(\"" + clientName + "\")";
+                    }
                 }
             }
 
-            return new HttpConnectionSite(HttpConnectionKind.Factory, what, "its clients' hosts");
+            return new HttpConnectionSite(HttpConnectionKind.Factory, what, "its clients' hosts", clientName);
+        }
+
+        /// <summary><c>IHttpClientFactory.CreateClient(name)</c> and the extension <c>CreateClient()</c> (the default name), if referenced.</summary>
+        public static System.Collections.Generic.IEnumerable<IMethodSymbol> CreateClientMethods(Compilation compilation)
+        {
+            foreach (var typeName in new[] { "System.Net.Http.IHttpClientFactory", "System.Net.Http.HttpClientFactoryExtensions" })
+            {
+                foreach (var member in compilation.GetTypeByMetadataName(typeName)?.GetMembers("CreateClient") ?? ImmutableArray<ISymbol>.Empty)
+                {
+                    if (member is IMethodSymbol method)
+                    {
+                        yield return method;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether a <c>CreateClient</c> call creates a client of the registration <paramref name="site"/>: the factory's
+        /// own registration covers every client; otherwise the names must be equal where both are constants (the extension
+        /// <c>CreateClient()</c> asks for the default name, ""); an unknown name on either side is taken as a match.
+        /// </summary>
+        public static bool CreatesClientOf(IOperation use, HttpConnectionSite site)
+        {
+            if (site.ClientName == null || site.ClientName == HttpConnectionSite.EveryClient || !(use is IInvocationOperation invocation))
+            {
+                return true;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Name == "name")
+                {
+                    return !(argument.Value.ConstantValue.Value is string used) || used == site.ClientName;
+                }
+            }
+
+            return site.ClientName.Length == 0;
         }
 
         /// <summary><c>GrpcChannel.ForAddress(address[, options])</c> by host name, with no handler given in the options.</summary>

@@ -69,17 +69,46 @@ namespace ResilienceAnalyzers.Dns
 
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
+            var site = (HttpConnectionSite)deferred.State!;
             var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
-            if (chain == null && !judgement.Final)
+            string? where = chain == null ? null
+                : chain.RetryLoop != null ? ", created on every retry (" + chain.Describe(deferred.Method) + ")"
+                : ", created " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
+
+            // A factory registration runs once, at start-up; what repeats is where its clients are created: a
+            // CreateClient of its name on a repeated path (every probe, request, timer tick) renews connections with it.
+            if (chain == null && judgement.Final && site.Kind == HttpConnectionKind.Factory && RepeatedUse(judgement, run.Model, site) is var (use, createClient))
+            {
+                chain = use;
+                where = ", and a client of it is created " + use.Frequency.Describe() + " (" + use.Describe(createClient) + ")";
+            }
+
+            // Only at compilation end is a one-shot creation a suggestion; the factory alone (AddHttpClient()) is said
+            // only where its clients are created on a repeated path.
+            if (chain == null && (!judgement.Final || site.ClientName == HttpConnectionSite.EveryClient))
             {
                 return;
             }
 
-            string? where = chain == null ? null
-                : chain.RetryLoop != null ? ", created on every retry (" + chain.Describe(deferred.Method) + ")"
-                : ", created " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
             var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax.SyntaxTree, chain);
-            judgement.Report(Create(judgement.Pick(Rule, CallerRule), deferred.Operation, (HttpConnectionSite)deferred.State!, where, fanOut, chain?.Locations));
+            judgement.Report(Create(judgement.Pick(Rule, CallerRule), deferred.Operation, site, where, fanOut, chain?.Locations));
+        }
+
+        /// <summary>The first <c>CreateClient</c> of the registration's clients that a loop, timer, handler or probe repeats.</summary>
+        private static (CallChain Chain, IMethodSymbol CreateClient)? RepeatedUse(Judgement judgement, ResilienceCompilation model, HttpConnectionSite site)
+        {
+            foreach (var createClient in HttpConnections.CreateClientMethods(model.Compilation))
+            {
+                foreach (var use in judgement.Chains.Index.SitesOf(createClient))
+                {
+                    if (HttpConnections.CreatesClientOf(use.Operation, site) && judgement.Chains.RepeatedAt(use) is CallChain chain)
+                    {
+                        return (chain, createClient);
+                    }
+                }
+            }
+
+            return null;
         }
 
         /// <summary>

@@ -274,6 +274,60 @@ namespace ResilienceAnalyzers.Tests.Dns
         }
 
         [Fact]
+        public async Task A_registration_whose_clients_are_created_on_every_probe_warns_at_the_registration()
+        {
+            // The shape of the health-check libraries: registered once, CreateClient(name) on every kubelet probe.
+            const string source = """
+                using System;
+                using System.Net.Http;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+                static class Registration
+                {
+                    public static void Add(IServiceCollection services)
+                    {
+                        services.{|#0:AddHttpClient|}("sendgrid", c => c.BaseAddress = new Uri("https://api.sendgrid.com"));
+                        services.{|#3:AddHttpClient|}("other");
+                        services.{|#2:AddHttpClient|}();
+                    }
+                }
+
+                class SendGridCheck : IHealthCheck
+                {
+                    private readonly IHttpClientFactory factory;
+                    public SendGridCheck(IHttpClientFactory factory) => this.factory = factory;
+
+                    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+                    {
+                        using var http = factory.{|#1:CreateClient|}("sendgrid");
+                        await http.GetAsync("/v3/scopes", ct);
+                        return HealthCheckResult.Healthy();
+                    }
+                }
+
+                class Startup
+                {
+                    // Created once: not a repeated use of "other".
+                    public Startup(IHttpClientFactory factory) => factory.CreateClient("other");
+                }
+                """;
+            // The shared framework brings Microsoft.Extensions.Http and the health checks (not the 8.0 package of Test()).
+            var test = new AnalyzerTest<RES2004UncachedHttpConnectionAnalyzer>(source, Client.None);
+            test.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            string use = "SendGridCheck.CheckHealthAsync (Test0.cs:25) → IHttpClientFactory.CreateClient";
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 0).WithLocation(1).WithMessage(
+                "AddHttpClient(\"sendgrid\") resolves its clients' hosts through the system resolver on every new connection, with no stale fallback, and a client of it is created on every pass of health check (kubelet probe, periodSeconds default 10) (" + use + "): "
+                + "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often; "
+                + "30 s into a DNS outage every new connection fails; add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 2).WithLocation(1));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 3));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Half_typed_code_does_not_throw()
         {
             const string source = """
