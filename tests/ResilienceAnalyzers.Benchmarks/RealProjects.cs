@@ -102,14 +102,7 @@ public static class RealProjects
 
     private static async Task<string> MeasureAsync(string name, CSharpCompilation compilation, AnalyzerOptions analyzerOptions, int runs, bool alone)
     {
-        var ours = AnalyzerSets.Ours();
-        if (Environment.GetEnvironmentVariable("BENCH_SHAPE") is { Length: > 0 } shape)
-        {
-            // Experiment: N analyzers of one registration shape with no work, in place of ours ("9:symbol,end").
-            var parts = shape.Split(':');
-            ours = Enumerable.Range(0, int.Parse(parts[0], CultureInfo.InvariantCulture)).Select(_ => (DiagnosticAnalyzer)new EmptyShapeAnalyzer(parts[1])).ToImmutableArray();
-        }
-
+        var ours = OursOrShape();
         var meziantou = AnalyzerSets.Meziantou();
         var empty = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer());
         int files = compilation.SyntaxTrees.Count();
@@ -185,13 +178,7 @@ public static class RealProjects
     /// </summary>
     private static async Task<string> AgainstEmptyAsync(string name, CSharpCompilation compilation, AnalyzerOptions analyzerOptions, int runs)
     {
-        var ours = AnalyzerSets.Ours();
-        if (Environment.GetEnvironmentVariable("BENCH_SHAPE") is { Length: > 0 } shape)
-        {
-            var parts = shape.Split(':');
-            ours = Enumerable.Range(0, int.Parse(parts[0], CultureInfo.InvariantCulture)).Select(_ => (DiagnosticAnalyzer)new EmptyShapeAnalyzer(parts[1])).ToImmutableArray();
-        }
-
+        var ours = OursOrShape();
         var empty = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer());
         var ratios = new List<double>();
         var emptyCpu = new List<double>();
@@ -221,6 +208,23 @@ public static class RealProjects
         string summary = $"AB {name}: compile {compileMs:F0} ms; ours add x{Telemetry.Median(ratios):F3} (quartiles x{Quartile(ratios, 1):F3}..x{Quartile(ratios, 3):F3}) of the empty analyzer's {Telemetry.Median(emptyCpu):F0} ms CPU = {added:F0} ms = {100 * added / compileMs:F1} % of compile; telemetry {Telemetry.Median(telemetry):F1} ms; diagnostics {diagnostics}";
         Console.WriteLine(summary);
         return summary;
+    }
+
+    /// <summary>Our analyzers, or for an experiment N analyzers of one registration shape doing nothing (BENCH_SHAPE=9:symbol,end).</summary>
+    private static ImmutableArray<DiagnosticAnalyzer> OursOrShape()
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_SHAPE") is not { Length: > 0 } shape)
+        {
+            return AnalyzerSets.Ours();
+        }
+
+        var parts = shape.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
+        {
+            throw new ArgumentException($"BENCH_SHAPE must be <count>:<shape>, e.g. 9:symbol,end (shapes: plain, symbol, semantic, each with ,end); got '{shape}'");
+        }
+
+        return Enumerable.Range(0, count).Select(_ => (DiagnosticAnalyzer)new EmptyShapeAnalyzer(parts[1])).ToImmutableArray();
     }
 
     private static double Quartile(List<double> values, int q)

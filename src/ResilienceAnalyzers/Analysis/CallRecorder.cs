@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Analysis
 {
@@ -76,13 +75,7 @@ namespace ResilienceAnalyzers.Analysis
             var keyed = new List<(long Key, string Name, Site Site)>();
             foreach (var site in sites)
             {
-                string? name = site.Node switch
-                {
-                    InvocationExpressionSyntax invocation => CalledNames.Method(invocation),
-                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    _ => null,
-                };
+                string? name = CallerIndex.SpelledName(site.Node);
                 if (name != null && seen.Add(site.Node))
                 {
                     keyed.Add(((long)Ordinal(order, site.Node.SyntaxTree) << 32 | (uint)site.Node.SpanStart, name, site));

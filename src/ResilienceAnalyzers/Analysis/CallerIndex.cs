@@ -323,6 +323,16 @@ namespace ResilienceAnalyzers.Analysis
         /// The expression that may be a method group (<c>new Timer(Tick, …)</c>, <c>Run(this.PollAsync)</c>,
         /// <c>timer.Elapsed += OnElapsed</c>): the name, or the member access it ends; null elsewhere.
         /// </summary>
+        /// <summary>The name a recorded site spells: the invoked method's, or the method group's.</summary>
+        internal static string? SpelledName(SyntaxNode site)
+            => site switch
+            {
+                InvocationExpressionSyntax invocation => CalledNames.Method(invocation),
+                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+
         internal static SyntaxNode? MethodGroupExpression(SimpleNameSyntax name)
         {
             SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax member && member.Name == name ? member : name;

@@ -101,10 +101,6 @@ namespace ResilienceAnalyzers.Analysis
                 : new ResilienceCompilation(compilation, options);
         }
 
-        /// <summary>The model the rules made for <paramref name="compilation"/>, if any (tests and benchmarks read it after a driver run).</summary>
-        internal static ResilienceCompilation? Existing(Compilation compilation)
-            => Models.TryGetValue(compilation, out var model) ? model : null;
-
         /// <summary>
         /// The project's manifests, read once for every rule: matched against the assembly name and, when the package's
         /// props make it visible, the MSBuild project name; paths shown relative to the project folder.
