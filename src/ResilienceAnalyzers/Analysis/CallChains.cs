@@ -58,6 +58,12 @@ namespace ResilienceAnalyzers.Analysis
             return text.Append(" → ").Append(Name(callee)).ToString();
         }
 
+        /// <summary>", created on every retry (…)" or ", created every 10 s (…)": where an object made in <paramref name="callee"/> is made again.</summary>
+        public string DescribeCreation(IMethodSymbol callee)
+            => RetryLoop != null
+                ? ", created on every retry (" + Describe(callee) + ")"
+                : ", created " + Frequency.Describe() + " (" + Describe(callee) + ")";
+
         /// <summary><c>Type.Method</c>; a local function as <c>Type.Method.Local</c>.</summary>
         public static string Name(IMethodSymbol method)
         {

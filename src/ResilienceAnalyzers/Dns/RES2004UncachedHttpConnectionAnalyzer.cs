@@ -71,9 +71,7 @@ namespace ResilienceAnalyzers.Dns
         {
             var site = (HttpConnectionSite)deferred.State!;
             var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
-            string? where = chain == null ? null
-                : chain.RetryLoop != null ? ", created on every retry (" + chain.Describe(deferred.Method) + ")"
-                : ", created " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
+            string? where = chain?.DescribeCreation(deferred.Method);
 
             // A factory registration runs once, at start-up; what repeats is where its clients are created: a
             // CreateClient of its name on a repeated path (every probe, request, timer tick) renews connections with it.

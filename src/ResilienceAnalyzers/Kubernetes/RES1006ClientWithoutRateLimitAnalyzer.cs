@@ -87,9 +87,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            string? where = chain == null ? null
-                : chain.RetryLoop != null ? ", created on every retry (" + chain.Describe(deferred.Method) + ")"
-                : ", created " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
+            string? where = chain?.DescribeCreation(deferred.Method);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), (IObjectCreationOperation)deferred.Operation, where, fanOut, chain?.Locations));
         }
 
