@@ -29,12 +29,12 @@ public static class RealProjects
 {
     public const string Usage =
         "usage: --real <dir> [--only <folder>]... [--exclude <folder>]... [--single] [--skip-tests] [--workload W] [--replicas N]\n" +
-        "              [--runs N (default 5)] [--alone] [--memory]\n" +
+        "              [--runs N (default 5)] [--alone] [--memory] [--profile]\n" +
         "  --alone   also each of our analyzers alone (3 runs), and the caller index built by itself: where the time goes\n" +
         "  --memory  after a warm-up, 3 compilations with our analyzers in a row: managed heap after a full compacting GC,\n" +
         "            and the live entries of our per-compilation tables, before and after each";
 
-    private static readonly ImmutableArray<string> OwnFlags = ImmutableArray.Create("--real", "--alone", "--memory", "--ab");
+    private static readonly ImmutableArray<string> OwnFlags = ImmutableArray.Create("--real", "--alone", "--memory", "--ab", "--profile");
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -78,6 +78,12 @@ public static class RealProjects
                 continue;
             }
 
+            if (args.Contains("--profile"))
+            {
+                await ProfileAsync(compilation, analyzerOptions, runs).ConfigureAwait(false);
+                continue;
+            }
+
             if (args.Contains("--ab"))
             {
                 summaries.Add(await AgainstEmptyAsync(name, compilation, analyzerOptions, runs).ConfigureAwait(false));
@@ -90,6 +96,17 @@ public static class RealProjects
         Console.WriteLine();
         summaries.ForEach(Console.WriteLine);
         return 0;
+    }
+
+    /// <summary>Ours only, one warm-up and <paramref name="runs"/> analyses, for a profiler attached to this process (dotnet-trace).</summary>
+    private static async Task ProfileAsync(CSharpCompilation compilation, AnalyzerOptions analyzerOptions, int runs)
+    {
+        var ours = OursOrShape();
+        for (int run = 0; run <= runs; run++)
+        {
+            var o = await AnalyzeAsync(compilation.Clone(), ours, analyzerOptions).ConfigureAwait(false);
+            Console.WriteLine($"  run {run}: ours {o.Wall:F0} ms (CPU {o.CpuMs:F0}, telemetry {o.Total:F1} ms); {o.Diagnostics}");
+        }
     }
 
     /// <summary>As the benchmark's workload: single-threaded binding (CPU cost), the SDK's default NoWarn.</summary>

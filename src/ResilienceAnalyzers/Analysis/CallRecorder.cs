@@ -21,15 +21,21 @@ namespace ResilienceAnalyzers.Analysis
     {
         private readonly ConcurrentDictionary<SyntaxTree, object> claims = new ConcurrentDictionary<SyntaxTree, object>();
         private readonly ConcurrentQueue<Site> sites = new ConcurrentQueue<Site>();
+        private readonly ConcurrentDictionary<SyntaxNode, IOperation> operations = new ConcurrentDictionary<SyntaxNode, IOperation>();
 
-        /// <summary>A node that calls or names a method, the method it binds to (null when it does not bind), and the member it is in.</summary>
+        /// <summary>
+        /// A node that calls or names a method, the method it binds to (null when it does not bind), the member it is in,
+        /// and the operation the driver handed over for it (null once <see cref="ForgetOperations"/> ran, and for the
+        /// sites of a syntax walk).
+        /// </summary>
         internal readonly struct Site
         {
-            public Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container)
+            public Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container, IOperation? operation = null)
             {
                 Node = node;
                 Target = target;
                 Container = container;
+                Operation = operation;
             }
 
             public SyntaxNode Node { get; }
@@ -37,6 +43,15 @@ namespace ResilienceAnalyzers.Analysis
             public IMethodSymbol? Target { get; }
 
             public ISymbol? Container { get; }
+
+            /// <summary>
+            /// Kept so that the compilation-end search does not ask for it again: by then the driver no longer holds the
+            /// member's bound tree, and <c>GetOperation</c> binds the member's whole body again, nullability analysis
+            /// included — that was the largest part of the rules' cost on Steeltoe (docs/performance.md, "Binding").
+            /// </summary>
+            public IOperation? Operation { get; }
+
+            public Site WithoutOperation() => new Site(Node, Target, Container);
         }
 
         /// <summary>Whether anything was recorded: without it, the index falls back to a syntax walk.</summary>
@@ -48,17 +63,42 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>Keeps <paramref name="operation"/> if it calls or references a method by a name written in source.</summary>
         public void Record(IOperation operation, ISymbol container)
         {
+            if (operation.Syntax is InvocationExpressionSyntax || operation is IMethodReferenceOperation)
+            {
+                operations.TryAdd(operation.Syntax, operation);
+            }
+
             switch (operation)
             {
                 case IInvocationOperation invocation when invocation.Syntax is InvocationExpressionSyntax:
-                    sites.Enqueue(new Site(invocation.Syntax, invocation.TargetMethod, container));
+                    sites.Enqueue(new Site(invocation.Syntax, invocation.TargetMethod, container, invocation));
                     break;
                 case IInvalidOperation invalid when invalid.Syntax is InvocationExpressionSyntax:
-                    sites.Enqueue(new Site(invalid.Syntax, null, container));
+                    sites.Enqueue(new Site(invalid.Syntax, null, container, invalid));
                     break;
                 case IMethodReferenceOperation reference when reference.Syntax is SimpleNameSyntax || reference.Syntax is MemberAccessExpressionSyntax:
-                    sites.Enqueue(new Site(reference.Syntax, reference.Method, container));
+                    sites.Enqueue(new Site(reference.Syntax, reference.Method, container, reference));
                     break;
+            }
+        }
+
+        /// <summary>
+        /// Lets go of the recorded operations once every rule is done with the compilation (they hold the members' bound
+        /// trees); the sites stay, for an analysis of the same compilation that comes later (the IDE), which binds again.
+        /// </summary>
+        /// <summary>
+        /// The operation the driver handed over for a call or method group, if it has reached it yet: the live,
+        /// within-type search reads its callers through it instead of binding their bodies again.
+        /// </summary>
+        public IOperation? OperationOf(SyntaxNode node) => operations.TryGetValue(node, out var operation) ? operation : null;
+
+        public void ForgetOperations()
+        {
+            operations.Clear();
+            int count = sites.Count;
+            for (int i = 0; i < count && sites.TryDequeue(out var site); i++)
+            {
+                sites.Enqueue(site.WithoutOperation());
             }
         }
 

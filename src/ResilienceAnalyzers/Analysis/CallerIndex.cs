@@ -88,14 +88,19 @@ namespace ResilienceAnalyzers.Analysis
                     continue;
                 }
 
-                var semanticModel = model.ModelFor(node.SyntaxTree);
-                var target = candidate.Target ?? Target(semanticModel.GetSymbolInfo(node));
+                // The operation the driver handed over (recorded with the site, or, for the live within-type search, once
+                // the driver has reached that member); else the operation first and the symbol query only for a call that
+                // does not bind: each binds the member's whole body again, nullability analysis included — the driver's
+                // own binding is not shared with the tree's semantic model (docs/performance.md, "Binding").
+                var recorded = candidate.Operation ?? model.Recorder.OperationOf(node);
+                var semanticModel = recorded?.SemanticModel ?? model.ModelFor(node.SyntaxTree);
+                var operation = recorded ?? semanticModel.GetOperation(node);
+                var target = candidate.Target ?? BoundTarget(operation) ?? Target(semanticModel.GetSymbolInfo(node));
                 if (target == null || !IsCallOf(target, method))
                 {
                     continue;
                 }
 
-                var operation = semanticModel.GetOperation(node);
                 var caller = operation != null && candidate.Container != null ? EnclosingMethod(operation, candidate.Container) : EnclosingMethod(semanticModel, node);
                 if (operation != null && caller != null)
                 {
@@ -150,15 +155,25 @@ namespace ResilienceAnalyzers.Analysis
                     continue;
                 }
 
-                var semanticModel = model.ModelFor(node.SyntaxTree);
-                if (semanticModel.GetOperation(node) is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IMemberReferenceOperation invoked } invocation
+                var semanticModel = candidate.Operation?.SemanticModel ?? model.ModelFor(node.SyntaxTree);
+                if ((candidate.Operation ?? semanticModel.GetOperation(node)) is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IMemberReferenceOperation invoked } invocation
                     && SymbolEqualityComparer.Default.Equals(invoked.Member.OriginalDefinition, member.OriginalDefinition)
-                    && EnclosingMethod(semanticModel, node) is IMethodSymbol invoker)
+                    && (candidate.Container != null ? EnclosingMethod(invocation, candidate.Container) : EnclosingMethod(semanticModel, node)) is IMethodSymbol invoker)
                 {
                     yield return new CallSite(invocation, invoker);
                 }
             }
         }
+
+        /// <summary>The method a bound call or method group names; null for a call that does not bind.</summary>
+        private static IMethodSymbol? BoundTarget(IOperation? operation)
+            => operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IMethodReferenceOperation reference => reference.Method,
+                IDelegateCreationOperation { Target: IMethodReferenceOperation reference } => reference.Method,
+                _ => null,
+            };
 
         /// <summary>
         /// The method a site calls: the bound one, or the only candidate when binding failed on the arguments alone — an

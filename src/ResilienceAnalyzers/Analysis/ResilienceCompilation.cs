@@ -35,8 +35,8 @@ namespace ResilienceAnalyzers.Analysis
         private readonly ConcurrentDictionary<INamedTypeSymbol, CallChains> typeChains =
             new ConcurrentDictionary<INamedTypeSymbol, CallChains>(SymbolEqualityComparer.Default);
         private readonly Lazy<bool> kubernetesReferenced;
-        private readonly Lazy<CallerIndex> callers;
-        private readonly Lazy<CallChains> chains;
+        private Lazy<CallerIndex> callers;
+        private Lazy<CallChains> chains;
 
         private ResilienceCompilation(Compilation compilation, AnalyzerOptions options)
         {
@@ -46,9 +46,12 @@ namespace ResilienceAnalyzers.Analysis
             var additionalFiles = options.AdditionalFiles;
             FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)));
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
-            callers = new Lazy<CallerIndex>(() => Recorder.Any ? new CallerIndex(this, Recorder) : new CallerIndex(this));
-            chains = new Lazy<CallChains>(() => new CallChains(this, Callers));
+            (callers, chains) = NewCallGraph();
         }
+
+        private (Lazy<CallerIndex>, Lazy<CallChains>) NewCallGraph()
+            => (new Lazy<CallerIndex>(() => Recorder.Any ? new CallerIndex(this, Recorder) : new CallerIndex(this)),
+                new Lazy<CallChains>(() => new CallChains(this, Callers)));
 
         public Compilation Compilation { get; }
 
@@ -225,7 +228,11 @@ namespace ResilienceAnalyzers.Analysis
         {
             if (System.Threading.Interlocked.Decrement(ref openRuns) == 0)
             {
+                // The call graph's memos and the recorded operations hold bound trees too: a later analysis of the same
+                // compilation (the IDE) builds them again from the recorded sites.
                 semanticModels.Clear();
+                Recorder.ForgetOperations();
+                (callers, chains) = NewCallGraph();
             }
         }
 
