@@ -106,7 +106,7 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 double seconds = frequency.Period.Value.TotalSeconds;
                 costText = Quantity.Rate(copies / seconds) + " LIST/s making the API server process "
-                    + Quantity.Count(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s (~"
+                    + Quantity.Rate(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s (~"
                     + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s) " + CostText.Served(cost) + ", "
                     + CostText.ClusterText(cluster);
             }

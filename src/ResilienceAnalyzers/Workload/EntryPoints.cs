@@ -135,6 +135,30 @@ namespace ResilienceAnalyzers.Workload
                         }
                     }
 
+                    // The framework is not referenced (a partial compilation, the IDE before restore): the interface is an
+                    // error type with only the name written, and nothing says which member implements it; a public method
+                    // of the member's name is taken for it (Orleans' IMembershipTable.ReadAll in a clustering provider
+                    // compiled without Orleans). Written first in the base list, an unknown interface is taken for the base
+                    // class, so the base types are read too.
+                    if (method.Name == row.Member && method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic)
+                    {
+                        for (var type = method.ContainingType; type != null; type = type.BaseType)
+                        {
+                            if (type.BaseType is { TypeKind: TypeKind.Error } unknownBase && unknownBase.MetadataName == row.Type)
+                            {
+                                return true;
+                            }
+
+                            foreach (var declared in type.Interfaces)
+                            {
+                                if (declared.TypeKind == TypeKind.Error && declared.MetadataName == row.Type)
+                                {
+                                    return true;
+                                }
+                            }
+                        }
+                    }
+
                     return false;
 
                 case Match.Overrides:

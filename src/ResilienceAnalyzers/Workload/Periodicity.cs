@@ -432,9 +432,18 @@ namespace ResilienceAnalyzers.Workload
     /// <summary>Constant time spans: <c>TimeSpan.FromSeconds(30)</c>, <c>new TimeSpan(0, 1, 0)</c>, <c>5000</c> (ms).</summary>
     internal static class TimeSpanValue
     {
-        public static TimeSpan? Of(IOperation value)
+        public static TimeSpan? Of(IOperation value) => Of(value, readFields: true);
+
+        private static TimeSpan? Of(IOperation value, bool readFields)
         {
             value = Unwrap.Conversions(value);
+
+            // readonly TimeSpan taskInterval = TimeSpan.FromMinutes(10): a read-only field's initializer is its value (a
+            // constructor may still assign it; then the initializer is not what runs, and nothing is said).
+            if (readFields && value is IFieldReferenceOperation { Field: { IsReadOnly: true } field } && Initializer(field, value.SemanticModel) is IOperation initial)
+            {
+                return Of(initial, readFields: false);
+            }
 
             if (value.ConstantValue.HasValue && value.ConstantValue.Value is int ms && ms > 0)
             {
@@ -470,6 +479,46 @@ namespace ResilienceAnalyzers.Workload
 
             return null;
         }
+
+        /// <summary>The initial value of a source field declared with one and assigned nowhere else (constructors included).</summary>
+        private static IOperation? Initializer(IFieldSymbol field, SemanticModel? model)
+        {
+            if (model == null || field.DeclaringSyntaxReferences.Length != 1
+                || !(field.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer } declarator)
+                || declarator.SyntaxTree != model.SyntaxTree
+                || AssignedOutsideInitializer(field))
+            {
+                return null;
+            }
+
+            return model.GetOperation(initializer.Value);
+        }
+
+        /// <summary>Whether the field's type declarations assign it anywhere (a constructor of a read-only field).</summary>
+        private static bool AssignedOutsideInitializer(IFieldSymbol field)
+        {
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    if (node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment
+                        && Assigned(assignment.Left) == field.Name)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string? Assigned(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax left)
+            => left switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name => name.Identifier.ValueText,
+                Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax } member => member.Name.Identifier.ValueText,
+                _ => null,
+            };
 
         /// <summary>A positive span, or null for one TimeSpan cannot hold (the source's own call would throw at run time; the analyzer must not).</summary>
         private static TimeSpan? FromSeconds(double? seconds)

@@ -820,6 +820,41 @@ namespace ResilienceAnalyzers.Tests.Analysis
             await test.RunAsync();
         }
 
+        private const string OrleansMembershipTable = """
+            using System.Threading.Tasks;
+            using k8s;
+            using Orleans;
+
+            public class KubeMembershipTable : IMembershipTable
+            {
+                private readonly IKubernetes client;
+
+                public KubeMembershipTable(IKubernetes client) => this.client = client;
+
+                public async Task<MembershipTableData> ReadAll()
+                {
+                    var silos = await client.CustomObjects.{|#0:ListNamespacedCustomObjectAsync|}("orleans.dot.net", "v1", "default", "silos");
+                    return null!;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task RES1003_an_interface_the_compilation_lacks_still_marks_its_implementation_as_an_entry_point()
+        {
+            // Orleans is not referenced (a partial compilation, the IDE before restore): IMembershipTable is an error type
+            // with only its name, and ReadAll, which Orleans calls on every silo each membership-table refresh, is matched
+            // by the interface's name and the member's (OrleansContrib/Orleans.Clustering.Kubernetes, unseen survey set).
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(OrleansMembershipTable, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"))
+            {
+                CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None,
+            };
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithMessage(
+                "ListNamespacedCustomObjectAsync lists silos in the namespace every 1 min (Orleans membership-table refresh) from 3 copies (<ResilienceWorkload> = Deployment): "
+                + "0.05 LIST/s making the API server process 1 silos/s (~5 KB/s) from etcd, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
         private const string AkkaDiscoveryPlugin = """
             using System;
             using System.Threading.Tasks;

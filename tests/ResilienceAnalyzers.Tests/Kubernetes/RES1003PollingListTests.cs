@@ -87,6 +87,52 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_delay_held_in_a_read_only_field_is_read_from_its_initializer()
+        {
+            // OctopusTentacle's event monitor (unseen survey set): the loop waits a readonly field set to 10 min; read as
+            // "no constant delay", the one-copy namespace poll was a warning. A field a constructor assigns is not read.
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class EventMonitor
+                {
+                    readonly TimeSpan taskInterval = TimeSpan.FromMinutes(10);
+                    readonly TimeSpan configured = TimeSpan.FromMinutes(10);
+
+                    public EventMonitor(TimeSpan interval) => configured = interval;
+
+                    async Task Run(IKubernetes client, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await client.CoreV1.{|#0:ListNamespacedEventAsync|}("octopus", cancellationToken: ct);
+                            await Task.Delay(taskInterval, ct);
+                        }
+                    }
+
+                    async Task RunConfigured(IKubernetes client, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await client.CoreV1.{|#1:ListNamespacedEventAsync|}("octopus", cancellationToken: ct);
+                            await Task.Delay(configured, ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source);
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1003PollingListAnalyzer.Rule,
+                "ListNamespacedEventAsync lists events in the namespace every 10 min (a while loop) from one copy: 0.002 LIST/s making the API server process 0.033 events/s (~167 B/s) from etcd, "
+                + "at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 1));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Pagination_retry_until_success_and_foreach_are_not_polling()
         {
             const string source = """
