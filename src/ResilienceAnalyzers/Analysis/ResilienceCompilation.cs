@@ -244,6 +244,63 @@ namespace ResilienceAnalyzers.Analysis
             }
         }
 
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> watchingMethods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Whether <paramref name="body"/> (a loop's) opens a Kubernetes watch besides <paramref name="call"/>: a watch call,
+        /// an <c>await foreach</c> over a watch stream, or a source method called there that does (two levels down; a
+        /// method of a source interface named <c>Watch…</c>, whose implementation the compilation cannot name, counts).
+        /// </summary>
+        public bool Watches(IOperation body, IOperation call) => Watches(body, call, levels: 2);
+
+        private bool Watches(IOperation body, IOperation? call, int levels)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (operation == call || operation is IAnonymousFunctionOperation)
+                {
+                    continue;
+                }
+
+                if (operation is IForEachLoopOperation forEach && Workload.Periodicity.IsWatchStream(forEach.Collection)
+                    && (call == null || !forEach.Syntax.Span.Contains(call.Syntax.Span)))
+                {
+                    return true;
+                }
+
+                if (!(operation is IInvocationOperation invocation) || call != null && invocation.Syntax.Span.Contains(call.Syntax.Span))
+                {
+                    continue;
+                }
+
+                if (Recognize(invocation)?.Verb == KubernetesVerb.Watch || KubernetesApi.IsWatcher(invocation.TargetMethod))
+                {
+                    return true;
+                }
+
+                var target = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+                if (levels > 0 && target.Locations.Length > 0 && target.Locations[0].IsInSource)
+                {
+                    if (target.DeclaringSyntaxReferences.Length == 0 || target.IsAbstract)
+                    {
+                        if (target.Name.StartsWith("Watch", StringComparison.Ordinal))
+                        {
+                            return true;
+                        }
+
+                        continue;
+                    }
+
+                    if (watchingMethods.GetOrAdd(target, m => BodyOf(m) is IOperation helper && Watches(helper, null, levels - 1)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The operation tree of a member declared in source, for reading a helper's body from another method.</summary>
         internal IOperation? BodyOf(IMethodSymbol method)
         {

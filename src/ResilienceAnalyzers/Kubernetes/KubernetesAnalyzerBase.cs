@@ -16,7 +16,7 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected sealed override bool AppliesTo(ResilienceCompilation model) => model.KubernetesReferenced;
 
         // Every call these rules recognize is a List…/Watch… method (KubernetesApi.TryGetCall).
-        private protected sealed override bool MayMatch(SyntaxNode invocation) => CalledNames.MayStartWith(invocation, "List", "Watch");
+        private protected sealed override bool MayMatch(SyntaxNode invocation) => KubernetesApi.MayListOrWatch(invocation);
 
         // Calls, and calls that do not bind: the pre-10.x operations on IKubernetes under a newer client (KubernetesApi.TryGetUnboundCall).
         private protected sealed override ImmutableArray<OperationKind> ObservedKinds => CallsAndInvalid;

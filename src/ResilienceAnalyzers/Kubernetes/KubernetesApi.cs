@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -37,6 +38,25 @@ namespace ResilienceAnalyzers.Kubernetes
         /// type in <c>k8s</c> / <c>k8s.ClientSets</c> that is an operations group, its extension class, a kind
         /// client, <c>GenericClient</c>, or the pre-10.x <c>IKubernetes</c>/<c>Kubernetes</c>.
         /// </summary>
+        /// <summary>
+        /// The syntax test before any symbol: a call whose name could be a list or watch (<c>List…</c>, <c>Watch…</c>, the
+        /// metrics helpers' <c>GetKubernetes…Metrics…</c>), or that names nothing.
+        /// </summary>
+        public static bool MayListOrWatch(SyntaxNode invocation)
+        {
+            string? name = CalledNames.Method(invocation);
+            return name == null
+                || name.StartsWith("List", StringComparison.Ordinal)
+                || name.StartsWith("Watch", StringComparison.Ordinal)
+                || name.StartsWith("GetKubernetes", StringComparison.Ordinal);
+        }
+
+        /// <summary>The client's own watch helpers: <c>response.Watch&lt;T, TList&gt;(onEvent, …)</c>, <c>WatchAsync</c> (WatcherExt).</summary>
+        public static bool IsWatcher(IMethodSymbol method)
+            => (method.Name == "Watch" || method.Name == "WatchAsync")
+                && method.ContainingType != null
+                && IsClientNamespace(method.ContainingType.ContainingNamespace, out _);
+
         public static bool IsApiCall(IMethodSymbol method)
         {
             var type = method.ContainingType;
@@ -49,7 +69,7 @@ namespace ResilienceAnalyzers.Kubernetes
             bool clientType = inClientSets
                 ? name.EndsWith("Client", StringComparison.Ordinal)
                 : name.EndsWith("Operations", StringComparison.Ordinal) || name.EndsWith("OperationsExtensions", StringComparison.Ordinal)
-                    || name == "GenericClient" || IsLegacyType(type);
+                    || name == "GenericClient" || name == "KubernetesMetricsExtensions" || IsLegacyType(type);
             return clientType && method.Name.EndsWith("Async", StringComparison.Ordinal) || clientType && !method.ReturnsVoid && method.IsExtensionMethod;
         }
 
@@ -139,6 +159,11 @@ namespace ResilienceAnalyzers.Kubernetes
             // Cheap name checks first: most invocations in a compilation are not list/watch calls, and the
             // dictionaries below are only worth allocating for candidates.
             string name = method.Name;
+            if (type.Name == "KubernetesMetricsExtensions")
+            {
+                return TryGetMetricsCall(operation, method, explicitArguments, out call);
+            }
+
             bool candidate = type.Name == "GenericClient"
                 ? name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Watch", StringComparison.Ordinal)
                 : inClientSets
@@ -232,6 +257,43 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             call = new KubernetesCall(operation, method.Name, verb, kind, scope, shape, arguments, parameters);
+            return true;
+        }
+
+        /// <summary>
+        /// The client's metrics.k8s.io helpers (KubernetesClient's <c>KubernetesMetricsExtensions</c>): each lists one
+        /// metrics object per pod or node in its scope (metrics-server serves a PodMetrics per running pod and a
+        /// NodeMetrics per node), with nothing to page or narrow by.
+        /// </summary>
+        private static bool TryGetMetricsCall(IOperation operation, IMethodSymbol method, IEnumerable<(IParameterSymbol? Parameter, IOperation Value)>? explicitArguments, out KubernetesCall? call)
+        {
+            call = null;
+            string kind;
+            RequestScope scope;
+            switch (method.Name)
+            {
+                case "GetKubernetesNodesMetricsAsync": kind = "NodeMetrics"; scope = RequestScope.Cluster; break;
+                case "GetKubernetesPodsMetricsAsync": kind = "PodMetrics"; scope = RequestScope.AllNamespaces; break;
+                case "GetKubernetesPodsMetricsByNamespaceAsync": kind = "PodMetrics"; scope = RequestScope.Namespace; break;
+                default: return false;
+            }
+
+            var parameters = new HashSet<KubernetesParameter>();
+            var arguments = new Dictionary<KubernetesParameter, IOperation>();
+            foreach (var (parameter, value) in explicitArguments ?? Enumerable.Empty<(IParameterSymbol?, IOperation)>())
+            {
+                if (parameter?.Name == "namespaceParameter")
+                {
+                    arguments[KubernetesParameter.Namespace] = value;
+                }
+            }
+
+            if (scope == RequestScope.Namespace)
+            {
+                parameters.Add(KubernetesParameter.Namespace);
+            }
+
+            call = new KubernetesCall(operation, method.Name, KubernetesVerb.List, kind, scope, ClientShape.Metrics, arguments, parameters);
             return true;
         }
 
@@ -414,8 +476,9 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             switch (kind)
             {
-                case "Pod": case "pods": return ResourceKind.Pod;
-                case "Node": case "nodes": return ResourceKind.Node;
+                // metrics.k8s.io: one PodMetrics per running pod, one NodeMetrics per node (metrics-server).
+                case "Pod": case "pods": case "PodMetrics": return ResourceKind.Pod;
+                case "Node": case "nodes": case "NodeMetrics": return ResourceKind.Node;
                 case "Service": case "services": return ResourceKind.Service;
                 case "Endpoints": case "endpoints": return ResourceKind.Endpoints;
                 case "EndpointSlice": case "endpointslices": return ResourceKind.EndpointSlice;

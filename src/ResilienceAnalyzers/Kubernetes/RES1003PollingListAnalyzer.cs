@@ -22,7 +22,24 @@ namespace ResilienceAnalyzers.Kubernetes
             messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
-            description: "Polling re-reads the whole collection every period from every copy; the API server pays for every object each time, even when nothing changed. An informer pays once and then receives only changes.");
+            description: PollingDescription);
+
+        private const string PollingDescription = "Polling re-reads the whole collection every period from every copy; the API server pays for every object each time, even when nothing changed. An informer pays once and then receives only changes.";
+
+        /// <summary>
+        /// The same rule for the client's metrics.k8s.io helpers: metrics-server serves get and list only, so no informer
+        /// can replace the poll. Per-node code can read its own kubelet's Summary API (<c>/stats/summary</c>, what
+        /// metrics-server itself scrapes).
+        /// </summary>
+        internal static readonly DiagnosticDescriptor MetricsRule = Descriptors.Create(
+            RuleIdentifiers.PollingList,
+            title: "Kubernetes LIST repeated in a loop or timer (polling)",
+            messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; metrics.k8s.io cannot be watched: poll less often and from one copy, or in per-node code read this node's kubelet Summary API (/stats/summary) instead",
+            RuleCategories.Kubernetes,
+            DiagnosticSeverity.Warning,
+            description: PollingDescription);
+
+        internal static readonly DiagnosticDescriptor MetricsCallerRule = Descriptors.ForCallers(MetricsRule);
 
         /// <summary>
         /// The same rule found through callers at compilation end (the loop, timer or handler is in another method):
@@ -30,7 +47,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// </summary>
         internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule, MetricsRule, MetricsCallerRule);
 
         private protected override string RuleId => RuleIdentifiers.PollingList;
 
@@ -106,13 +123,15 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 double seconds = frequency.Period.Value.TotalSeconds;
                 costText = Quantity.Rate(copies / seconds) + " LIST/s making the API server process "
-                    + Quantity.Rate(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s (~"
-                    + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s) " + CostText.Served(cost) + ", "
+                    + Quantity.Rate(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s "
+                    // The JSON sizes are the objects' own (a pod's, a node's); a metrics object is far smaller, and no size is said.
+                    + (call.Shape == ClientShape.Metrics ? string.Empty : "(~" + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s) ")
+                    + Served(call, cost) + ", "
                     + CostText.ClusterText(cluster);
             }
             else if (frequency.PerRequest)
             {
-                costText = CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + " processed " + CostText.Served(cost) + " for every " + (frequency.Trigger == "HTTP request" ? "request served" : frequency.Trigger) + ", "
+                costText = CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + " processed " + Served(call, cost) + " for every " + (frequency.Trigger == "HTTP request" ? "request served" : frequency.Trigger) + ", "
                     + CostText.ClusterText(cluster);
             }
             else
@@ -125,6 +144,11 @@ namespace ResilienceAnalyzers.Kubernetes
             var severity = fanOut.IsReplicated && fanOut.Copies > 1 || call.IsClusterWide || !frequency.Period.HasValue
                 ? DiagnosticSeverity.Warning
                 : DiagnosticSeverity.Info;
+
+            if (call.Shape == ClientShape.Metrics)
+            {
+                descriptor = descriptor == Rule ? MetricsRule : MetricsCallerRule;
+            }
 
             return Diagnostic.Create(
                 descriptor,
@@ -139,5 +163,8 @@ namespace ResilienceAnalyzers.Kubernetes
                 fanOut.IsReplicated ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
                 costText);
         }
+
+        private static string Served(KubernetesCall call, RequestCost cost)
+            => call.Shape == ClientShape.Metrics ? "from metrics-server through the API server's aggregation layer" : CostText.Served(cost);
     }
 }

@@ -142,6 +142,15 @@ namespace ResilienceAnalyzers.Workload
                             return Frequency.Once;
                         }
 
+                        // while (…) { var rv = await InitialLoadAsync(); await WatchAllPods(rv, …); }: the loop lists, then
+                        // watches until the watch ends — an informer's list-then-watch, which lists again only when the watch
+                        // ends (the server's timeout, 30–60 min, or a failure; RES1004 judges how it restarts). Not polling
+                        // (OctopusTentacle's pod monitor, unseen survey set).
+                        if (model != null && !(model.Recognize(operation) is { Verb: Kubernetes.KubernetesVerb.Watch }) && model.Watches(loop.Body, operation))
+                        {
+                            return Frequency.Once;
+                        }
+
                         return new Frequency(
                             parent is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : parent is IForLoopOperation ? "a for(;;) loop" : "a while loop",
                             FindDelay(loop.Body) ?? PeriodicTimerPeriod((parent as IWhileLoopOperation)?.Condition),
@@ -275,7 +284,7 @@ namespace ResilienceAnalyzers.Workload
         }
 
         /// <summary>An <c>IAsyncEnumerable</c> of <c>(WatchEventType, T)</c>: what every <c>WatchList…Async</c> returns.</summary>
-        private static bool IsWatchStream(IOperation collection)
+        internal static bool IsWatchStream(IOperation collection)
         {
             collection = Unwrap.Conversions(collection);
 

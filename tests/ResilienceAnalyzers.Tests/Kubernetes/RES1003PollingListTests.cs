@@ -133,6 +133,127 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_loop_that_lists_then_watches_until_the_watch_ends_is_not_polling()
+        {
+            // OctopusTentacle's pod monitor (unseen survey set): list, then watch from the list's resourceVersion until the
+            // watch ends, in a loop — an informer's list-then-watch, relisting only when the watch ends. Twice: the watch in
+            // a method of the same type, and behind a source interface (its implementation elsewhere). The twin that
+            // sleeps instead of watching is polling.
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                public interface IPodService
+                {
+                    Task<V1PodList> ListAllPods(CancellationToken ct);
+                    Task WatchAllPods(string resourceVersion, CancellationToken ct);
+                }
+
+                class PodService : IPodService
+                {
+                    private readonly IKubernetes client;
+                    public PodService(IKubernetes client) => this.client = client;
+
+                    public Task<V1PodList> ListAllPods(CancellationToken ct) => client.CoreV1.{|#0:ListNamespacedPodAsync|}("agents", cancellationToken: ct);
+
+                    public async Task WatchAllPods(string resourceVersion, CancellationToken ct)
+                    {
+                        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("agents", resourceVersion: resourceVersion, cancellationToken: ct))
+                        {
+                        }
+                    }
+                }
+
+                class PodMonitor
+                {
+                    private readonly IPodService pods;
+                    private readonly IKubernetes client;
+
+                    public PodMonitor(IPodService pods, IKubernetes client) { this.pods = pods; this.client = client; }
+
+                    public async Task UpdateLoop(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var list = await pods.ListAllPods(ct);
+                            await pods.WatchAllPods(list.Metadata.ResourceVersion, ct);
+                        }
+                    }
+
+                    public async Task SameTypeLoop(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var list = await client.CoreV1.ListNamespacedPodAsync("agents", cancellationToken: ct);
+                            await Watch(list.Metadata.ResourceVersion, ct);
+                        }
+                    }
+
+                    public async Task SleepingLoop(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var list = await client.CoreV1.{|#1:ListNamespacedPodAsync|}("agents", cancellationToken: ct);
+                            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                        }
+                    }
+
+                    private async Task Watch(string resourceVersion, CancellationToken ct)
+                    {
+                        await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync("agents", resourceVersion: resourceVersion, cancellationToken: ct))
+                        {
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task The_clients_metrics_helpers_are_lists_of_one_object_per_pod_or_node()
+        {
+            // IncludeDamon (unseen survey set) polls GetKubernetesPodsMetricsByNamespaceAsync every second: a LIST of
+            // metrics.k8s.io PodMetrics, one per pod of the namespace, that the rules did not know.
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class MetricsWatcher
+                {
+                    async Task Run(IKubernetes client, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var pods = await client.{|#0:GetKubernetesPodsMetricsByNamespaceAsync|}("apps");
+                            var nodes = await client.{|#1:GetKubernetesNodesMetricsAsync|}();
+                            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1003PollingListAnalyzer.Rule,
+                "GetKubernetesPodsMetricsByNamespaceAsync lists pod metrics in the namespace every 1 s (a while loop) from 5,000 copies (<ResilienceWorkload> = DaemonSet): "
+                + "5,000 LIST/s making the API server process 15 M pod metrics/s from metrics-server through the API server's aggregation layer, at 5,000 nodes × 30 pods per node; "
+                + "metrics.k8s.io cannot be watched: poll less often and from one copy, or in per-node code read this node's kubelet Summary API (/stats/summary) instead"));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1003PollingListAnalyzer.Rule,
+                "GetKubernetesNodesMetricsAsync lists node metrics in the cluster every 1 s (a while loop) from 5,000 copies (<ResilienceWorkload> = DaemonSet): "
+                + "5,000 LIST/s making the API server process 25 M node metrics/s from metrics-server through the API server's aggregation layer, at 5,000 nodes × 30 pods per node; "
+                + "metrics.k8s.io cannot be watched: poll less often and from one copy, or in per-node code read this node's kubelet Summary API (/stats/summary) instead",
+                1));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Pagination_retry_until_success_and_foreach_are_not_polling()
         {
             const string source = """
