@@ -237,7 +237,8 @@ namespace ResilienceAnalyzers.Analysis
                     foreach (var member in implemented.GetMembers(bound.Name))
                     {
                         if (SymbolEqualityComparer.Default.Equals(member.OriginalDefinition, bound)
-                            && SymbolEqualityComparer.Default.Equals(wanted.ContainingType.FindImplementationForInterfaceMember(member)?.OriginalDefinition, wanted))
+                            && wanted.ContainingType.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation
+                            && IsOrOverrides(wanted, implementation.OriginalDefinition))
                         {
                             return true;
                         }
@@ -248,6 +249,24 @@ namespace ResilienceAnalyzers.Analysis
             for (var overridden = wanted.OverriddenMethod; overridden != null; overridden = overridden.OverriddenMethod)
             {
                 if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, bound))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <paramref name="method"/> is <paramref name="implementation"/> or overrides it: an interface member implemented
+        /// by an abstract or virtual method of a base class runs the derived class's override (couchbase-net-client's
+        /// <c>IConnectionPool.ScaleAsync</c> → <c>ConnectionPoolBase</c> → <c>ChannelConnectionPool</c>, unseen survey set).
+        /// </summary>
+        private static bool IsOrOverrides(IMethodSymbol method, IMethodSymbol implementation)
+        {
+            for (IMethodSymbol? current = method; current != null; current = current.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, implementation))
                 {
                     return true;
                 }

@@ -100,6 +100,45 @@ namespace ResilienceAnalyzers.Tests.Analysis
         }
 
         [Fact]
+        public async Task RES1003_an_interface_member_implemented_by_an_abstract_base_reaches_the_override()
+        {
+            // couchbase-net-client (unseen survey set): IConnectionPool.ScaleAsync is implemented by the abstract
+            // ConnectionPoolBase.ScaleAsync, which ChannelConnectionPool overrides; a call through the interface runs it.
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                interface INodeSource { Task<int> CountAsync(); }
+
+                abstract class NodeSourceBase : INodeSource
+                {
+                    public abstract Task<int> CountAsync();
+                }
+
+                class KubernetesNodeSource : NodeSourceBase
+                {
+                    private readonly IKubernetes client;
+                    public KubernetesNodeSource(IKubernetes client) => this.client = client;
+                    public override async Task<int> CountAsync() => (await client.CoreV1.{|#0:ListNodeAsync|}()).Items.Count;
+                }
+
+                class Reporter
+                {
+                    private readonly INodeSource source;
+                    private Timer? timer;
+                    public Reporter(INodeSource source) => this.source = source;
+                    public void Start() => timer = new Timer(Tick, null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                    private void Tick(object? state) => _ = source.CountAsync();
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.CallerRule).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task RES1003_health_check_and_controller_reach_a_repository()
         {
             const string source = """
@@ -817,6 +856,52 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 InformerWithDecidedWatch.Replace("LISTARGS", "watch: true,").Replace("{|#1:ListAsync|}", "ListAsync").Replace("{|#2:RetrieveAsync|}", "RetrieveAsync").Replace("{|#0:ListServiceForAllNamespacesWithHttpMessagesAsync|}", "ListServiceForAllNamespacesWithHttpMessagesAsync"),
                 Client.V21,
                 Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task RES1003_a_search_cut_by_the_depth_limit_does_not_answer_for_a_shorter_one()
+        {
+            // Two lists below one timer: Deep's chain is longer than the search goes, Shallow's (11 calls) is not. Deep is
+            // judged first; its search stops at the limit. That "nothing repeats M10" must not answer for Shallow, whose
+            // search reaches M10 with more depth left (unseen survey set: Cassandra's two DNS lookups were warnings or
+            // suggestions depending on which one the driver judged first).
+            const string source = """
+                using System;
+                using System.Threading;
+                using k8s;
+
+                class Poller
+                {
+                    private readonly IKubernetes client;
+                    private Timer? timer;
+
+                    public Poller(IKubernetes client) => this.client = client;
+
+                    public void Start() => timer = new Timer(Tick, null, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+
+                    void Deep() => client.CoreV1.{|#1:ListNamespacedPod|}("default");
+                    void N3() => Deep();
+                    void N2() => N3();
+                    void N1() => N2();
+                    void Shallow() => client.CoreV1.{|#0:ListNamespacedPod|}("default");
+                    void M10() { N1(); Shallow(); }
+                    void Tick(object? state) => M1();
+                void M1() => M2();
+                void M2() => M3();
+                void M3() => M4();
+                void M4() => M5();
+                void M5() => M6();
+                void M6() => M7();
+                void M7() => M8();
+                void M8() => M9();
+                void M9() => M10();
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source, Client.V21, Config.DaemonSet(5000));
+            // Deep's own chain (15 calls) stays beyond the limit whichever search runs first: M10's answer is reused only
+            // where it fits in the depth left.
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
             await test.RunAsync();
         }
 
