@@ -9,15 +9,25 @@ root=$(pwd)
 results="$root/artifacts/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
-# dnsmasq (the binary only, no system service) is the real DNS server the DNS tests start on loopback.
+# apt_install PACKAGE: installs a Debian package (as root, or through sudo).
+apt_install() {
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  fi
+}
+
+# dnsmasq (the binary only, no system service) is the real DNS server the DNS tests start on loopback; kubectl is the
+# real client the loopback API server's conformance tests run (KubectlConformanceTests).
 ensure_test_tools() {
   if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
     echo "Installing dnsmasq-base (real DNS server for the CachedDnsResolver tests)..."
-    if [ "$(id -u)" -eq 0 ]; then
-      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
-    else
-      sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
-    fi
+    apt_install dnsmasq-base
+  fi
+  if ! command -v kubectl >/dev/null 2>&1; then
+    echo "Installing kubernetes-client (real kubectl for the loopback API server's conformance tests)..."
+    apt_install kubernetes-client
   fi
 }
 
