@@ -34,7 +34,7 @@ ensure_test_tools() {
 demo() {
   local version=0.1.0-local
   rm -rf artifacts/feed artifacts/sample-packages/resilienceanalyzers artifacts/sample-packages/resilience.*
-  for package in ResilienceAnalyzers.Package Resilience.Kubernetes Resilience.Dns; do
+  for package in ResilienceAnalyzers.Package Resilience.Kubernetes Resilience.Kubernetes.Testing Resilience.Dns; do
     dotnet pack "src/$package/$package.csproj" -c Release -o artifacts/feed -p:Version=$version -nologo -v:quiet
   done
   echo
@@ -89,7 +89,7 @@ test_all() {
   k8s_lowest=$(lowest_version KubernetesClient); dns_lowest=$(lowest_version DnsClient)
   run_tests "Resilience.Kubernetes.Tests@KubernetesClient-$k8s_lowest" tests/Resilience.Kubernetes.Tests/Resilience.Kubernetes.Tests.csproj \
     -p:KubernetesClientVersion="$k8s_lowest" \
-    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests|FullyQualifiedName~RateLimitingHandlerTests" \
+    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests|FullyQualifiedName~RateLimitingHandlerTests|FullyQualifiedName~KubectlConformanceTests" \
     || rc=$?
   run_tests "Resilience.Dns.Tests@DnsClient-$dns_lowest" tests/Resilience.Dns.Tests/Resilience.Dns.Tests.csproj \
     -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests|FullyQualifiedName~HttpClientDnsOutageTests" || rc=$?

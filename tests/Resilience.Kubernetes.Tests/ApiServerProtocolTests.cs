@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 using static Resilience.Kubernetes.Tests.TestKit;
 

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 
 namespace Resilience.Kubernetes.Tests.Kubectl
@@ -20,27 +21,10 @@ namespace Resilience.Kubernetes.Tests.Kubectl
         private static readonly Lazy<string?> Binary = new(Find);
         private readonly string directory = Directory.CreateTempSubdirectory("resilience-kubectl-").FullName;
 
-        public Kubectl(string serverUrl, string defaultNamespace)
+        public Kubectl(FakeApiServer server, string defaultNamespace)
         {
             Kubeconfig = Path.Combine(directory, "kubeconfig");
-            File.WriteAllText(Kubeconfig, $$"""
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: loopback
-                  cluster:
-                    server: {{serverUrl}}
-                contexts:
-                - name: loopback
-                  context:
-                    cluster: loopback
-                    user: loopback
-                    namespace: {{defaultNamespace}}
-                current-context: loopback
-                users:
-                - name: loopback
-                  user: {}
-                """);
+            File.WriteAllText(Kubeconfig, server.Kubeconfig(defaultNamespace));
         }
 
         /// <summary>Why the kubectl tests cannot run here, or null when they can.</summary>

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 using static Resilience.Kubernetes.Tests.TestKit;
 
@@ -291,7 +291,7 @@ namespace Resilience.Kubernetes.Tests.Kubectl
             private SeededCluster(FakeApiServer server)
             {
                 Server = server;
-                Kubectl = new Kubectl(server.Url, DefaultNamespace);
+                Kubectl = new Kubectl(server, DefaultNamespace);
                 Client = server.CreateClient();
             }
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using k8s.Models;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>Table output (<c>Accept: application/json;as=Table;v=v1;g=meta.k8s.io</c>), what kubectl asks for to print.</summary>
     public sealed partial class FakeApiServer

@@ -19,7 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>
     /// An in-process API server on 127.0.0.1:0 that speaks enough of the Kubernetes API for the real KubernetesClient
@@ -142,6 +142,28 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
         /// <summary>A real client pointed at this server.</summary>
         public k8s.Kubernetes CreateClient(params System.Net.Http.DelegatingHandler[] handlers) => new(new KubernetesClientConfiguration { Host = Url }, handlers);
+
+        /// <summary>
+        /// A kubeconfig for this server (plain http, no credentials; <paramref name="defaultNamespace"/> as the context's
+        /// namespace), for kubectl (<c>--kubeconfig</c>) or a program under test that reads one. With
+        /// <paramref name="token"/>, the user has that bearer token (KubernetesClient's <c>BuildConfigFromConfigFile</c>
+        /// wants some credential; the server checks none).
+        /// </summary>
+        public string Kubeconfig(string defaultNamespace = "default", string? token = null) =>
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: loopback\n  cluster:\n    server: " + Url + "\n" +
+            "contexts:\n- name: loopback\n  context:\n    cluster: loopback\n    user: loopback\n    namespace: " + defaultNamespace + "\n" +
+            "current-context: loopback\nusers:\n- name: loopback\n  user:" + (token is null ? " {}\n" : "\n    token: " + token + "\n");
+
+        /// <summary>
+        /// The accounting of the requests after the first <paramref name="since"/> (e.g. <c>server.Requests.Count</c> taken
+        /// before the code under test ran): requests by verb and resource, objects processed and returned, bytes, events.
+        /// A watch still open goes on counting its events.
+        /// </summary>
+        public RequestAccounting Accounting(int since = 0)
+        {
+            if (since < 0) throw new ArgumentOutOfRangeException(nameof(since), since, "since is a number of requests already made (0 or more).");
+            lock (gate) { return new RequestAccounting(requests.Skip(since).ToArray()); }
+        }
 
         // ---------------------------------------------------------------- data
 
@@ -516,7 +538,7 @@ namespace Resilience.Kubernetes.Tests.ApiServer
             private readonly RequestRecord record;
             private readonly Func<Stored, string>? render;
 
-            /// <param name="render">How an object is written in an event (a one-row Table for a Table watch); null: its JSON.</param>
+            // render: how an object is written in an event (a one-row Table for a Table watch); null: its JSON.
             public Watcher(ResourceType type, string? ns, Selector fields, Selector labels, bool bookmarks, RequestRecord record, Func<Stored, string>? render)
             {
                 Type = type;

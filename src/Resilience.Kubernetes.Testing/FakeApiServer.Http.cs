@@ -10,7 +10,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Http;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>The HTTP side: routing, discovery, list, get and watch.</summary>
     public sealed partial class FakeApiServer

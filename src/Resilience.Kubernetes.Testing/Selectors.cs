@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>
     /// A field or label selector as the API server reads it. Labels: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,

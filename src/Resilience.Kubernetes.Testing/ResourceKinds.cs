@@ -5,7 +5,7 @@ using System.Linq;
 using k8s;
 using k8s.Models;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>One column of a meta.k8s.io/v1 Table (<c>columnDefinitions</c>); priority 0 is shown, 1 only with <c>-o wide</c>.</summary>
     internal sealed record TableColumn(string Name, string Type, string Format, string Description, int Priority = 0);

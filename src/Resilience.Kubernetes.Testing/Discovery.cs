@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Text.Json;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>
     /// Legacy (unaggregated) discovery, as kube-apiserver answers a client that does not ask for the aggregated

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>Where the fake API server says a request was served (facts.md, "How the API server pays for requests").</summary>
     public enum ServedFrom
