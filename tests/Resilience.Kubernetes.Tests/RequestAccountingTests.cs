@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using k8s;
+using Resilience.CostModel;
 using Resilience.Kubernetes.Testing;
 using Xunit;
 using static Resilience.Kubernetes.Tests.TestKit;
@@ -45,6 +46,16 @@ namespace Resilience.Kubernetes.Tests
             Assert.Equal(0, informed.ObjectsProcessedFromEtcd);
             Assert.Equal(1, informed.WatchEvents);
             Assert.Contains("list pods: 1 requests, 4 processed", informed.ToString());
+
+            // The same patterns at 5,000 nodes × 30 pods (the cost model, facts.md): three cluster-wide LISTs from etcd
+            // process 3 × 150,000 pods (~14 KB each as JSON); the informer's LIST at resourceVersion=0 reads its node's
+            // 30 pods through the cache's spec.nodeName index and its watch resumes from that list.
+            var atScale = new ClusterShape(nodes: 5000, podsPerNode: 30);
+            var pollingAtScale = AccessPatternAtScale.Estimate(atScale, polling.Requests);
+            var informedAtScale = AccessPatternAtScale.Estimate(atScale, informed.Requests);
+            Assert.Equal((450_000L, 450_000L), (pollingAtScale.ObjectsProcessed, pollingAtScale.ObjectsFromEtcd));
+            Assert.InRange(pollingAtScale.BytesReturned, 6_000_000_000L, 6_500_000_000L);
+            Assert.Equal((30L, 0L), (informedAtScale.ObjectsProcessed, informedAtScale.ObjectsFromEtcd));
         }
     }
 }
