@@ -9,22 +9,32 @@ root=$(pwd)
 results="$root/artifacts/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
-# dnsmasq (the binary only, no system service) is the real DNS server the DNS tests start on loopback.
+# apt_install PACKAGE: installs a Debian package (as root, or through sudo).
+apt_install() {
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  fi
+}
+
+# dnsmasq (the binary only, no system service) is the real DNS server the DNS tests start on loopback; kubectl is the
+# real client the loopback API server's conformance tests run (KubectlConformanceTests).
 ensure_test_tools() {
   if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
     echo "Installing dnsmasq-base (real DNS server for the CachedDnsResolver tests)..."
-    if [ "$(id -u)" -eq 0 ]; then
-      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
-    else
-      sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
-    fi
+    apt_install dnsmasq-base
+  fi
+  if ! command -v kubectl >/dev/null 2>&1; then
+    echo "Installing kubernetes-client (real kubectl for the loopback API server's conformance tests)..."
+    apt_install kubernetes-client
   fi
 }
 
 demo() {
   local version=0.1.0-local
   rm -rf artifacts/feed artifacts/sample-packages/resilienceanalyzers artifacts/sample-packages/resilience.*
-  for package in ResilienceAnalyzers.Package Resilience.Kubernetes Resilience.Dns; do
+  for package in ResilienceAnalyzers.Package Resilience.Kubernetes Resilience.Kubernetes.Testing Resilience.Dns; do
     dotnet pack "src/$package/$package.csproj" -c Release -o artifacts/feed -p:Version=$version -nologo -v:quiet
   done
   echo
@@ -79,7 +89,7 @@ test_all() {
   k8s_lowest=$(lowest_version KubernetesClient); dns_lowest=$(lowest_version DnsClient)
   run_tests "Resilience.Kubernetes.Tests@KubernetesClient-$k8s_lowest" tests/Resilience.Kubernetes.Tests/Resilience.Kubernetes.Tests.csproj \
     -p:KubernetesClientVersion="$k8s_lowest" \
-    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests|FullyQualifiedName~RateLimitingHandlerTests" \
+    --filter "FullyQualifiedName~InformerConformanceTests|FullyQualifiedName~InformerTests|FullyQualifiedName~PagerTests|FullyQualifiedName~WatchEventsTests|FullyQualifiedName~HostingTests|FullyQualifiedName~RateLimitingHandlerTests|FullyQualifiedName~KubectlConformanceTests" \
     || rc=$?
   run_tests "Resilience.Dns.Tests@DnsClient-$dns_lowest" tests/Resilience.Dns.Tests/Resilience.Dns.Tests.csproj \
     -p:DnsClientVersion="$dns_lowest" --filter "FullyQualifiedName~DnsmasqTests|FullyQualifiedName~HttpClientTests|FullyQualifiedName~HttpClientDnsOutageTests" || rc=$?

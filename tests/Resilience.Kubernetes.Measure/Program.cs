@@ -13,7 +13,8 @@ namespace Resilience.Kubernetes.Measure
     /// API server (200 nodes × 30 pods, 120 pod updates/min), costs from the server's per-request accounting; then the
     /// same agents' watches across 3 server-side watch ends, restarted without a resourceVersion vs resumed
     /// (<c>--restarts N</c>, 0 to skip). <c>--informer-cost [--pods 10000,150000] [--rounds 3] [--events 20000]</c> measures the
-    /// informer against a plain paged LIST instead (<see cref="InformerCost"/>).
+    /// informer against a plain paged LIST instead (<see cref="InformerCost"/>); <c>--server-throughput [--pods 3000,30000,150000]
+    /// [--rounds 3] [--events 20000]</c> the loopback API server's own list and watch throughput (<see cref="ServerThroughput"/>).
     /// </summary>
     internal static class Program
     {
@@ -38,6 +39,17 @@ namespace Resilience.Kubernetes.Measure
                     ? args[p + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray()
                     : new[] { 10_000, 150_000 };
                 await InformerCost.RunAsync(sizes, Arg("--rounds", 3), Arg("--events", 20_000), m => Console.Error.WriteLine(m)).ConfigureAwait(false);
+                return 0;
+            }
+
+            if (args.Contains("--server-throughput"))
+            {
+                // The loopback API server's own throughput (docs/testing-server.md, "Throughput").
+                var p = Array.IndexOf(args, "--pods");
+                var sizes = p >= 0 && p + 1 < args.Length
+                    ? args[p + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray()
+                    : new[] { 3_000, 30_000, 150_000 };
+                await ServerThroughput.RunAsync(sizes, Arg("--rounds", 3), Arg("--events", 20_000), m => Console.Error.WriteLine(m)).ConfigureAwait(false);
                 return 0;
             }
 

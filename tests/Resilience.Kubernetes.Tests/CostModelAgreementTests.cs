@@ -3,11 +3,11 @@ using System.Linq;
 using System.Threading.Tasks;
 using k8s;
 using Resilience.CostModel;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 using static Resilience.Kubernetes.Tests.TestKit;
 using ModelServedFrom = Resilience.CostModel.ServedFrom;
-using ServerServedFrom = Resilience.Kubernetes.Tests.ApiServer.ServedFrom;
+using ServerServedFrom = Resilience.Kubernetes.Testing.ServedFrom;
 
 namespace Resilience.Kubernetes.Tests
 {

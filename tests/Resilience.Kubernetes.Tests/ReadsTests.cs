@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Threading.Tasks;
 using k8s;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 
 namespace Resilience.Kubernetes.Tests

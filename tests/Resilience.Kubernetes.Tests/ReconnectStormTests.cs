@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using k8s.Models;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 using static Resilience.Kubernetes.Tests.TestKit;
 

@@ -9,7 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s.Models;
-using Resilience.Kubernetes.Tests.ApiServer;
+using Resilience.Kubernetes.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -61,24 +61,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             string home = Path.Combine(package.Root, "run-agents-home");
             string kubeconfig = Path.Combine(home, ".kube", "config");
             Directory.CreateDirectory(Path.GetDirectoryName(kubeconfig)!);
-            File.WriteAllText(kubeconfig, $"""
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: loopback
-                  cluster:
-                    server: {server.Url}
-                contexts:
-                - name: loopback
-                  context:
-                    cluster: loopback
-                    user: loopback
-                current-context: loopback
-                users:
-                - name: loopback
-                  user:
-                    token: loopback-test-token
-                """);
+            File.WriteAllText(kubeconfig, server.Kubeconfig(token: "loopback-test-token"));
 
             var rounds = new List<(string Name, AgentRound Round)>();
             foreach (var (name, dll) in agents)

@@ -17,8 +17,9 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Feed = Path.Combine(Root, "feed");
             Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
             Directory.CreateDirectory(Feed);
-            // The analyzers, the runtime packages their code fixes call, and the DnsClient backend (RuntimePackageTests).
-            foreach (var project in new[] { "ResilienceAnalyzers.Package", "Resilience.Kubernetes", "Resilience.Dns", "Resilience.Dns.DnsClient" })
+            // The analyzers, the runtime packages their code fixes call, the DnsClient backend and the test server package
+            // (RuntimePackageTests).
+            foreach (var project in new[] { "ResilienceAnalyzers.Package", "Resilience.Kubernetes", "Resilience.Kubernetes.Testing", "Resilience.Dns", "Resilience.Dns.DnsClient" })
             {
                 Dotnet.RunOk(
                     Dotnet.RepositoryRoot,

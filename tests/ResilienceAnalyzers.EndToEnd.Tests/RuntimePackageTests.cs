@@ -17,7 +17,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
         public static TheoryData<string, string, string> PinnedClients()
         {
             var data = new TheoryData<string, string, string>();
-            foreach (var (client, runtime) in new[] { ("KubernetesClient", "Resilience.Kubernetes"), ("DnsClient", "Resilience.Dns.DnsClient") })
+            foreach (var (client, runtime) in new[] { ("KubernetesClient", "Resilience.Kubernetes"), ("KubernetesClient", "Resilience.Kubernetes.Testing"), ("DnsClient", "Resilience.Dns.DnsClient") })
             {
                 var versions = typeof(RuntimePackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
                     .Single(a => a.Key == client + "Versions").Value!;
@@ -34,7 +34,7 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
         [MemberData(nameof(PinnedClients))]
         public void A_project_pinned_to_a_served_client_version_adds_the_runtime_package(string runtime, string client, string version)
         {
-            string project = package.Repository($"pinned-{client}-{version}");
+            string project = package.Repository($"pinned-{runtime}-{version}");
             File.WriteAllText(Path.Combine(project, "Pinned.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>A custom resource (group example.com, version v1, plural widgets) for the custom-object paths.</summary>
     public sealed class TestWidget : IKubernetesObject<V1ObjectMeta>

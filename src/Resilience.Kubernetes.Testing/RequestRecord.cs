@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace Resilience.Kubernetes.Tests.ApiServer
+namespace Resilience.Kubernetes.Testing
 {
     /// <summary>Where the fake API server says a request was served (facts.md, "How the API server pays for requests").</summary>
     public enum ServedFrom
@@ -16,6 +16,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
         /// <summary>Rejected before it was served (fault injection, 410 on an expired token).</summary>
         Rejected,
+
+        /// <summary>A discovery document (/version, /api, /apis, /api/v1, …): no stored object is read.</summary>
+        Discovery,
     }
 
     /// <summary>The accounting of one request.</summary>
@@ -32,10 +35,10 @@ namespace Resilience.Kubernetes.Tests.ApiServer
         /// <summary>When the request arrived (server clock, for ordering and diagnostics).</summary>
         public System.DateTimeOffset Received { get; init; } = System.DateTimeOffset.UtcNow;
 
-        /// <summary>"list", "watch" or "get" (one object by name).</summary>
+        /// <summary>"list", "watch" or "get" (one object by name, or a discovery document such as /api/v1: <see cref="Resource"/> empty).</summary>
         public string Verb { get; init; } = "";
 
-        /// <summary>Resource plural: pods, nodes, widgets.</summary>
+        /// <summary>Resource plural: pods, nodes, namespaces, services, widgets; empty for discovery and unknown paths.</summary>
         public string Resource { get; init; } = "";
 
         /// <summary>Namespace of a namespaced request; null for all namespaces / cluster-scoped.</summary>
@@ -70,6 +73,9 @@ namespace Resilience.Kubernetes.Tests.ApiServer
 
         /// <summary>timeoutSeconds parameter.</summary>
         public int? TimeoutSeconds { get; init; }
+
+        /// <summary>The client asked for a meta.k8s.io Table (kubectl's printing); false for JSON.</summary>
+        public bool AsTable { get; init; }
 
         /// <summary>Where it was served.</summary>
         public ServedFrom ServedFrom { get; set; }
