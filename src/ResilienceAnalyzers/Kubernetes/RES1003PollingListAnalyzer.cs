@@ -136,8 +136,10 @@ namespace ResilienceAnalyzers.Kubernetes
             }
             else
             {
+                // A loop with no delay has none; a job or callback whose schedule the code does not state is said as such,
+                // with no period invented (a Quartz job's trigger is configured elsewhere).
                 costText = CostText.Objects(cost.ObjectsProcessed * copies, plural, call.CostKind) + " processed per pass across " + CostText.Copies(fanOut)
-                    + ", with no delay between passes, " + CostText.ClusterText(cluster);
+                    + (frequency.IsLoop ? ", with no delay between passes, " : ", at a period the code does not state, ") + CostText.ClusterText(cluster);
             }
 
             // Polling from many copies, or of a cluster-wide collection, hurts; one copy polling one namespace is a smell.

@@ -57,6 +57,14 @@ namespace ResilienceAnalyzers.Workload
         /// <summary>The call runs once per incoming request (a controller action, a minimal-API handler).</summary>
         public bool PerRequest { get; }
 
+        /// <summary>
+        /// The repetition is a loop written in the code (so a loop with no delay in it has none); otherwise a timer, a
+        /// callback or a framework entry point whose period the code may not state (a Quartz trigger, a cron schedule).
+        /// </summary>
+        public bool IsLoop => Site is Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax
+            || Site is Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax
+            || Site is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax;
+
         /// <summary>"on every pass of a while loop", "on every HTTP request".</summary>
         public string Describe() => PerRequest ? "on every " + Trigger : "on every pass of " + Trigger;
 

@@ -254,6 +254,31 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_repetition_whose_period_the_code_does_not_state_is_not_said_to_have_no_delay()
+        {
+            // A loop with no delay has none; a Timer.Elapsed handler (or a Quartz job) runs on a schedule set elsewhere:
+            // the message prices one pass and says the period is not stated, never "no delay".
+            const string source = """
+                using k8s;
+
+                class Agent
+                {
+                    void Start(IKubernetes client, System.Timers.Timer timer)
+                    {
+                        timer.Elapsed += (s, e) => client.CoreV1.{|#0:ListNamespacedService|}("default");
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Message(
+                RES1003PollingListAnalyzer.Rule,
+                "ListNamespacedService lists services in the namespace on every pass of a Timer.Elapsed handler from 5,000 copies (<ResilienceWorkload> = DaemonSet): "
+                + "1 M services (~5 GB as JSON) processed per pass across 5,000 copies, at a period the code does not state, at 5,000 nodes × 30 pods per node; "
+                + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Pagination_retry_until_success_and_foreach_are_not_polling()
         {
             const string source = """
