@@ -32,12 +32,14 @@ namespace ResilienceAnalyzers.Analysis
 
             bool inTry = false;
             bool catchWaits = false;
+            ITryOperation? swallowing = null;
             for (var parent = call.Parent; parent != null; parent = parent.Parent)
             {
                 switch (parent)
                 {
                     case ITryOperation tryOperation when IsInside(call, tryOperation.Body) && tryOperation.Catches.Any(Swallows):
                         inTry = true;
+                        swallowing = tryOperation;
                         catchWaits |= tryOperation.Catches.Any(c => Swallows(c) && Delay.In(c.Handler).Exists);
                         break;
                     case IForEachLoopOperation forEach:
@@ -52,7 +54,12 @@ namespace ResilienceAnalyzers.Analysis
                         // Retry until success; or a loop that runs the call for ever and, on failure, waits in the catch
                         // before going round again (a watch restarted after errors: Orleans' pod monitor): that wait is
                         // the retry policy. A poll whose only wait is its period is RES1003's.
-                        return inTry && (Periodicity.LeavesOnSuccess(loop, call) || catchWaits) ? loop : null;
+                        // Or a loop with no wait anywhere, whose catch swallows the failure and goes round again at once: the
+                        // worker loop that restarts a failing run with no delay (IncludeDamon's ExecuteAsync around RunAsync,
+                        // unseen survey set) — on failure it retries as fast as the API server answers.
+                        // A loop that waits for something else first (a work queue's next item, a channel read) is paced
+                        // by that, not a retry (YARP's work-queue loop).
+                        return inTry && (Periodicity.LeavesOnSuccess(loop, call) || catchWaits || Spins(loop, swallowing!)) ? loop : null;
                     case IAnonymousFunctionOperation lambda:
                         return inTry ? null : ThroughHelper(lambda, model, depth);
                     case ILocalFunctionOperation _:
@@ -61,6 +68,38 @@ namespace ResilienceAnalyzers.Analysis
             }
 
             return null;
+        }
+
+        /// <summary>The loop waits on nothing but the tried call: no delay anywhere, no other await outside the try, none in its condition.</summary>
+        private static bool Spins(ILoopOperation loop, ITryOperation tried)
+        {
+            if (Delay.In(loop.Body).Exists || loop is IWhileLoopOperation { Condition: { } condition } && condition.DescendantsAndSelf().Any(o => o is IAwaitOperation))
+            {
+                return false;
+            }
+
+            foreach (var operation in loop.Body.Descendants())
+            {
+                if (operation is IAwaitOperation && !IsInside(operation, tried.Body) && !IsInsideLambda(operation, loop.Body))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsInsideLambda(IOperation operation, IOperation within)
+        {
+            for (var p = operation.Parent; p != null && p != within; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static ILoopOperation? ThroughHelper(IOperation handedOver, ResilienceCompilation? model, int depth)

@@ -92,6 +92,69 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_worker_loop_that_restarts_a_failing_run_at_once_retries_without_backoff()
+        {
+            // IncludeDamon (unseen survey set): ExecuteAsync's loop swallows whatever RunAsync throws and calls it again at
+            // once — when the API server fails the list, every copy lists again as fast as it fails. Twins: the same loop
+            // that waits in its catch (a fixed delay, a suggestion) and one paced by a work queue's next item (silent).
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Worker
+                {
+                    private readonly IKubernetes client;
+                    public Worker(IKubernetes client) => this.client = client;
+
+                    public async Task ExecuteAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                await RunAsync(ct);
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+                    }
+
+                    private async Task RunAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await client.CoreV1.{|#0:ListNamespacedPodAsync|}("apps", cancellationToken: ct);
+                            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                        }
+                    }
+
+                    public async Task QueueAsync(ChannelReader<string> work, CancellationToken ct)
+                    {
+                        while (await work.WaitToReadAsync(ct))
+                        {
+                            try
+                            {
+                                await client.CoreV1.ReadNamespacedPodAsync(await work.ReadAsync(ct), "apps", cancellationToken: ct);
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.CallerRule, 0).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(
+                "ListNamespacedPodAsync is retried by a while loop in Worker.ExecuteAsync (Test0.cs:18) → Worker.RunAsync with no delay: each copy retries as fast as the server fails it, 5,000 copies at once; "
+                + "back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429 (ExponentialBackoff in package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Jittered_backoff_polling_loops_and_rethrowing_code_are_silent()
         {
             const string source = """
