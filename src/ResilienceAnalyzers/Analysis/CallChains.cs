@@ -97,6 +97,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly Dictionary<IMethodSymbol, Memo> repeated = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, Memo> retried = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, Memo> perCopy = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, Memo> retriedOnFailure = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
 
         public CallChains(ResilienceCompilation model, CallerIndex index)
         {
@@ -124,6 +125,26 @@ namespace ResilienceAnalyzers.Analysis
                 return Search(method.OriginalDefinition, retried, Retries, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
             }
         }
+
+        /// <summary>
+        /// The caller whose retry loop sees a failure of <paramref name="method"/>: as <see cref="RetriedBy"/>, but through
+        /// call sites that let a failure out of their method only (<see cref="RetryLoops.StopsFailure"/>). What a retry
+        /// of a failing call means (RES1005's API call, RES2001's lookup); a creation re-run by a retry is
+        /// <see cref="RetriedBy"/>'s.
+        /// </summary>
+        public CallChain? RetriedOnFailureBy(IMethodSymbol method)
+        {
+            lock (gate)
+            {
+                return Search(method.OriginalDefinition, retriedOnFailure, RetriesOnFailure, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
+            }
+        }
+
+        private CallChain? RetriesOnFailure(CallSite site)
+            => RetryLoops.StopsFailure(site.Operation) && !(RetryLoops.Of(site.Operation, model) is ILoopOperation) ? Stopped : Retries(site);
+
+        /// <summary>A site where a failure ends: the search neither reports it nor goes above it.</summary>
+        private static readonly CallChain Stopped = new CallChain(Frequency.Once, null, ImmutableArray<CallSite>.Empty);
 
         /// <summary>
         /// The nearest caller chain from code that runs in every copy (a type that reads NODE_NAME, carries
@@ -200,11 +221,17 @@ namespace ResilienceAnalyzers.Analysis
             CallChain? found = null;
             bool anyCut = false;
 
-            // The callers' own sites first (the shortest chain), preferring one whose period is known.
-            foreach (var site in sites)
+            // The callers' own sites first (the shortest chain), preferring one whose period is known. A site where the
+            // search must stop (a failure that ends there) is neither a chain nor a way up.
+            var stopped = new bool[sites.Length];
+            for (int i = 0; i < sites.Length; i++)
             {
-                var direct = classify(site);
-                if (direct != null && (found == null || !found.Frequency.Period.HasValue && direct.Frequency.Period.HasValue))
+                var direct = classify(sites[i]);
+                if (ReferenceEquals(direct, Stopped))
+                {
+                    stopped[i] = true;
+                }
+                else if (direct != null && (found == null || !found.Frequency.Period.HasValue && direct.Frequency.Period.HasValue))
                 {
                     found = direct;
                 }
@@ -212,8 +239,14 @@ namespace ResilienceAnalyzers.Analysis
 
             if (found == null)
             {
-                foreach (var site in sites)
+                for (int i = 0; i < sites.Length; i++)
                 {
+                    if (stopped[i])
+                    {
+                        continue;
+                    }
+
+                    var site = sites[i];
                     var above = Search(site.Caller.OriginalDefinition, memo, classify, visiting, depth + 1, out bool aboveCut);
                     anyCut |= aboveCut;
                     if (above != null)

@@ -70,6 +70,54 @@ namespace ResilienceAnalyzers.Analysis
             return null;
         }
 
+        /// <summary>
+        /// Whether a failure of <paramref name="site"/> ends inside its own method, so no caller's loop sees it: the site is
+        /// in a <c>try</c> whose catch swallows, or in a lambda started and not awaited (<c>Task.Run</c>,
+        /// <c>Task.Factory.StartNew</c>: its exception stays in the task). A caller's retry loop does not retry such a call
+        /// (IncludeDamon: lists that catch and log their own failures, below a worker loop that restarts on failure).
+        /// </summary>
+        public static bool StopsFailure(IOperation site)
+        {
+            for (IOperation? current = site, parent = site.Parent; parent != null; current = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ITryOperation tryOperation when current == tryOperation.Body && tryOperation.Catches.Any(Swallows):
+                        return true;
+                    case IAnonymousFunctionOperation lambda:
+                        return Unwrap.HandedTo(lambda) is IArgumentOperation { Parent: IInvocationOperation runner }
+                            && (runner.TargetMethod.Name == "StartNew" || runner.TargetMethod.Name == "Run")
+                            && runner.TargetMethod.ContainingType?.Name is "TaskFactory" or "Task"
+                            && !(Unwrap.Conversions(runner).Parent is IAwaitOperation)
+                            && !IsAwaited(runner);
+                    case IMethodBodyOperation _:
+                    case ILocalFunctionOperation _:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>await Task.Run(…)</c>, or <c>(await Task.Factory.StartNew(async …))</c> unwrapped: the caller does see the failure.</summary>
+        private static bool IsAwaited(IOperation runner)
+        {
+            for (var parent = runner.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is IAwaitOperation)
+                {
+                    return true;
+                }
+
+                if (!(parent is IConversionOperation || parent is IInvocationOperation { TargetMethod.Name: "Unwrap" } || parent is IArgumentOperation))
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The loop waits on nothing but the tried call: no delay anywhere, no other await outside the try, none in its condition.</summary>
         private static bool Spins(ILoopOperation loop, ITryOperation tried)
         {

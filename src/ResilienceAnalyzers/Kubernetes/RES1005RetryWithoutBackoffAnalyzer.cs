@@ -91,7 +91,9 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             var call = deferred.Operation;
             string name = (string)deferred.State!;
-            if (judgement.Chains.RetriedBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
+            // Retried only if its failure gets out: a call whose own method catches and swallows it is not retried by a
+            // caller's loop (and neither is one whose failure a caller on the way swallows: RetriedOnFailureBy).
+            if (!RetryLoops.StopsFailure(call) && judgement.Chains.RetriedOnFailureBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
             {
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax.SyntaxTree, chain);
                 if (Create(judgement.Pick(Rule, CallerRule), call, name, chain.RetryLoop.Body, LoopText(chain.RetryLoop) + " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)

@@ -95,8 +95,9 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         public async Task A_worker_loop_that_restarts_a_failing_run_at_once_retries_without_backoff()
         {
             // IncludeDamon (unseen survey set): ExecuteAsync's loop swallows whatever RunAsync throws and calls it again at
-            // once — when the API server fails the list, every copy lists again as fast as it fails. Twins: the same loop
-            // that waits in its catch (a fixed delay, a suggestion) and one paced by a work queue's next item (silent).
+            // once — when the API server fails the list, every copy lists again as fast as it fails. Twins, silent: a run
+            // whose calls catch their own failures or run in a task nobody awaits (IncludeDamon's other lists), and a loop
+            // paced by a work queue's next item.
             const string source = """
                 using System;
                 using System.Threading;
@@ -131,6 +132,39 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                             await Task.Delay(TimeSpan.FromSeconds(1), ct);
                         }
                     }
+
+                    public async Task ExecuteCaughtAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                await RunCaughtAsync(ct);
+                                StartInBackground(ct);
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+                    }
+
+                    // Its failures end here (logged and swallowed): the worker loop above never sees them.
+                    private async Task RunCaughtAsync(CancellationToken ct)
+                    {
+                        try
+                        {
+                            await client.CoreV1.ListNamespacedConfigMapAsync("apps", cancellationToken: ct);
+                        }
+                        catch (Exception)
+                        {
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    }
+
+                    // Started and not awaited: a failure stays in the task.
+                    private void StartInBackground(CancellationToken ct)
+                        => Task.Run(async () => await client.CoreV1.ListNamespacedServiceAsync("apps", cancellationToken: ct));
 
                     public async Task QueueAsync(ChannelReader<string> work, CancellationToken ct)
                     {
