@@ -20,8 +20,9 @@ namespace ResilienceAnalyzers.Analysis
     internal sealed class CallRecorder
     {
         private readonly ConcurrentDictionary<SyntaxTree, object> claims = new ConcurrentDictionary<SyntaxTree, object>();
-        private readonly ConcurrentQueue<Site> sites = new ConcurrentQueue<Site>();
-        private readonly ConcurrentDictionary<SyntaxNode, IOperation> operations = new ConcurrentDictionary<SyntaxNode, IOperation>();
+        // By node: a node handed over twice (a resumed analysis) is kept once, and the live within-type search finds a
+        // node's operation without a second store.
+        private readonly ConcurrentDictionary<SyntaxNode, Site> sites = new ConcurrentDictionary<SyntaxNode, Site>();
 
         /// <summary>
         /// A node that calls or names a method, the method it binds to (null when it does not bind), the member it is in,
@@ -63,21 +64,16 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>Keeps <paramref name="operation"/> if it calls or references a method by a name written in source.</summary>
         public void Record(IOperation operation, ISymbol container)
         {
-            if (operation.Syntax is InvocationExpressionSyntax || operation is IMethodReferenceOperation)
-            {
-                operations.TryAdd(operation.Syntax, operation);
-            }
-
             switch (operation)
             {
                 case IInvocationOperation invocation when invocation.Syntax is InvocationExpressionSyntax:
-                    sites.Enqueue(new Site(invocation.Syntax, invocation.TargetMethod, container, invocation));
+                    sites.TryAdd(invocation.Syntax, new Site(invocation.Syntax, invocation.TargetMethod, container, invocation));
                     break;
                 case IInvalidOperation invalid when invalid.Syntax is InvocationExpressionSyntax:
-                    sites.Enqueue(new Site(invalid.Syntax, null, container, invalid));
+                    sites.TryAdd(invalid.Syntax, new Site(invalid.Syntax, null, container, invalid));
                     break;
                 case IMethodReferenceOperation reference when reference.Syntax is SimpleNameSyntax || reference.Syntax is MemberAccessExpressionSyntax:
-                    sites.Enqueue(new Site(reference.Syntax, reference.Method, container, reference));
+                    sites.TryAdd(reference.Syntax, new Site(reference.Syntax, reference.Method, container, reference));
                     break;
             }
         }
@@ -90,15 +86,13 @@ namespace ResilienceAnalyzers.Analysis
         /// The operation the driver handed over for a call or method group, if it has reached it yet: the live,
         /// within-type search reads its callers through it instead of binding their bodies again.
         /// </summary>
-        public IOperation? OperationOf(SyntaxNode node) => operations.TryGetValue(node, out var operation) ? operation : null;
+        public IOperation? OperationOf(SyntaxNode node) => sites.TryGetValue(node, out var site) ? site.Operation : null;
 
         public void ForgetOperations()
         {
-            operations.Clear();
-            int count = sites.Count;
-            for (int i = 0; i < count && sites.TryDequeue(out var site); i++)
+            foreach (var entry in sites)
             {
-                sites.Enqueue(site.WithoutOperation());
+                sites[entry.Key] = entry.Value.WithoutOperation();
             }
         }
 
@@ -111,12 +105,11 @@ namespace ResilienceAnalyzers.Analysis
                 order[tree] = order.Count;
             }
 
-            var seen = new HashSet<SyntaxNode>();
-            var keyed = new List<(long Key, string Name, Site Site)>();
-            foreach (var site in sites)
+            var keyed = new List<(long Key, string Name, Site Site)>(sites.Count);
+            foreach (var site in sites.Values)
             {
                 string? name = CallerIndex.SpelledName(site.Node);
-                if (name != null && seen.Add(site.Node))
+                if (name != null)
                 {
                     keyed.Add(((long)Ordinal(order, site.Node.SyntaxTree) << 32 | (uint)site.Node.SpanStart, name, site));
                 }

@@ -244,7 +244,18 @@ namespace ResilienceAnalyzers.Analysis
             }
         }
 
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> watchingMethods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        // By method and levels left: an answer found with fewer levels to descend must not answer a search with more.
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Levels), bool> watchingMethods = new ConcurrentDictionary<(IMethodSymbol, int), bool>(MethodAndLevels.Instance);
+
+        private sealed class MethodAndLevels : System.Collections.Generic.IEqualityComparer<(IMethodSymbol Method, int Levels)>
+        {
+            public static readonly MethodAndLevels Instance = new MethodAndLevels();
+
+            public bool Equals((IMethodSymbol Method, int Levels) x, (IMethodSymbol Method, int Levels) y)
+                => x.Levels == y.Levels && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+            public int GetHashCode((IMethodSymbol Method, int Levels) key) => SymbolEqualityComparer.Default.GetHashCode(key.Method) * 31 + key.Levels;
+        }
 
         /// <summary>
         /// Whether <paramref name="body"/> (a loop's) opens a Kubernetes watch besides <paramref name="call"/>: a watch call,
@@ -291,7 +302,7 @@ namespace ResilienceAnalyzers.Analysis
                         continue;
                     }
 
-                    if (watchingMethods.GetOrAdd(target, m => BodyOf(m) is IOperation helper && Watches(helper, null, levels - 1)))
+                    if (watchingMethods.GetOrAdd((target, levels - 1), key => BodyOf(key.Method) is IOperation helper && Watches(helper, null, key.Levels)))
                     {
                         return true;
                     }

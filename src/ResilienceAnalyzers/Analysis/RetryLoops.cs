@@ -88,7 +88,6 @@ namespace ResilienceAnalyzers.Analysis
                         return Unwrap.HandedTo(lambda) is IArgumentOperation { Parent: IInvocationOperation runner }
                             && (runner.TargetMethod.Name == "StartNew" || runner.TargetMethod.Name == "Run")
                             && runner.TargetMethod.ContainingType?.Name is "TaskFactory" or "Task"
-                            && !(Unwrap.Conversions(runner).Parent is IAwaitOperation)
                             && !IsAwaited(runner);
                     case IMethodBodyOperation _:
                     case ILocalFunctionOperation _:

@@ -18,11 +18,13 @@ namespace ResilienceAnalyzers.Kubernetes
     {
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.PollingList,
-            title: "Kubernetes LIST repeated in a loop or timer (polling)",
+            title: Title,
             messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
             description: PollingDescription);
+
+        private const string Title = "Kubernetes LIST repeated in a loop or timer (polling)";
 
         private const string PollingDescription = "Polling re-reads the whole collection every period from every copy; the API server pays for every object each time, even when nothing changed. An informer pays once and then receives only changes.";
 
@@ -33,7 +35,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// </summary>
         internal static readonly DiagnosticDescriptor MetricsRule = Descriptors.Create(
             RuleIdentifiers.PollingList,
-            title: "Kubernetes LIST repeated in a loop or timer (polling)",
+            title: Title,
             messageFormat: "{0} lists {1} {2} {3} from {4}: {5}; metrics.k8s.io cannot be watched: poll less often and from one copy, or in per-node code read this node's kubelet Summary API (/stats/summary) instead",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
