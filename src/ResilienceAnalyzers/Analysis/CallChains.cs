@@ -159,7 +159,7 @@ namespace ResilienceAnalyzers.Analysis
         }
 
         private CallChain? PerCopy(CallSite site)
-            => model.FanOut.Resolve(site.Caller, site.Operation.Syntax.SyntaxTree).IsReplicated ? new CallChain(Frequency.Once, null, ImmutableArray.Create(site)) : null;
+            => model.FanOut.Resolve(site.Caller, site.Operation.Syntax).IsReplicated ? new CallChain(Frequency.Once, null, ImmutableArray.Create(site)) : null;
 
         /// <summary>The repetition around one call site: the site's own loop, timer or handler, else its method's callers.</summary>
         public CallChain? RepeatedAt(CallSite site)

@@ -44,7 +44,7 @@ namespace ResilienceAnalyzers.Analysis
             Options = options.AnalyzerConfigOptionsProvider;
             Settings = new SettingsCache(Options);
             var additionalFiles = options.AdditionalFiles;
-            FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)));
+            FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)), ModelFor);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
             (callers, chains) = NewCallGraph();
         }

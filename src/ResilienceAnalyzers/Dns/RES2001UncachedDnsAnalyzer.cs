@@ -102,7 +102,7 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax);
             context.ReportDiagnostic(Create(Rule, invocation, hostText, where, fanOut, null));
         }
 
@@ -121,7 +121,7 @@ namespace ResilienceAnalyzers.Dns
             string? where = chain == null ? null
                 : chain.RetryLoop != null ? " on every reconnect attempt (" + chain.Describe(deferred.Method) + ")"
                 : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
-            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax.SyntaxTree, chain);
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, invocation.Syntax, chain);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), invocation, (string)deferred.State!, where, fanOut, chain?.Locations));
         }
 

@@ -79,7 +79,7 @@ namespace ResilienceAnalyzers.Dns
                 method.Name,
                 hostText,
                 frequency.IsPeriodic ? " " + frequency.Describe() : string.Empty,
-                Replicated(run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax.SyntaxTree))));
+                Replicated(run.Model.FanOut.Resolve(context.ContainingSymbol, invocation.Syntax))));
         }
 
         /// <summary>", from 5,000 copies at once (…)" when the code is replicated; otherwise nothing.</summary>

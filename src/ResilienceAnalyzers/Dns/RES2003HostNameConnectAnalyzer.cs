@@ -83,7 +83,7 @@ namespace ResilienceAnalyzers.Dns
             var frequency = Periodicity.Of(context.Operation, callPages: false, run.Model);
             if (frequency.IsPeriodic)
             {
-                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
                 context.ReportDiagnostic(Create(Rule, context.Operation, connect, " " + frequency.Describe(), fanOut, null));
             }
             else if (CallerScope(context.Operation, context.ContainingSymbol) is IMethodSymbol caller)
@@ -105,7 +105,7 @@ namespace ResilienceAnalyzers.Dns
             string? where = chain == null ? null
                 : chain.RetryLoop != null ? " on every reconnect attempt (" + chain.Describe(deferred.Method) + ")"
                 : " " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")";
-            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax.SyntaxTree, chain);
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax, chain);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), deferred.Operation, connect, where, fanOut, chain?.Locations));
         }
 

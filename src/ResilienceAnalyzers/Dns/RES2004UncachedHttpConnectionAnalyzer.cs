@@ -63,7 +63,7 @@ namespace ResilienceAnalyzers.Dns
             }
 
             // Repeated here, or a field/property initializer (runs with its type's construction: judged as written).
-            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
             context.ReportDiagnostic(Create(Rule, context.Operation, site, frequency.IsPeriodic ? ", created " + frequency.Describe() : null, fanOut, null));
         }
 
@@ -88,7 +88,7 @@ namespace ResilienceAnalyzers.Dns
                 return;
             }
 
-            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax.SyntaxTree, chain);
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax, chain);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), deferred.Operation, site, where, fanOut, chain?.Locations));
         }
 

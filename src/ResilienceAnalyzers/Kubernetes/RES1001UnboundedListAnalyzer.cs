@@ -74,7 +74,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
 
             // Configured as one copy (a CLI, a tool run by hand) and not repeated here: only a caller that repeats it makes
             // a large response more than a suggestion (issue 11: "suggestion only for the truly one-shot").
@@ -112,7 +112,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Operation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Operation.Syntax);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, fanOut, oneShot: chain == null, chain?.Locations));
         }
 
@@ -129,7 +129,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 var span = site.Operation.Syntax.GetLocation().GetLineSpan();
                 string via = " (limit is " + CallChain.Name(wrapper) + "'s parameter '" + forwarded.Parameter.Name + "', which " + CallChain.Name(site.Caller)
                     + " (" + System.IO.Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1) + ") leaves unset)";
-                var fanOut = run.Model.FanOut.Resolve(site.Caller, site.Operation.Syntax.SyntaxTree);
+                var fanOut = run.Model.FanOut.Resolve(site.Caller, site.Operation.Syntax);
                 judgement.Report(Create(judgement.Pick(Rule, CallerRule), forwarded.Call, fanOut, oneShot: false, new[] { Locations.Of(site.Operation) }, via));
                 return;
             }
@@ -151,7 +151,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 }
 
                 var chain = judgement.Chains.RepeatedAt(site);
-                var fanOut = CallerFanOut.Resolve(run.Model, site.Caller, site.Operation.Syntax.SyntaxTree, chain);
+                var fanOut = CallerFanOut.Resolve(run.Model, site.Caller, site.Operation.Syntax, chain);
                 if (chain != null || fanOut.IsReplicated && fanOut.Copies > 1)
                 {
                     var locations = chain?.Locations ?? new[] { Locations.Of(site.Operation) };
@@ -164,7 +164,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             if (once is CallSite single && judgement.Final)
             {
-                var fanOut = run.Model.FanOut.Resolve(single.Caller, single.Operation.Syntax.SyntaxTree);
+                var fanOut = run.Model.FanOut.Resolve(single.Caller, single.Operation.Syntax);
                 judgement.Report(Create(CallerRule, decided.Call, fanOut, oneShot: true, new[] { Locations.Of(single.Operation) }, ListedBy(wrapper, decided.Parameter, single, null)));
             }
         }

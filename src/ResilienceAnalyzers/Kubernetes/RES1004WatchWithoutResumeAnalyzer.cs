@@ -59,7 +59,7 @@ namespace ResilienceAnalyzers.Kubernetes
             var restart = Restart(call, context.ContainingSymbol, run.Model);
             if (restart != null || !(CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method))
             {
-                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax.SyntaxTree);
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
                 context.ReportDiagnostic(Create(Rule, call, restart, fanOut, null));
                 return;
             }
@@ -86,7 +86,7 @@ namespace ResilienceAnalyzers.Kubernetes
             string? restart = chain == null ? null
                 : chain.Frequency.PerRequest ? "and is started again " + chain.Frequency.Describe() + " (" + chain.Describe(deferred.Method) + ")"
                 : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue ? string.Empty : " with no delay between restarts") + " (" + chain.Describe(deferred.Method) + ")";
-            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax.SyntaxTree, chain);
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax, chain);
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, restart, fanOut, chain?.Locations));
         }
 
@@ -124,7 +124,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 string described = chain != null ? chain.Describe(wrapper) : CallChain.Name(site.Caller) + " → " + CallChain.Name(wrapper);
                 string restart = chain == null ? "(watch: true from " + described + ") and so cannot resume when it ends"
                     : "and is restarted by " + chain.Frequency.Trigger + (chain.Frequency.Period.HasValue || chain.Frequency.PerRequest ? string.Empty : " with no delay between restarts") + " (" + described + ", with watch: true)";
-                var fanOut = CallerFanOut.Resolve(run.Model, wrapper, call.Operation.Syntax.SyntaxTree, chain);
+                var fanOut = CallerFanOut.Resolve(run.Model, wrapper, call.Operation.Syntax, chain);
                 judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain == null ? null : restart, fanOut, chain?.Locations ?? new[] { Locations.Of(site.Operation) }, chain == null ? restart : null));
                 return;
             }

@@ -74,7 +74,7 @@ namespace ResilienceAnalyzers.Kubernetes
             var call = context.Operation;
             if (RetryLoops.Of(call, run.Model) is ILoopOperation loop)
             {
-                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, call.Syntax.SyntaxTree);
+                var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, call.Syntax);
                 string where = InOtherMethod(loop, call) is string helper ? " in " + helper : string.Empty;
                 if (Create(Rule, call, name, loop.Body, LoopText(loop) + where, fanOut, null, run.Model) is Diagnostic diagnostic)
                 {
@@ -95,7 +95,7 @@ namespace ResilienceAnalyzers.Kubernetes
             // caller's loop (and neither is one whose failure a caller on the way swallows: RetriedOnFailureBy).
             if (!RetryLoops.StopsFailure(call) && judgement.Chains.RetriedOnFailureBy(deferred.Method) is CallChain chain && chain.RetryLoop != null)
             {
-                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax.SyntaxTree, chain);
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax, chain);
                 if (Create(judgement.Pick(Rule, CallerRule), call, name, chain.RetryLoop.Body, LoopText(chain.RetryLoop) + " in " + chain.Describe(deferred.Method), fanOut, chain.Locations, run.Model) is Diagnostic diagnostic)
                 {
                     judgement.Report(diagnostic);
@@ -110,7 +110,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 && judgement.Chains.RepeatedBy(deferred.Method) is CallChain restart
                 && restart.Frequency.RestartCallback is IOperation callback)
             {
-                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax.SyntaxTree, restart);
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax, restart);
                 if (Create(judgement.Pick(Rule, CallerRule), call, name, callback, restart.Frequency.Trigger + " (" + restart.Describe(deferred.Method) + ")", fanOut, restart.Locations, run.Model) is Diagnostic diagnostic)
                 {
                     judgement.Report(diagnostic);

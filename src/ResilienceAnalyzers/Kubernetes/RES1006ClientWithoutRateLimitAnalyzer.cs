@@ -66,7 +66,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, creation.Syntax.SyntaxTree);
+            var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, creation.Syntax);
             if (frequency.IsPeriodic || fanOut.Kind == FanOutKind.EveryNode)
             {
                 context.ReportDiagnostic(Create(Rule, creation, frequency.IsPeriodic ? ", created " + frequency.Describe() : null, fanOut, null));
@@ -81,7 +81,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax.SyntaxTree, chain);
+            var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax, chain);
             if (chain == null && fanOut.Kind != FanOutKind.EveryNode)
             {
                 return;

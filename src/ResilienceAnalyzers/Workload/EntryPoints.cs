@@ -26,8 +26,9 @@ namespace ResilienceAnalyzers.Workload
 
         private sealed class Row
         {
-            public Row(Match match, string ns, string type, string? member, string trigger, bool perRequest, TimeSpan? period)
+            public Row(Match match, string ns, string type, string? member, string trigger, bool perRequest, TimeSpan? period, bool scheduled = false)
             {
+                Scheduled = scheduled;
                 How = match;
                 Namespace = ns;
                 Type = type;
@@ -51,6 +52,9 @@ namespace ResilienceAnalyzers.Workload
             public bool PerRequest { get; }
 
             public TimeSpan? Period { get; }
+
+            /// <summary>Run on a schedule set outside the code (<see cref="Frequency.Schedule"/>).</summary>
+            public bool Scheduled { get; }
         }
 
         private static readonly ImmutableArray<Row> Rows = ImmutableArray.Create(
@@ -76,7 +80,7 @@ namespace ResilienceAnalyzers.Workload
             new Row(Match.Implements, "Steeltoe.Management.Info", "IInfoContributor", "Contribute", "/info actuator request", perRequest: true, period: null),
             new Row(Match.Implements, "Steeltoe.Common.HealthChecks", "IHealthContributor", "Health", "/health actuator request", perRequest: true, period: null),
             // Scheduled jobs: the trigger (in configuration) decides the period.
-            new Row(Match.Implements, "Quartz", "IJob", "Execute", "Quartz job", perRequest: false, period: null),
+            new Row(Match.Implements, "Quartz", "IJob", "Execute", "Quartz job", perRequest: false, period: null, scheduled: true),
             // Framework refreshes. Orleans: ClusterMembershipOptions.TableRefreshTimeout = 60 s, the period between
             // reads of the membership table; GatewayOptions.GatewayListRefreshPeriod = 1 min (dotnet/orleans,
             // src/Orleans.Core/Configuration/Options/ClusterMembershipOptions.cs and GatewayOptions.cs).
@@ -99,7 +103,7 @@ namespace ResilienceAnalyzers.Workload
             {
                 if (Matches(row, method))
                 {
-                    return new Frequency(row.Trigger, row.Period, site, row.PerRequest);
+                    return row.Scheduled ? Frequency.Schedule(row.Trigger, site) : new Frequency(row.Trigger, row.Period, site, row.PerRequest);
                 }
             }
 

@@ -21,8 +21,9 @@ namespace ResilienceAnalyzers.Workload
     /// <summary>How many copies of the code run, and what said so (quoted in messages).</summary>
     internal readonly struct FanOut
     {
-        public FanOut(FanOutKind kind, long copies, string reason, ResilienceSettings settings)
+        public FanOut(FanOutKind kind, long copies, string reason, ResilienceSettings settings, bool elected = false)
         {
+            Elected = elected;
             Kind = kind;
             Copies = copies;
             Reason = reason;
@@ -37,6 +38,9 @@ namespace ResilienceAnalyzers.Workload
         public string Reason { get; }
 
         public ResilienceSettings Settings { get; }
+
+        /// <summary>One copy because the code runs in the elected leader only (<see cref="LeaderElection"/>); the reason says why.</summary>
+        public bool Elected { get; }
 
         public bool IsReplicated => Kind == FanOutKind.EveryNode || Kind == FanOutKind.EveryReplica;
 

@@ -42,19 +42,38 @@ namespace ResilienceAnalyzers.Workload
         private readonly Lazy<FanOutKind> assemblyAttribute;
         private readonly Lazy<ProjectManifests> manifests;
 
-        public FanOutResolver(Compilation compilation, SettingsCache settings, Lazy<ProjectManifests> manifests)
+        public FanOutResolver(Compilation compilation, SettingsCache settings, Lazy<ProjectManifests> manifests, Func<SyntaxTree, SemanticModel> models)
         {
             this.settings = settings;
             this.manifests = manifests;
             assemblyAttribute = new Lazy<FanOutKind>(() => FromAttributes(compilation.Assembly));
+            Leaders = new LeaderElection(compilation, models);
         }
+
+        /// <summary>Code that runs in the elected leader only, whatever the workload.</summary>
+        public LeaderElection Leaders { get; }
 
         public SettingsCache Settings => settings;
 
         /// <summary>The manifests among the AdditionalFiles, read on first use, once per compilation.</summary>
         public ProjectManifests Manifests => manifests.Value;
 
-        public FanOut Resolve(ISymbol? containingSymbol, SyntaxTree tree)
+        /// <summary>
+        /// Who runs the code at <paramref name="site"/> in <paramref name="containingSymbol"/>: one copy where it runs in the
+        /// elected leader only (a controller of a framework that elects one, a leader callback, a job scheduled from
+        /// those), else the workload's fan-out.
+        /// </summary>
+        public FanOut Resolve(ISymbol? containingSymbol, SyntaxNode site)
+        {
+            if (Leaders.At(containingSymbol as IMethodSymbol ?? containingSymbol?.ContainingSymbol as IMethodSymbol, site) is string leader)
+            {
+                return new FanOut(FanOutKind.Single, 1, leader, settings.For(site.SyntaxTree), elected: true);
+            }
+
+            return Resolve(containingSymbol, site.SyntaxTree);
+        }
+
+        private FanOut Resolve(ISymbol? containingSymbol, SyntaxTree tree)
         {
             var s = settings.For(tree);
             switch (s.Workload)

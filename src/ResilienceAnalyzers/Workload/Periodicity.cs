@@ -24,7 +24,24 @@ namespace ResilienceAnalyzers.Workload
             Site = site;
             PerRequest = perRequest;
             RestartCallback = null;
+            IsSchedule = false;
         }
+
+        private Frequency(Frequency of, string trigger, bool schedule)
+            : this(trigger, of.Period, of.Site, of.PerRequest)
+        {
+            RestartCallback = of.RestartCallback;
+            IsSchedule = schedule;
+        }
+
+        /// <summary>A job run on a schedule set outside the code (a Quartz trigger, a cron expression in configuration).</summary>
+        public static Frequency Schedule(string trigger, SyntaxNode site) => new Frequency(new Frequency(trigger, null, site), trigger, schedule: true);
+
+        /// <summary>
+        /// A job whose schedule is set outside the code (<see cref="Schedule"/>): its period is not known, and such
+        /// schedules are usually minutes to days apart, so in one copy it is a suggestion, not a storm.
+        /// </summary>
+        public bool IsSchedule { get; }
 
         private Frequency(string trigger, SyntaxNode site, IOperation restartCallback)
             : this(trigger, null, site, perRequest: false)
@@ -69,7 +86,7 @@ namespace ResilienceAnalyzers.Workload
         public string Describe() => PerRequest ? "on every " + Trigger : "on every pass of " + Trigger;
 
         /// <summary>The same repetition, found in <paramref name="where"/> (a helper that runs the delegate it is given).</summary>
-        public Frequency Via(string where) => IsPeriodic && !PerRequest && RestartCallback == null ? new Frequency(Trigger + " in " + where, Period, Site, PerRequest) : this;
+        public Frequency Via(string where) => IsPeriodic && !PerRequest && RestartCallback == null ? new Frequency(this, Trigger + " in " + where, IsSchedule) : this;
     }
 
     internal static class Periodicity
