@@ -164,10 +164,41 @@ namespace ResilienceAnalyzers.Dns
             }
 
             IOperation value = Unwrap.Result(lookup, awaited: true);
+            if (value.Parent is ISimpleAssignmentOperation assignment && Outlives(assignment.Target))
+            {
+                return true;
+            }
 
-            return value.Parent is ISimpleAssignmentOperation assignment
-                && (assignment.Target is IFieldReferenceOperation || assignment.Target is IPropertyReferenceOperation);
+            // Through a local first (var addresses = await Dns…; then kept): a cache entry's property, a dictionary or array
+            // slot (MySqlConnector's address-change check keeps each host's last answer in an array its timer captures;
+            // FreeRedis' resolver keeps a DnsItem per host in a dictionary field, and its catch returns the old one).
+            ILocalSymbol? local = value.Parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+                _ => null,
+            };
+            if (local == null)
+            {
+                return false;
+            }
+
+            foreach (var reference in guardedBy.Body.Descendants())
+            {
+                if (reference is ILocalReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Local, local)
+                    && Unwrap.Result(read, awaited: false).Parent is ISimpleAssignmentOperation kept && kept.Value == Unwrap.Result(read, awaited: false)
+                    && Outlives(kept.Target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
+
+        /// <summary>A place a value outlives the method in: a field, a property or indexer (a dictionary slot, an entry's member), an array element.</summary>
+        private static bool Outlives(IOperation target)
+            => target is IFieldReferenceOperation || target is IPropertyReferenceOperation || target is IArrayElementReferenceOperation;
 
         /// <summary>The method that makes the lookup also opens a connection: a connection path (resolve per connect).</summary>
         public static bool IsOnConnectionPath(IOperation lookup)

@@ -40,6 +40,96 @@ namespace ResilienceAnalyzers.Tests.Dns
             await test.RunAsync();
         }
 
+        [Theory]
+        // Kept through a local in an array slot a timer captures (MySqlConnector's address-change check), a cache entry's
+        // property, a dictionary slot, an object initializer of a kept entry (FreeRedis' resolver): the catch keeps the old answer.
+        [InlineData("var found = await Dns.GetHostAddressesAsync(host); kept[0] = found;", false)]
+        [InlineData("var found = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false); entry.Addresses = found;", false)]
+        [InlineData("var found = await Dns.GetHostAddressesAsync(host); cache[host] = new Entry { Addresses = found };", false)]
+        [InlineData("IPAddress[] found; found = await Dns.GetHostAddressesAsync(host); cache[host] = new Entry { Addresses = found };", false)]
+        // Twins: read, not kept; kept only in a local; kept, but the catch rethrows.
+        [InlineData("var found = await Dns.{|#0:GetHostAddressesAsync|}(host); Console.WriteLine(found.Length);", true)]
+        [InlineData("var found = await Dns.{|#0:GetHostAddressesAsync|}(host); var copy = found;", true)]
+        public async Task A_lookup_whose_answer_is_kept_through_a_local_and_whose_failure_is_swallowed_keeps_the_last_good_answer(string body, bool flagged)
+        {
+            string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Net;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Entry { public IPAddress[] Addresses { get; set; } = Array.Empty<IPAddress>(); }
+
+                class Checker
+                {
+                    private readonly Dictionary<string, Entry> cache = new Dictionary<string, Entry>();
+
+                    async Task Run(string host, Entry entry, CancellationToken ct)
+                    {
+                        var kept = new IPAddress[1][];
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                BODY
+                            }
+                            catch (Exception)
+                            {
+                                // keep the previous answer
+                            }
+
+                            await Task.Delay(60000, ct);
+                        }
+                    }
+                }
+                """.Replace("BODY", body);
+            var test = new Verify(source, Client.None, Config.DaemonSet());
+            if (flagged)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2001UncachedDnsAnalyzer.Rule, 0));
+            }
+
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_lookup_kept_through_a_local_but_rethrown_is_flagged()
+        {
+            const string source = """
+                using System;
+                using System.Net;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Checker
+                {
+                    private IPAddress[] last = Array.Empty<IPAddress>();
+
+                    async Task Run(string host, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                var found = await Dns.{|#0:GetHostAddressesAsync|}(host);
+                                last = found;
+                            }
+                            catch (Exception)
+                            {
+                                throw;
+                            }
+
+                            await Task.Delay(60000, ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.None, Config.DaemonSet());
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2001UncachedDnsAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Every_lookup_form_is_recognized_and_a_one_off_lookup_is_a_suggestion()
         {
