@@ -490,6 +490,20 @@ namespace ResilienceAnalyzers.Kubernetes
         public static string SingularForMessage(string kind)
             => kind.Length == 0 || char.IsLower(kind[0]) ? kind : Regex.Replace(kind, "(?<=[a-z0-9])(?=[A-Z])", " ").ToLowerInvariant();
 
+        /// <summary>
+        /// The GET that reads one object of the call's kind by name: <c>ReadNamespacedPod</c>, <c>ReadNode</c>; for custom
+        /// objects (the kind is the plural written in the call, or unknown) <c>GetNamespacedCustomObject</c> /
+        /// <c>GetClusterCustomObject</c>.
+        /// </summary>
+        public static string ReadByNameMethod(KubernetesCall call)
+        {
+            bool namespaced = call.Scope == RequestScope.Namespace;
+            bool custom = call.Kind == "CustomObject" || call.Kind.Length > 0 && char.IsLower(call.Kind[0]);
+            return custom
+                ? (namespaced ? "GetNamespacedCustomObject" : "GetClusterCustomObject")
+                : "Read" + (namespaced ? "Namespaced" : string.Empty) + call.Kind;
+        }
+
         /// <summary>"Pod" → "pods", "Endpoints" → "endpoints", "NetworkPolicy" → "network policies": for messages.</summary>
         public static string PluralForMessage(string kind)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -146,12 +147,14 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             // var pods = await client…ListX(…);  or  (await client…ListX(…)).Items.First(…)
             var (result, local) = ResultOf(list);
-            foreach (var descendant in Root(list).Descendants())
+            var root = Root(list);
+            var untyped = local != null && !HasItems(local.Type) ? DerivedLocals(root, local) : null;
+            foreach (var descendant in root.Descendants())
             {
                 if (descendant is IInvocationOperation search
                     && SearchMethods.Contains(search.TargetMethod.Name)
                     && search.Syntax.Span.End > list.Syntax.Span.End
-                    && IsItemsOf(Receiver(search), local, result)
+                    && (IsItemsOf(Receiver(search), local, result) || untyped != null && IsDerived(Receiver(search), untyped))
                     && ComparedInSearch(search, list, outer, inner) is IOperation compared)
                 {
                     return compared;
@@ -169,6 +172,87 @@ namespace ResilienceAnalyzers.Kubernetes
 
             return null;
         }
+
+        /// <summary>A typed list (<c>V1PodList</c>) has its <c>Items</c>; a custom-object LIST's <c>object</c> or <c>JsonElement</c> has not.</summary>
+        private static bool HasItems(ITypeSymbol type)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (!t.GetMembers("Items").IsEmpty)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The locals made from an untyped list's result, inside its method: a custom-object LIST read as JSON and
+        /// deserialized (<c>(JsonElement)await client.ListNamespacedCustomObjectAsync(…)</c> →
+        /// <c>TryGetProperty("items", out var items)</c> → <c>var versions = items.Deserialize&lt;T[]&gt;()</c>: Orleans'
+        /// cluster-version lookup). A local is derived when it is initialized or assigned from an expression that reads a
+        /// derived local, or is an <c>out</c> argument of a call on one.
+        /// </summary>
+        private static HashSet<ILocalSymbol> DerivedLocals(IOperation root, ILocalSymbol start)
+        {
+            var derived = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default) { start };
+            for (int pass = 0; pass < 4; pass++)
+            {
+                int before = derived.Count;
+                foreach (var node in root.Descendants())
+                {
+                    switch (node)
+                    {
+                        case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when Reads(initializer.Value, derived):
+                            derived.Add(declarator.Symbol);
+                            break;
+                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when Reads(assignment.Value, derived):
+                            derived.Add(target.Local);
+                            break;
+                        case IInvocationOperation call when Reads(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null), derived):
+                            foreach (var argument in call.Arguments)
+                            {
+                                if (argument.Parameter?.RefKind == RefKind.Out && Unwrap.ConversionsOrNull(argument.Value) is IOperation written
+                                    && (written as ILocalReferenceOperation ?? (written as IDeclarationExpressionOperation)?.Expression as ILocalReferenceOperation) is ILocalReferenceOperation outLocal)
+                                {
+                                    derived.Add(outLocal.Local);
+                                }
+                            }
+
+                            break;
+                    }
+                }
+
+                if (derived.Count == before)
+                {
+                    break;
+                }
+            }
+
+            return derived;
+        }
+
+        private static bool Reads(IOperation? value, HashSet<ILocalSymbol> locals)
+        {
+            if (value == null)
+            {
+                return false;
+            }
+
+            foreach (var node in value.DescendantsAndSelf())
+            {
+                if (node is ILocalReferenceOperation reference && locals.Contains(reference.Local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsDerived(IOperation? receiver, HashSet<ILocalSymbol> derived)
+            => Unwrap.ConversionsOrNull(receiver) is ILocalReferenceOperation reference && derived.Contains(reference.Local);
 
         /// <summary>What a search is called on (<c>pods.Items.First(…)</c>, the extension's first argument), through <c>?.</c>.</summary>
         private static IOperation? Receiver(IInvocationOperation search)

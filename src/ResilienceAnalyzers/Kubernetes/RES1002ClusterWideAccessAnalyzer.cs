@@ -143,7 +143,7 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 case "ByName":
                     own = "the one " + singular + " it looks for by name";
-                    remedy = "read it by name (Read" + (call.Scope == RequestScope.Namespace ? "Namespaced" : string.Empty) + call.Kind + ") or add fieldSelector: \"metadata.name=\" + the name";
+                    remedy = "read it by name (" + KubernetesApi.ReadByNameMethod(call) + ") or add fieldSelector: \"metadata.name=\" + the name";
                     break;
                 case "PodOnNode":
                     own = "the ones on this node, which it picks out itself (Spec.NodeName)";

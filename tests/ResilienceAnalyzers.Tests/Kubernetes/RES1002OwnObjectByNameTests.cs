@@ -37,6 +37,83 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// Orleans.Clustering.Kubernetes' cluster-version lookup (unseen survey set): the custom objects are read as JSON,
+        /// their items deserialized, and the one whose name is the cluster's id picked out — in every silo, on every
+        /// membership-table read. A GET by name returns just that one.
+        /// </summary>
+        internal const string JsonCustomObjects = """
+            using System.Linq;
+            using System.Text.Json;
+            using System.Threading.Tasks;
+            using k8s;
+            using k8s.Models;
+            using Orleans;
+
+            public class ClusterVersionEntity
+            {
+                public string ClusterId { get; set; } = "";
+                public V1ObjectMeta Metadata { get; set; } = new V1ObjectMeta();
+            }
+
+            public class KubeMembershipTable : IMembershipTable
+            {
+                private readonly IKubernetes client;
+                private readonly string clusterId = "orleans";
+
+                public KubeMembershipTable(IKubernetes client) => this.client = client;
+
+                public async Task<MembershipTableData> ReadAll()
+                {
+                    var version = await GetClusterVersion();
+                    return null!;
+                }
+
+                private async Task<ClusterVersionEntity?> GetClusterVersion()
+                {
+                    var container = (JsonElement)await client.CustomObjects.{|#0:ListNamespacedCustomObjectAsync|}("orleans.dot.net", "v1", "default", "clusterversions");
+                    if (!container.TryGetProperty("items", out var items))
+                    {
+                        return null;
+                    }
+
+                    var versions = items.Deserialize<ClusterVersionEntity[]>();
+                    return versions?.FirstOrDefault(v => v.ClusterId == clusterId && v.Metadata.Name == SEARCHED);
+                }
+            }
+            """;
+
+        [Theory]
+        [InlineData("{|#1:clusterId|}", true)]
+        [InlineData("v.ClusterId", false)]
+        public async Task Found_in_custom_objects_read_as_JSON(string searched, bool flagged)
+        {
+            var test = new Verify(JsonCustomObjects.Replace("SEARCHED", searched), Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"))
+            {
+                CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None,
+            };
+            if (flagged)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1).WithMessage(
+                    "This code runs in every replica (3 copies; <ResilienceWorkload> = Deployment) and lists every clusterversions in the namespace instead of its own: each call makes the API server process 20 clusterversions (~100 KB as JSON) from etcd to return the one clusterversions it looks for by name; 60 clusterversions (~300 KB as JSON) for one round of 3 copies, at 1,000 nodes × 30 pods per node; read it by name (GetNamespacedCustomObject) or add fieldSelector: \"metadata.name=\" + the name"));
+            }
+
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task The_fix_for_custom_objects_read_as_JSON_selects_the_name()
+        {
+            // No typed GET to swap in (the items are deserialized from JSON): the search stays, the API server returns only the one.
+            string plain = JsonCustomObjects.Replace("SEARCHED", "{|#1:clusterId|}").Replace("using Orleans;\n", string.Empty).Replace(" : IMembershipTable", string.Empty)
+                .Replace("Task<MembershipTableData>", "Task<ClusterVersionEntity?>").Replace("return null!;", "return version;");
+            string fixedSource = plain.Replace("{|#0:ListNamespacedCustomObjectAsync|}(\"orleans.dot.net\", \"v1\", \"default\", \"clusterversions\")", "ListNamespacedCustomObjectAsync(\"orleans.dot.net\", \"v1\", \"default\", \"clusterversions\", fieldSelector: \"metadata.name=\" + clusterId)")
+                .Replace("{|#1:clusterId|}", "clusterId");
+            var test = new Fix(plain, fixedSource, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1));
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Found_through_ConfigureAwait_and_string_Equals()
         {
