@@ -95,9 +95,9 @@ namespace Resilience.Simulator.Tests
         public void The_broken_sample_takes_a_5000_node_control_plane_down_within_minutes_and_the_fixed_one_does_not()
         {
             string svg = Path.Combine(builds.Root, "charts");
-            var (code, output, error) = Run.Cli("forecast", builds.Broken, "--nodes", "200,5000", "--json", "--svg", svg, "--fail-on", "saturation", "--quiet");
+            var (code, json, error) = Run.Cli("forecast", builds.Broken, "--nodes", "200,5000", "--json", "--svg", svg, "--fail-on", "saturation", "--quiet");
             Assert.True(code == Cli.Saturates, error);
-            using var doc = JsonDocument.Parse(output);
+            using var doc = JsonDocument.Parse(json);
             var clusters = doc.RootElement.GetProperty("clusters");
             var small = clusters[0].GetProperty("variants")[0];
             Assert.True(small.GetProperty("healthy").GetBoolean());
@@ -107,16 +107,28 @@ namespace Resilience.Simulator.Tests
             var all = large.EnumerateArray().Single(v => v.GetProperty("name").GetString() == "all fixes");
             Assert.True(all.GetProperty("healthy").GetBoolean());
             Assert.Equal(JsonValueKind.Null, all.GetProperty("firstDnsFailureAtSeconds").ValueKind);
+            // Between the cluster that holds and the one that saturates: the bracket the bisection found, checked on the model.
+            var point = doc.RootElement.GetProperty("saturationPoint");
+            int saturatesFrom = point.GetProperty("nodes").GetInt32(), holdsAt = point.GetProperty("holdsAtNodes").GetInt32();
+            Assert.InRange(holdsAt, 200, saturatesFrom - 1);
+            Assert.InRange(saturatesFrom, holdsAt + 1, 5000);
+            var sites = AccessPatterns.Sites(SarifFindings.Load(builds.Broken));
+            var settings = new ForecastSettings();
+            settings.Cluster.PodsPerNode = 30;
+            Assert.NotNull(TimeSteppedSimulation.Run(Forecaster.Input(sites, Array.Empty<OfferedFix>(), settings, saturatesFrom)).Summary.SaturatedAtSeconds);
+            Assert.Null(TimeSteppedSimulation.Run(Forecaster.Input(sites, Array.Empty<OfferedFix>(), settings, holdsAt)).Summary.SaturatedAtSeconds);
+            output.WriteLine("saturation point: from " + saturatesFrom + " nodes, holds at " + holdsAt);
+
             foreach (int nodes in new[] { 200, 5000 })
             {
                 var chart = XDocument.Load(Path.Combine(svg, "forecast-" + nodes + "-nodes.svg"));
                 Assert.Equal(7 + 1, chart.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg")).Count());
             }
 
-            (code, output, error) = Run.Cli("forecast", builds.Fixed, "--nodes", "200,5000", "--fail-on", "saturation", "--quiet");
-            Assert.True(code == Cli.Ok, error);
-            Assert.Contains("0 RES findings", output, StringComparison.Ordinal);
-            Assert.DoesNotContain("takes the control plane down", output, StringComparison.Ordinal);
+            var (fixedCode, table, fixedError) = Run.Cli("forecast", builds.Fixed, "--nodes", "200,5000", "--fail-on", "saturation", "--quiet");
+            Assert.True(fixedCode == Cli.Ok, fixedError);
+            Assert.Contains("0 RES findings", table, StringComparison.Ordinal);
+            Assert.DoesNotContain("takes the control plane down", table, StringComparison.Ordinal);
         }
 
         /// <summary>

@@ -61,7 +61,7 @@ namespace Resilience.Simulator.Tests
             }
 
             string log = Path.Combine(Root, sample + ".sarif");
-            Dotnet(target, "build", "-nologo", "-m:1", "-p:RestorePackagesPath=" + Path.Combine(Root, "packages"), "-p:ErrorLog=" + log + "%2Cversion=2.1");
+            Dotnet(target, "build", "-nologo", "-m:1", "-p:ErrorLog=" + log + "%2Cversion=2.1");
             return log;
         }
 

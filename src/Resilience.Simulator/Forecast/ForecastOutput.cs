@@ -49,6 +49,12 @@ namespace Resilience.Simulator.Forecast
                 }
             }
 
+            if (report.SaturationPoint is SaturationPoint point)
+            {
+                o.WriteLine();
+                o.WriteLine(SaturationText(point));
+            }
+
             o.WriteLine();
             o.WriteLine("Times are since the rollout started (min:s). Peak CPU is the offered load of admitted requests; '-': no finding loads the API servers.");
             o.WriteLine("DNS ✗ from: first failing cluster-name lookup in the run; after loss: how long lookups last once the control plane is lost, from any cause.");
@@ -70,6 +76,12 @@ namespace Resilience.Simulator.Forecast
             => v.DnsFailsAfterLossSeconds is double first
                 ? Quantity.Duration(TimeSpan.FromSeconds(first)) + (v.DnsHalfFailingAfterLossSeconds is double half ? ", half " + Quantity.Duration(TimeSpan.FromSeconds(half)) : "")
                 : "never";
+
+        /// <summary>"Saturation point: the build as it is saturates the API servers from 1,100 nodes (holds at 1,075)".</summary>
+        public static string SaturationText(SaturationPoint point)
+            => point.Nodes is int nodes
+                ? "Saturation point: the build as it is saturates the API servers from " + Quantity.Count(nodes) + " nodes (holds at " + Quantity.Count(point.HoldsAt) + "; same pods per node and control plane)."
+                : "Saturation point: the build as it is holds up to " + Quantity.Count(point.HoldsAt) + " nodes, the largest size searched.";
 
         private static string At(double? seconds) => seconds is double s ? TableOutput.Clock(s) : "never";
 
@@ -118,6 +130,19 @@ namespace Resilience.Simulator.Forecast
                 }
 
                 w.WriteEndArray();
+                if (report.SaturationPoint is SaturationPoint point)
+                {
+                    w.WriteStartObject("saturationPoint");
+                    if (point.Nodes is int n) w.WriteNumber("nodes", n);
+                    else w.WriteNull("nodes");
+                    w.WriteNumber("holdsAtNodes", point.HoldsAt);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("saturationPoint");
+                }
+
                 w.WriteStartArray("clusters");
                 foreach (var cluster in report.Clusters)
                 {

@@ -116,7 +116,7 @@ namespace Resilience.Simulator.Forecast
 
     public sealed class ForecastReport
     {
-        public ForecastReport(string source, IReadOnlyList<Finding> findings, IReadOnlyList<FindingSite> sites, IReadOnlyList<string> notes, ForecastSettings settings, IReadOnlyList<ClusterForecast> clusters)
+        public ForecastReport(string source, IReadOnlyList<Finding> findings, IReadOnlyList<FindingSite> sites, IReadOnlyList<string> notes, ForecastSettings settings, IReadOnlyList<ClusterForecast> clusters, SaturationPoint? saturationPoint)
         {
             Source = source;
             Findings = findings;
@@ -124,7 +124,11 @@ namespace Resilience.Simulator.Forecast
             Notes = notes;
             Settings = settings;
             Clusters = clusters;
+            SaturationPoint = saturationPoint;
         }
+
+        /// <summary>Where, between the clusters, the build as it is starts to saturate; null when nothing loads the API servers.</summary>
+        public SaturationPoint? SaturationPoint { get; }
 
         public string Source { get; }
 
@@ -138,6 +142,24 @@ namespace Resilience.Simulator.Forecast
         public ForecastSettings Settings { get; }
 
         public IReadOnlyList<ClusterForecast> Clusters { get; }
+    }
+
+    /// <summary>
+    /// The smallest cluster (same shape, more nodes) on which the build as it is saturates, found by bisection to within
+    /// <see cref="Forecaster.SaturationPrecision"/>: <see cref="Nodes"/> saturates, <see cref="HoldsAt"/> does not. Null
+    /// <see cref="Nodes"/>: it holds on every size searched, up to <see cref="HoldsAt"/>.
+    /// </summary>
+    public sealed class SaturationPoint
+    {
+        public SaturationPoint(int? nodes, int holdsAt)
+        {
+            Nodes = nodes;
+            HoldsAt = holdsAt;
+        }
+
+        public int? Nodes { get; }
+
+        public int HoldsAt { get; }
     }
 
     /// <summary>
@@ -188,7 +210,46 @@ namespace Resilience.Simulator.Forecast
                 clusters.Add(new ClusterForecast(nodes, results));
             }
 
-            return new ForecastReport(source, findings, sites, notes, settings, clusters);
+            return new ForecastReport(source, findings, sites, notes, settings, clusters, FindSaturationPoint(sites, settings, clusters, progress));
+        }
+
+        /// <summary>The bisection stops when the bracket is narrower than this share of its lower end.</summary>
+        public const double SaturationPrecision = 0.05;
+
+        /// <summary>Without a saturating cluster among those asked for, the search goes up to this many times the largest.</summary>
+        public const int SaturationSearchFactor = 10;
+
+        /// <summary>
+        /// Bisects the node count between the largest cluster that holds and the smallest that saturates (of those
+        /// forecast, else up to <see cref="SaturationSearchFactor"/> × the largest). Assumes more nodes never help,
+        /// which holds for per-node and replicated load alike; the answer is a bracket, not a threshold to the node.
+        /// </summary>
+        private static SaturationPoint? FindSaturationPoint(IReadOnlyList<FindingSite> sites, ForecastSettings settings, IReadOnlyList<ClusterForecast> clusters, IProgress<string>? progress)
+        {
+            if (clusters.Count == 0 || clusters[0].AsBuilt.Result is null) return null;
+            int holds = clusters.Where(c => !c.AsBuilt.Saturates).Select(c => c.Nodes).DefaultIfEmpty(0).Max();
+            int saturates = clusters.Where(c => c.AsBuilt.Saturates && c.Nodes > holds).Select(c => c.Nodes).DefaultIfEmpty(int.MaxValue).Min();
+            bool Saturates(int nodes)
+            {
+                progress?.Report("saturation point: " + Quantity.Count(nodes) + " nodes");
+                return TimeSteppedSimulation.Run(Input(sites, Array.Empty<OfferedFix>(), settings, nodes)).Summary.SaturatedAtSeconds != null;
+            }
+
+            if (saturates == int.MaxValue)
+            {
+                int ceiling = (int)Math.Min(1_000_000L, (long)clusters.Max(c => c.Nodes) * SaturationSearchFactor);
+                if (!Saturates(ceiling)) return new SaturationPoint(null, ceiling);
+                saturates = ceiling;
+            }
+
+            while (saturates - holds > Math.Max(1, holds * SaturationPrecision))
+            {
+                int middle = holds + ((saturates - holds) / 2);
+                if (Saturates(Math.Max(1, middle))) saturates = Math.Max(1, middle);
+                else holds = middle;
+            }
+
+            return new SaturationPoint(saturates, holds);
         }
 
         /// <summary>
