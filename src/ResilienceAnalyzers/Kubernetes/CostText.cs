@@ -45,12 +45,14 @@ namespace ResilienceAnalyzers.Kubernetes
         /// size, per-call cost and, when the period is known, the period and per-minute cost. Invariant culture, plain
         /// integers, <c>true</c>/<c>false</c>.
         /// </summary>
-        public static ImmutableDictionary<string, string?> Properties(KubernetesCall call, FanOut fanOut, ClusterShape cluster, RequestCost cost, TimeSpan? period = null)
+        /// <param name="judgedAs">What the rule judged the call as: a wrapper's <c>watch: watch</c> call is a LIST where RES1001 and
+        /// RES1003 report it and a WATCH where RES1004 does (<see cref="KubernetesVerb.DecidedByCaller"/> is no verb a tool can price).</param>
+        public static ImmutableDictionary<string, string?> Properties(KubernetesCall call, FanOut fanOut, ClusterShape cluster, RequestCost cost, TimeSpan? period = null, KubernetesVerb judgedAs = KubernetesVerb.List)
         {
             long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
             var request = ToRequest(call);
             var builder = ImmutableDictionary.CreateBuilder<string, string?>();
-            builder[VerbProperty] = call.Verb.ToString();
+            builder[VerbProperty] = (call.Verb == KubernetesVerb.DecidedByCaller ? judgedAs : call.Verb).ToString();
             builder[ResourceProperty] = request.Kind.ToString();
             builder[ScopeProperty] = request.Scope.ToString();
             builder[NodeScopedProperty] = Flag(request.NodeScoped);

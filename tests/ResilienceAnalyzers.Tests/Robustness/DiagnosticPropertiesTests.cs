@@ -77,5 +77,20 @@ namespace ResilienceAnalyzers.Tests.Robustness
             Assert.Equal("EveryNode", retry.Properties["FanOut"]);
             Assert.Equal("5000", retry.Properties["Copies"]);
         }
+
+        /// <summary>A wrapper's <c>watch: watch</c> call is a LIST where RES1003 judges it and a WATCH where RES1004 does (Proto.Actor's shape).</summary>
+        [Fact]
+        public async Task A_wrapper_whose_callers_decide_list_or_watch_has_the_verb_each_rule_judged()
+        {
+            // The caller-chain test's source without its location markup ({|#0:…|}).
+            string source = System.Text.RegularExpressions.Regex.Replace(Analysis.CallerChainTests.WrapperWhoseCallersDecide, @"\{\|#\d+:(.*?)\|\}", "$1");
+            var project = CorpusWorkspace.CreateProject(new[] { ("Monitor.cs", source) });
+            var (diagnostics, _) = await CorpusWorkspace.AnalyzeAsync((await project.GetCompilationAsync())!);
+
+            Assert.Equal("List", diagnostics.Single(d => d.Id == "RES1003").Properties["Verb"]);
+            Assert.Equal("10", diagnostics.Single(d => d.Id == "RES1003").Properties["PeriodSeconds"]);
+            Assert.Equal("Watch", diagnostics.Single(d => d.Id == "RES1004").Properties["Verb"]);
+            Assert.Equal("Namespace", diagnostics.Single(d => d.Id == "RES1004").Properties["Scope"]);
+        }
     }
 }
