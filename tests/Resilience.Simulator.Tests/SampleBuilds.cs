@@ -54,9 +54,9 @@ namespace Resilience.Simulator.Tests
         {
             string target = Path.Combine(Root, sample);
             string source = Path.Combine(Run.RepositoryRoot, "samples", sample);
+            Directory.CreateDirectory(target);
             foreach (var file in Directory.GetFiles(source))
             {
-                Directory.CreateDirectory(target);
                 File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
             }
 
