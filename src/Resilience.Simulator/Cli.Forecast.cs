@@ -91,12 +91,16 @@ exit codes: 0 ok, 1 I/O failure, 2 bad arguments, 3 bad scenario, 4 a log foreca
             else
             {
                 // The size the analyzers priced the build at (ResilienceClusterNodes), else their default.
-                s.Nodes.AddRange(findings.Select(f => f.Get("ClusterNodes")).Where(v => v != null).Distinct().Select(v => o.Int("ClusterNodes in the log", v!, 1, 1_000_000)));
+                foreach (var f in findings.Where(f => f.Get("ClusterNodes") != null).GroupBy(f => f.Get("ClusterNodes")).Select(g => g.First()))
+                {
+                    s.Nodes.Add((int)AccessPatterns.Number(f.Get("ClusterNodes")!, "ClusterNodes", f.Site + " " + f.RuleId, 1, 1_000_000));
+                }
+
                 if (s.Nodes.Count == 0) s.Nodes.Add(ClusterShape.DefaultNodes);
             }
 
-            string? pods = o.Get("--pods-per-node") ?? findings.Select(f => f.Get("PodsPerNode")).FirstOrDefault(v => v != null);
-            if (pods != null) c.PodsPerNode = o.Int("--pods-per-node", pods, 0, 1_000);
+            if (o.Get("--pods-per-node") is { } pods) c.PodsPerNode = o.Int("--pods-per-node", pods, 0, 1_000);
+            else if (findings.FirstOrDefault(f => f.Get("PodsPerNode") != null) is Finding priced) c.PodsPerNode = (int)AccessPatterns.Number(priced.Get("PodsPerNode")!, "PodsPerNode", priced.Site + " " + priced.RuleId, 0, 1_000);
             if (o.Get("--api-servers") is { } servers) c.ApiServers = o.Int("--api-servers", servers, 1, 100);
             if (o.Get("--cores") is { } cores) c.CoresPerApiServer = o.Int("--cores", cores, 1, 10_000);
             if (o.Get("--memory-gb") is { } memory) c.MemoryLimitBytesPerApiServer = (long)(o.Double("--memory-gb", memory, 0.001, 100_000) * 1e9);

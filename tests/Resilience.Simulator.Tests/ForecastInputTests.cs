@@ -50,6 +50,7 @@ namespace Resilience.Simulator.Tests
         [InlineData("\"Verb\": \"List\", \"Resource\": \"Widget\", \"Scope\": \"AllNamespaces\", \"NodeScoped\": \"false\", \"NameScoped\": \"false\", \"ResourceVersionZero\": \"false\", \"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"PeriodSeconds\": \"30\", \"Repeats\": \"Period\"", "property 'Resource' is 'Widget'; accepted: Other, Pod, Node")]
         [InlineData("\"Verb\": \"List\", \"Resource\": \"Pod\", \"Scope\": \"AllNamespaces\", \"NodeScoped\": \"false\", \"NameScoped\": \"false\", \"ResourceVersionZero\": \"false\", \"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"PeriodSeconds\": \"soon\", \"Repeats\": \"Period\"", "property 'PeriodSeconds' is 'soon'")]
         [InlineData("\"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"ObjectsProcessedPerCall\": \"150000\"", "no 'Verb' property: the log comes from a ResilienceAnalyzers older than this forecast")]
+        [InlineData("\"Verb\": \"List\", \"Resource\": \"Pod\", \"Scope\": \"AllNamespaces\", \"NodeScoped\": \"false\", \"NameScoped\": \"false\", \"ResourceVersionZero\": \"false\", \"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"ClusterNodes\": \"0\", \"PeriodSeconds\": \"30\", \"Repeats\": \"Period\"", "property 'ClusterNodes' is '0'; expected a number from 1")]
         public void Findings_the_forecast_cannot_read_exit_4(string properties, string message)
             => AssertOneLine(Cli.BadLog, message, Run.Cli("forecast", Run.TempFile("props.sarif", Sarif("RES1003", properties)), "--quiet"));
 
