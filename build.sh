@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The two commands of the README. Each does its own set-up on a fresh machine (the .NET SDK is assumed).
 #   ./build.sh demo   pack ResilienceAnalyzers into artifacts/feed, build samples/NodeTelemetryAgent from it,
-#                     and print the diagnostics a user sees
+#                     print the diagnostics a user sees, and forecast both builds on clusters of 200, 1,500 and 5,000 nodes
 #   ./build.sh test   install what the tests need, run every test project, end with "N passed, N failed"
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,9 +39,11 @@ demo() {
   done
   echo
   echo "== Building samples/NodeTelemetryAgent (a per-node agent, as a DaemonSet on 5,000 nodes) with ResilienceAnalyzers $version =="
-  local log
+  local log sarif="$root/artifacts/demo"
+  mkdir -p "$sarif"
   log=$(dotnet build samples/NodeTelemetryAgent/NodeTelemetryAgent.csproj -nologo --no-incremental \
-    -p:ResilienceAnalyzersVersion=$version -p:RestorePackagesPath="$root/artifacts/sample-packages" 2>&1) || {
+    -p:ResilienceAnalyzersVersion=$version -p:RestorePackagesPath="$root/artifacts/sample-packages" \
+    "-p:ErrorLog=$sarif/NodeTelemetryAgent.sarif%2Cversion=2.1" 2>&1) || {
     echo "$log"; exit 1; }
   # One line per diagnostic, without MSBuild's duplicate summary and project suffix.
   grep -E ": (warning|error) RES[0-9]{4}:" <<<"$log" | sed -E 's| \[[^]]*\]$||; s|^'"$root"'/||' | sort -u
@@ -49,9 +51,21 @@ demo() {
   grep -qE "warning RES[0-9]{4}" <<<"$log" || { echo "No RES diagnostics: something is wrong."; exit 1; }
   echo "== Its fixed twin, samples/NodeTelemetryAgent.Fixed (node-scoped informers, backoff, CachedDns) =="
   log=$(dotnet build samples/NodeTelemetryAgent.Fixed/NodeTelemetryAgent.Fixed.csproj -nologo --no-incremental \
-    -p:ResilienceAnalyzersVersion=$version -p:RestorePackagesPath="$root/artifacts/sample-packages" 2>&1) || {
+    -p:ResilienceAnalyzersVersion=$version -p:RestorePackagesPath="$root/artifacts/sample-packages" \
+    "-p:ErrorLog=$sarif/NodeTelemetryAgent.Fixed.sarif%2Cversion=2.1" 2>&1) || {
     echo "$log"; exit 1; }
   echo "$(grep -cE ": warning RES[0-9]{4}:" <<<"$log" || true) RES diagnostics"
+  echo
+  # The forecast of each build's SARIF log (docs/forecast.md): the broken agent in full, the fixed one's verdicts.
+  dotnet build src/Resilience.Simulator/Resilience.Simulator.csproj -c Release -nologo -v:quiet >/dev/null
+  local sim=(dotnet src/Resilience.Simulator/bin/Release/net10.0/resilience-sim.dll forecast)
+  echo "== resilience-sim forecast artifacts/demo/NodeTelemetryAgent.sarif --nodes 200,1500,5000 =="
+  "${sim[@]}" "$sarif/NodeTelemetryAgent.sarif" --nodes 200,1500,5000 --svg "$sarif" --quiet \
+    | sed -n '/^== /,$p'
+  echo "Charts: artifacts/demo/forecast-<nodes>-nodes.svg"
+  echo
+  echo "== The same for samples/NodeTelemetryAgent.Fixed (--fail-on saturation: the exit code CI checks) =="
+  "${sim[@]}" "$sarif/NodeTelemetryAgent.Fixed.sarif" --nodes 200,1500,5000 --fail-on saturation --quiet | grep -E "^(Forecast|== )"
   echo
   echo "Fix them from the command line: dotnet format analyzers samples/NodeTelemetryAgent --diagnostics RES1002"
 }

@@ -79,9 +79,9 @@ namespace Resilience.Simulator
             return t.TotalHours >= 1 ? ((int)t.TotalHours).ToString(CultureInfo.InvariantCulture) + ":" + t.ToString("mm\\:ss", CultureInfo.InvariantCulture) : ((int)t.TotalMinutes).ToString(CultureInfo.InvariantCulture) + ":" + t.ToString("ss", CultureInfo.InvariantCulture);
         }
 
-        private static string Whole(double v) => double.IsInfinity(v) ? "∞" : Quantity.Count(v);
+        internal static string Whole(double v) => double.IsInfinity(v) ? "∞" : Quantity.Count(v);
 
-        private static string Percent(double f) => Math.Round(f * 100).ToString(CultureInfo.InvariantCulture) + "%";
+        internal static string Percent(double f) => Math.Round(f * 100).ToString(CultureInfo.InvariantCulture) + "%";
 
         private static string Seconds(double s) => s <= 0 ? "-" : s < 10 ? s.ToString("0.0", CultureInfo.InvariantCulture) + "s" : Math.Round(s).ToString(CultureInfo.InvariantCulture) + "s";
     }
@@ -174,9 +174,9 @@ namespace Resilience.Simulator
             return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
         }
 
-        private static double Round(double v) => Math.Round(v, 6);
+        internal static double Round(double v) => Math.Round(v, 6);
 
-        private static void Nullable(Utf8JsonWriter w, string name, double? v)
+        internal static void Nullable(Utf8JsonWriter w, string name, double? v)
         {
             if (v.HasValue) w.WriteNumber(name, Round(v.Value));
             else w.WriteNull(name);
@@ -278,7 +278,7 @@ namespace Resilience.Simulator
             }
         }
 
-        private static void Marker(StringBuilder sb, double? at, string label, string color, Func<double, double> x, double top, double height)
+        internal static void Marker(StringBuilder sb, double? at, string label, string color, Func<double, double> x, double top, double height)
         {
             if (at is null) return;
             sb.Append(F("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" stroke-dasharray=\"2 2\"/>\n", x(at.Value), top, top + height, color));
@@ -287,7 +287,7 @@ namespace Resilience.Simulator
 
         private static double Share(double v, double capacity) => double.IsInfinity(capacity) || capacity <= 0 ? 0 : v / capacity;
 
-        private static string F(string format, params object[] args)
+        internal static string F(string format, params object[] args)
         {
             for (int i = 0; i < args.Length; i++)
             {
@@ -297,6 +297,6 @@ namespace Resilience.Simulator
             return string.Format(CultureInfo.InvariantCulture, format, args);
         }
 
-        private static string Escape(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+        internal static string Escape(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
     }
 }

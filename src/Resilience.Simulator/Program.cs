@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Resilience.CostModel;
 using Resilience.CostModel.Simulation;
+using Resilience.Simulator.Forecast;
 
 namespace Resilience.Simulator
 {
@@ -13,13 +14,18 @@ namespace Resilience.Simulator
         public static int Main(string[] args) => Cli.Run(args, Console.Out, Console.Error);
     }
 
-    /// <summary>The command line. Exit codes: 0 ok, 2 bad arguments, 3 unknown scenario or bad scenario file, 1 I/O failure.</summary>
-    public static class Cli
+    /// <summary>
+    /// The command line. Exit codes: 0 ok, 2 bad arguments, 3 unknown scenario or bad scenario file, 1 I/O failure;
+    /// forecast: 4 a log it cannot use, 5 a cluster would saturate (<c>--fail-on saturation</c>).
+    /// </summary>
+    public static partial class Cli
     {
         public const int Ok = 0;
         public const int Failure = 1;
         public const int Usage = 2;
         public const int BadScenario = 3;
+        public const int BadLog = 4;
+        public const int Saturates = 5;
 
         public const string Help = @"resilience-sim — what a per-node agent does to the control plane and DNS (docs/cost-model.md)
 
@@ -30,6 +36,8 @@ usage:
   resilience-sim export <scenario> [--out file.json]  write a named scenario as JSON, to start your own
   resilience-sim factors [--nodes N] [--format table|json]
                                                       each fix's factor on the incident's agent (offered load)
+  resilience-sim forecast <build.sarif> [forecast options]
+                                                      a build's findings on your clusters, as built and with each fix
 options for run:
   --format table|json   output format (default table)
   --svg <file>          also draw the timeline as an SVG chart
@@ -37,7 +45,7 @@ options for run:
   --nodes <n>           override the cluster size of every run
   --duration <seconds>  override the simulated time of every run
   --quiet               no progress on stderr
-";
+" + ForecastHelp;
 
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
         {
@@ -63,6 +71,8 @@ options for run:
                         return Export(args.Skip(1).ToArray(), stdout);
                     case "factors":
                         return Factors(args.Skip(1).ToArray(), stdout, stderr);
+                    case "forecast":
+                        return RunForecast(args.Skip(1).ToArray(), stdout, stderr);
                     case "run":
                         return Simulate(args.Skip(1).ToArray(), stdout, stderr);
                     default:
@@ -80,6 +90,11 @@ options for run:
             {
                 stderr.WriteLine("error: " + ex.Message);
                 return BadScenario;
+            }
+            catch (ForecastInputException ex)
+            {
+                stderr.WriteLine("error: " + ex.Message);
+                return BadLog;
             }
             catch (IOException ex)
             {
@@ -203,6 +218,9 @@ options for run:
 
         private sealed class Options
         {
+            /// <summary>Options that take no value.</summary>
+            private static readonly string[] Flags = { "--quiet", "--json", "--consistent-reads-from-cache" };
+
             private readonly Dictionary<string, string?> values = new Dictionary<string, string?>(StringComparer.Ordinal);
 
             public static Options Parse(string[] args, params string[] accepted)
@@ -218,7 +236,7 @@ options for run:
                             : "unexpected argument '" + a + "'.");
                     }
 
-                    if (a == "--quiet")
+                    if (Array.IndexOf(Flags, a) >= 0)
                     {
                         o.values[a] = null;
                         continue;
@@ -243,6 +261,16 @@ options for run:
                 }
 
                 return i;
+            }
+
+            public double Double(string name, string value, double min, double max)
+            {
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || double.IsNaN(d) || d < min || d > max)
+                {
+                    throw new UsageException(name + ": expected a number from " + min.ToString(CultureInfo.InvariantCulture) + " to " + max.ToString(CultureInfo.InvariantCulture) + ", got '" + value + "'.");
+                }
+
+                return d;
             }
 
             public ulong ULong(string name, string value)

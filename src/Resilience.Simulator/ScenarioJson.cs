@@ -85,18 +85,19 @@ namespace Resilience.Simulator
         }
 
         public static Scenario Load(string path)
+            => Parse(ReadText(path, reason => new ScenarioFormatException(path + ": cannot read the file: " + reason)), path);
+
+        /// <summary>A file's text; a failure to read it (missing, a folder, no permission) becomes <paramref name="fail"/>'s exception.</summary>
+        internal static string ReadText(string path, Func<string, Exception> fail)
         {
-            string text;
             try
             {
-                text = File.ReadAllText(path);
+                return File.ReadAllText(path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ScenarioFormatException(path + ": cannot read the file: " + ex.Message);
+                throw fail(ex.Message);
             }
-
-            return Parse(text, path);
         }
 
         /// <summary>Writes every field of every run, so the file documents the defaults it was made from.</summary>
@@ -218,7 +219,7 @@ namespace Resilience.Simulator
         private static void ApplyWorkload(JsonElement e, WorkloadSpec w, string at)
         {
             Expect(e, JsonValueKind.Object, at);
-            CheckFields(e, at, "name", "kind", "replicas", "resource", "access", "scope", "nodeScoped", "pageSize", "pollSeconds", "jitter", "retry", "timeoutSeconds", "rollout");
+            CheckFields(e, at, "name", "kind", "replicas", "resource", "access", "scope", "nodeScoped", "nameScoped", "pageSize", "pollSeconds", "jitter", "retry", "timeoutSeconds", "rollout");
             w.Name = String(e, "name", at) ?? w.Name;
             var kind = Enum(e, "kind", at, KindNames, "workload kind");
             if (kind.HasValue) w.Kind = (WorkloadKind)kind.Value;
@@ -230,6 +231,7 @@ namespace Resilience.Simulator
             var scope = Enum(e, "scope", at, ScopeNames, "scope");
             if (scope.HasValue) w.Scope = ScopeFromIndex(scope.Value);
             w.NodeScoped = Bool(e, "nodeScoped", at) ?? w.NodeScoped;
+            w.NameScoped = Bool(e, "nameScoped", at) ?? w.NameScoped;
             w.PageSize = Int(e, "pageSize", at) ?? w.PageSize;
             w.PollSeconds = Number(e, "pollSeconds", at) ?? w.PollSeconds;
             w.Jitter = Number(e, "jitter", at) ?? w.Jitter;
@@ -338,6 +340,7 @@ namespace Resilience.Simulator
                 w.WriteString("access", AccessNames[(int)wl.Access]);
                 w.WriteString("scope", ScopeName(wl.Scope));
                 w.WriteBoolean("nodeScoped", wl.NodeScoped);
+                w.WriteBoolean("nameScoped", wl.NameScoped);
                 w.WriteNumber("pageSize", wl.PageSize);
                 w.WriteNumber("pollSeconds", wl.PollSeconds);
                 w.WriteNumber("jitter", wl.Jitter);
@@ -397,6 +400,8 @@ namespace Resilience.Simulator
         }
 
         internal static string AccessName(AccessPattern a) => AccessNames[(int)a];
+
+        internal static string RetryName(RetryPolicy p) => RetryNames[(int)p];
 
         internal static string ResourceName(ResourceKind kind)
             => kind switch

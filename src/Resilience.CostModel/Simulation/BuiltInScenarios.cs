@@ -114,10 +114,24 @@ namespace Resilience.CostModel.Simulation
         public static WorkloadSpec FixedAgent(string fix)
         {
             var w = IncidentAgent();
+            ApplyFix(w, fix);
+            return w;
+        }
+
+        /// <summary>
+        /// One fix of <see cref="Fixes"/> (or "by-name": each copy reads only its own object, <c>metadata.name=</c>) applied
+        /// to a workload in place. "serve-stale" changes nothing here: it is the run's <see cref="DnsSpec.ClientServeStale"/>.
+        /// </summary>
+        public static void ApplyFix(WorkloadSpec w, string fix)
+        {
+            if (w is null) throw new ArgumentNullException(nameof(w));
             switch (fix)
             {
                 case "node-scoped":
                     w.NodeScoped = true;
+                    break;
+                case "by-name":
+                    w.NameScoped = true;
                     break;
                 case "cached-read":
                     w.Access = AccessPattern.CachedList;
@@ -140,10 +154,8 @@ namespace Resilience.CostModel.Simulation
                     w.Retry = new RetrySpec { Policy = RetryPolicy.ExponentialJitter, MaxAttempts = 0 };
                     break;
                 default:
-                    throw new ArgumentException("Unknown fix '" + fix + "'; accepted: " + string.Join(", ", Fixes) + ".", nameof(fix));
+                    throw new ArgumentException("Unknown fix '" + fix + "'; accepted: " + string.Join(", ", Fixes) + ", by-name.", nameof(fix));
             }
-
-            return w;
         }
 
         private static string Describe(string fix)

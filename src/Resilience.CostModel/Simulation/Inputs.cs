@@ -164,6 +164,9 @@ namespace Resilience.CostModel.Simulation
         /// <summary><c>fieldSelector=spec.nodeName=&lt;node&gt;</c>.</summary>
         public bool NodeScoped { get; set; }
 
+        /// <summary><c>fieldSelector=metadata.name=&lt;name&gt;</c>: each copy reads its own object (RES1002's fix for nodes and own pods).</summary>
+        public bool NameScoped { get; set; }
+
         /// <summary>[P] client-go pager page size, for <see cref="AccessPattern.PaginatedList"/>.</summary>
         public int PageSize { get; set; } = Calibration.PagerPageSize;
 
@@ -188,6 +191,7 @@ namespace Resilience.CostModel.Simulation
             => new ListRequest(Resource, Scope)
             {
                 NodeScoped = NodeScoped || Access == AccessPattern.NodeScopedList,
+                NameScoped = NameScoped,
                 ResourceVersionZero = Access == AccessPattern.CachedList || Access == AccessPattern.Informer,
                 Limit = Access == AccessPattern.PaginatedList ? PageSize : (int?)null,
             };

@@ -605,7 +605,9 @@ namespace Resilience.CostModel.Simulation
                 // Watch events: pod churn spreads over the cluster's pods; the pod index delivers a pod's events only
                 // to its node's watchers [P]. Other kinds are modelled without churn.
                 double churn = spec.Resource == ResourceKind.Pod ? c.PodChurnPerPodPerSecond * shape.ObjectsStored(ResourceKind.Pod) : 0;
-                double share = request.NodeScoped && spec.Resource == ResourceKind.Pod
+                double share = request.NameScoped
+                    ? 1.0 / Math.Max(1, shape.ObjectsStored(spec.Resource))
+                    : request.NodeScoped && spec.Resource == ResourceKind.Pod
                     ? 1.0 / c.Nodes
                     : spec.Scope == RequestScope.Namespace ? 1.0 / Math.Max(1, request.Namespaces) : 1.0;
                 w.EventsPerCopyPerSecond = churn * share;

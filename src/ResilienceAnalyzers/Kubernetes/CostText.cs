@@ -40,13 +40,29 @@ namespace ResilienceAnalyzers.Kubernetes
             => cost.ServedFrom == ServedFrom.Etcd ? "from etcd" : "from the watch cache";
 
         /// <summary>
-        /// The numbers behind a message, for tools (SARIF <c>properties</c>): fan-out, cluster size, per-call cost
-        /// and, when the period is known, per-minute cost. Invariant culture, plain integers.
+        /// The numbers behind a message, for tools (SARIF <c>properties</c>): the request as written (verb, kind, scope,
+        /// selectors, page size — what <c>resilience-sim forecast</c> rebuilds the access pattern from), fan-out, cluster
+        /// size, per-call cost and, when the period is known, the period and per-minute cost. Invariant culture, plain
+        /// integers, <c>true</c>/<c>false</c>.
         /// </summary>
-        public static ImmutableDictionary<string, string?> Properties(FanOut fanOut, ClusterShape cluster, RequestCost cost, TimeSpan? period = null)
+        /// <param name="judgedAs">What the rule judged the call as: a wrapper's <c>watch: watch</c> call is a LIST where RES1001 and
+        /// RES1003 report it and a WATCH where RES1004 does (<see cref="KubernetesVerb.DecidedByCaller"/> is no verb a tool can price).</param>
+        public static ImmutableDictionary<string, string?> Properties(KubernetesCall call, FanOut fanOut, ClusterShape cluster, RequestCost cost, TimeSpan? period = null, KubernetesVerb judgedAs = KubernetesVerb.List)
         {
             long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
+            var request = ToRequest(call);
             var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+            builder[VerbProperty] = (call.Verb == KubernetesVerb.DecidedByCaller ? judgedAs : call.Verb).ToString();
+            builder[ResourceProperty] = request.Kind.ToString();
+            builder[ScopeProperty] = request.Scope.ToString();
+            builder[NodeScopedProperty] = Flag(request.NodeScoped);
+            builder[NameScopedProperty] = Flag(request.NameScoped);
+            builder[ResourceVersionZeroProperty] = Flag(request.ResourceVersionZero);
+            if (request.IsPaginated)
+            {
+                builder[PageSizeProperty] = request.Limit!.Value.ToString(CultureInfo.InvariantCulture);
+            }
+
             builder["FanOut"] = fanOut.Kind.ToString();
             builder["Copies"] = copies.ToString(CultureInfo.InvariantCulture);
             builder["ClusterNodes"] = cluster.Nodes.ToString(CultureInfo.InvariantCulture);
@@ -60,12 +76,43 @@ namespace ResilienceAnalyzers.Kubernetes
             if (period.HasValue && period.Value > TimeSpan.Zero)
             {
                 double perMinute = 60.0 / period.Value.TotalSeconds * copies;
+                builder[PeriodSecondsProperty] = Math.Round(period.Value.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture);
                 builder["RequestsPerMinute"] = Math.Round(perMinute, 3).ToString(CultureInfo.InvariantCulture);
                 builder["ObjectsProcessedPerMinute"] = Math.Round(perMinute * cost.ObjectsProcessed).ToString(CultureInfo.InvariantCulture);
             }
 
             return builder.ToImmutable();
         }
+
+        /// <summary>Property names <c>resilience-sim forecast</c> reads (src/Resilience.Simulator/Forecast/FindingReader.cs).</summary>
+        public const string VerbProperty = "Verb";
+
+        /// <summary>The cost model's kind (<see cref="ResourceKind"/>): Pod, Node, Service, Endpoints, EndpointSlice or Other.</summary>
+        public const string ResourceProperty = "Resource";
+
+        /// <summary><see cref="RequestScope"/>: Namespace, AllNamespaces or Cluster.</summary>
+        public const string ScopeProperty = "Scope";
+
+        public const string NodeScopedProperty = "NodeScoped";
+
+        public const string NameScopedProperty = "NameScoped";
+
+        public const string ResourceVersionZeroProperty = "ResourceVersionZero";
+
+        /// <summary>The page size the cost is priced at, present only when the call pages.</summary>
+        public const string PageSizeProperty = "PageSize";
+
+        /// <summary>Seconds between repetitions, present only when the code states a period.</summary>
+        public const string PeriodSecondsProperty = "PeriodSeconds";
+
+        /// <summary>
+        /// How the call repeats, where the rule knows (RES1003, RES1004): "Period" (see <see cref="PeriodSecondsProperty"/>),
+        /// "Loop" (no delay between passes), "Request" (per incoming request), "Unstated" (a timer or job whose period the
+        /// code does not state), "Restart" (a watch started again when it ends), "Once".
+        /// </summary>
+        public const string RepeatsProperty = "Repeats";
+
+        private static string Flag(bool value) => value ? "true" : "false";
 
         public static string Copies(FanOut fanOut)
             => fanOut.IsReplicated ? Quantity.Count(fanOut.Copies) + (fanOut.Copies == 1 ? " copy" : " copies") : "one copy";

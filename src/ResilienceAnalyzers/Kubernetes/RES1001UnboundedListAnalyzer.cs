@@ -204,7 +204,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NameLocation(call.Operation),
                 severity,
                 additionalLocations: chainLocations,
-                properties: CostText.Properties(fanOut, cluster, cost),
+                properties: CostText.Properties(call, fanOut, cluster, cost),
                 call.MethodName,
                 plural,
                 CostText.ScopeText(call),

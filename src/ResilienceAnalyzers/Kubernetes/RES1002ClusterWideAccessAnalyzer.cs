@@ -177,7 +177,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
 
-            var properties = CostText.Properties(fanOut, cluster, cost)
+            var properties = CostText.Properties(call, fanOut, cluster, cost)
                 .Add(KindProperty, fix)
                 .Add(VariableProperty, fix == "PodByName" ? site.PodNameVariable : site.NodeNameVariable);
 

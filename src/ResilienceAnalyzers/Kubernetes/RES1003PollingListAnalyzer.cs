@@ -163,7 +163,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NameLocation(call.Operation),
                 severity,
                 additionalLocations: chainLocations,
-                properties: CostText.Properties(fanOut, cluster, cost, frequency.Period),
+                properties: CostText.Properties(call, fanOut, cluster, cost, frequency.Period).Add(CostText.RepeatsProperty, Repeats(frequency)),
                 call.MethodName,
                 plural,
                 CostText.ScopeText(call),
@@ -171,6 +171,10 @@ namespace ResilienceAnalyzers.Kubernetes
                 fanOut.IsReplicated || fanOut.Elected ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
                 costText);
         }
+
+        /// <summary>The repetition as the <see cref="CostText.RepeatsProperty"/> property says it.</summary>
+        private static string Repeats(Frequency frequency)
+            => frequency.Period.HasValue ? "Period" : frequency.PerRequest ? "Request" : frequency.IsLoop ? "Loop" : "Unstated";
 
         private static string Served(KubernetesCall call, RequestCost cost)
             => call.Shape == ClientShape.Metrics ? "from metrics-server through the API server's aggregation layer" : CostText.Served(cost);

@@ -155,7 +155,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 NameLocation(call.Operation),
                 severity,
                 additionalLocations: chainLocations,
-                properties: CostText.Properties(fanOut, cluster, cost),
+                properties: CostText.Properties(call, fanOut, cluster, cost, judgedAs: KubernetesVerb.Watch).Add(CostText.RepeatsProperty, restart != null ? "Restart" : "Once"),
                 call.MethodName,
                 plural,
                 CostText.ScopeText(call),

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -22,6 +23,12 @@ namespace ResilienceAnalyzers.Kubernetes
     {
         /// <summary>client-go's reflector backs off 0.8 s → 30 s, factor 2, jitter 1.0 (facts.md, client-go).</summary>
         internal const string ClientGoBackoff = "0.8 s → 30 s, ×2, full jitter";
+
+        /// <summary>Diagnostic property: the wait between attempts, "None", "Fixed" (see <see cref="RetryDelaySecondsProperty"/>) or "Growing" (no jitter).</summary>
+        public const string RetryDelayProperty = "RetryDelay";
+
+        /// <summary>Diagnostic property: the fixed delay in seconds, present only for "Fixed".</summary>
+        public const string RetryDelaySecondsProperty = "RetryDelaySeconds";
 
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.RetryWithoutBackoff,
@@ -171,12 +178,23 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var severity = copies > 1 || !delay.Exists ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+
+            // For tools (resilience-sim forecast): who retries and how long each copy waits between attempts.
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties["FanOut"] = fanOut.Kind.ToString();
+            properties["Copies"] = copies.ToString(CultureInfo.InvariantCulture);
+            properties[RetryDelayProperty] = !delay.Exists ? "None" : delay.Constant.HasValue ? "Fixed" : "Growing";
+            if (delay.Constant.HasValue)
+            {
+                properties[RetryDelaySecondsProperty] = Math.Round(delay.Constant.Value.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture);
+            }
+
             return Diagnostic.Create(
                 descriptor,
                 Locations.MethodName(call),
                 severity,
                 additionalLocations: chainLocations,
-                properties: null,
+                properties: properties.ToImmutable(),
                 name,
                 by,
                 how,

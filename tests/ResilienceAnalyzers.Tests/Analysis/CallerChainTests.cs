@@ -619,45 +619,47 @@ namespace ResilienceAnalyzers.Tests.Analysis
             await new AnalyzerTest<RES1003PollingListAnalyzer>(source).RunAsync();
         }
 
+        /// <summary>Proto.Actor's shape: one ListNamespacedPodWithHttpMessagesAsync(…, watch: watch) for the poll and the watch (also DiagnosticPropertiesTests).</summary>
+        internal const string WrapperWhoseCallersDecide = """
+            using System.Threading.Tasks;
+            using k8s;
+            using k8s.Autorest;
+            using k8s.Models;
+
+            class Monitor
+            {
+                private readonly IKubernetes client;
+                public Monitor(IKubernetes client) => this.client = client;
+
+                Task<HttpOperationResponse<V1PodList>> GetList(bool watch, string? version = null)
+                    => client.CoreV1.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: watch, resourceVersion: version);
+
+                async Task PollAsync()
+                {
+                    while (true)
+                    {
+                        await {|#1:GetList|}(false);
+                        await Task.Delay(10_000);
+                    }
+                }
+
+                async Task WatchAsync()
+                {
+                    while (true)
+                    {
+                        using var watcher = {|#2:GetList|}(true).Watch<V1Pod, V1PodList>((type, pod) => { });
+                        await Task.Delay(1000);
+                    }
+                }
+
+                Task ResumeAsync(string version) => GetList(true, version);
+            }
+            """;
+
         [Fact]
         public async Task A_wrapper_whose_callers_decide_list_or_watch_is_judged_at_each_caller()
         {
-            // Proto.Actor's shape: one ListNamespacedPodWithHttpMessagesAsync(…, watch: watch) for the poll and the watch.
-            const string source = """
-                using System.Threading.Tasks;
-                using k8s;
-                using k8s.Autorest;
-                using k8s.Models;
-
-                class Monitor
-                {
-                    private readonly IKubernetes client;
-                    public Monitor(IKubernetes client) => this.client = client;
-
-                    Task<HttpOperationResponse<V1PodList>> GetList(bool watch, string? version = null)
-                        => client.CoreV1.{|#0:ListNamespacedPodWithHttpMessagesAsync|}("default", watch: watch, resourceVersion: version);
-
-                    async Task PollAsync()
-                    {
-                        while (true)
-                        {
-                            await {|#1:GetList|}(false);
-                            await Task.Delay(10_000);
-                        }
-                    }
-
-                    async Task WatchAsync()
-                    {
-                        while (true)
-                        {
-                            using var watcher = {|#2:GetList|}(true).Watch<V1Pod, V1PodList>((type, pod) => { });
-                            await Task.Delay(1000);
-                        }
-                    }
-
-                    Task ResumeAsync(string version) => GetList(true, version);
-                }
-                """;
+            const string source = WrapperWhoseCallersDecide;
             var polling = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
             polling.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info)
                 .WithArguments("ListNamespacedPodWithHttpMessagesAsync", "pods", "in the namespace", "every 10 s (a while loop: Monitor.PollAsync (Test0.cs:18) → Monitor.GetList, with watch: false)", "one copy",
