@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -22,7 +23,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly ConcurrentDictionary<SyntaxTree, object> claims = new ConcurrentDictionary<SyntaxTree, object>();
         // By node: a node handed over twice (a resumed analysis) is kept once, and the live within-type search finds a
         // node's operation without a second store.
-        private readonly ConcurrentDictionary<SyntaxNode, Site> sites = new ConcurrentDictionary<SyntaxNode, Site>();
+        private readonly ConcurrentDictionary<SyntaxNode, Site> sites = new ConcurrentDictionary<SyntaxNode, Site>(ResilienceCompilation.ConcurrencyLevel, 4096);
 
         /// <summary>
         /// A node that calls or names a method, the method it binds to (null when it does not bind), the member it is in,
@@ -31,12 +32,14 @@ namespace ResilienceAnalyzers.Analysis
         /// </summary>
         internal readonly struct Site
         {
+            private readonly Held? held;
+
             public Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container, IOperation? operation = null)
             {
                 Node = node;
                 Target = target;
                 Container = container;
-                Operation = operation;
+                held = operation == null ? null : new Held(operation);
             }
 
             public SyntaxNode Node { get; }
@@ -50,9 +53,22 @@ namespace ResilienceAnalyzers.Analysis
             /// member's bound tree, and <c>GetOperation</c> binds the member's whole body again, nullability analysis
             /// included — that was the largest part of the rules' cost on Steeltoe (docs/performance.md, "Binding").
             /// </summary>
-            public IOperation? Operation { get; }
+            public IOperation? Operation => held?.Operation;
 
-            public Site WithoutOperation() => new Site(Node, Target, Container);
+            /// <summary>Lets go of the operation (and the bound tree it holds) in place: the store is not written again.</summary>
+            public void Forget() => held?.Forget();
+
+            /// <summary>The recorded operation, in a box its sites share, so that forgetting it writes no store (sites of a syntax walk have none).</summary>
+            private sealed class Held
+            {
+                private IOperation? operation;
+
+                public Held(IOperation operation) => this.operation = operation;
+
+                public IOperation? Operation => Volatile.Read(ref operation);
+
+                public void Forget() => Volatile.Write(ref operation, null);
+            }
         }
 
         /// <summary>Whether anything was recorded: without it, the index falls back to a syntax walk.</summary>
@@ -90,35 +106,30 @@ namespace ResilienceAnalyzers.Analysis
 
         public void ForgetOperations()
         {
+            // Each site lets go of its own: rewriting thousands of entries of the concurrent store cost more than the
+            // recording did (a profile of KubeOps, docs/performance.md).
             foreach (var entry in sites)
             {
-                sites[entry.Key] = entry.Value.WithoutOperation();
+                entry.Value.Forget();
             }
         }
 
-        /// <summary>The recorded sites by the name they spell, each list in the compilation's tree order, then source order.</summary>
-        public Dictionary<string, List<Site>> ByName(Compilation compilation)
+        /// <summary>
+        /// The recorded sites by the name they spell, each list put in the compilation's tree order, then source order, the
+        /// first time it is read: most names are never asked for, and sorting every site of a project at once was most of
+        /// the index's cost (a profile of KubeOps, docs/performance.md).
+        /// </summary>
+        public SiteLists ByName(Compilation compilation)
         {
-            var order = new Dictionary<SyntaxTree, int>();
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                order[tree] = order.Count;
-            }
-
-            var keyed = new List<(long Key, string Name, Site Site)>(sites.Count);
+            var index = new Dictionary<string, List<Site>>();
             foreach (var site in sites.Values)
             {
                 string? name = CallerIndex.SpelledName(site.Node);
-                if (name != null)
+                if (name == null)
                 {
-                    keyed.Add(((long)Ordinal(order, site.Node.SyntaxTree) << 32 | (uint)site.Node.SpanStart, name, site));
+                    continue;
                 }
-            }
 
-            keyed.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-            var index = new Dictionary<string, List<Site>>();
-            foreach (var (_, name, site) in keyed)
-            {
                 if (!index.TryGetValue(name, out var list))
                 {
                     list = new List<Site>();
@@ -128,9 +139,77 @@ namespace ResilienceAnalyzers.Analysis
                 list.Add(site);
             }
 
-            return index;
+            return new SiteLists(index, new System.Lazy<Dictionary<SyntaxTree, int>>(() => TreeOrder(compilation)));
         }
 
-        private static int Ordinal(Dictionary<SyntaxTree, int> order, SyntaxTree tree) => order.TryGetValue(tree, out int ordinal) ? ordinal : int.MaxValue >> 1;
+        private static Dictionary<SyntaxTree, int> TreeOrder(Compilation compilation)
+        {
+            var order = new Dictionary<SyntaxTree, int>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                order[tree] = order.Count;
+            }
+
+            return order;
+        }
+
+    }
+
+    /// <summary>Call sites by the name they spell, each list in tree order, then source order (sorted on first read when recorded out of order).</summary>
+    internal sealed class SiteLists
+    {
+        private readonly Dictionary<string, Entry> lists = new Dictionary<string, Entry>();
+        private readonly System.Lazy<Dictionary<SyntaxTree, int>>? order;
+
+        /// <summary><paramref name="order"/>: the compilation's tree order, to sort by; null when the lists are already in order (a syntax walk).</summary>
+        public SiteLists(Dictionary<string, List<CallRecorder.Site>> byName, System.Lazy<Dictionary<SyntaxTree, int>>? order)
+        {
+            this.order = order;
+            foreach (var pair in byName)
+            {
+                lists.Add(pair.Key, new Entry(pair.Value, sorted: order == null));
+            }
+        }
+
+        public bool TryGetValue(string name, out List<CallRecorder.Site> sites)
+        {
+            if (!lists.TryGetValue(name, out var entry))
+            {
+                sites = null!;
+                return false;
+            }
+
+            if (!entry.Sorted)
+            {
+                lock (entry)
+                {
+                    if (!entry.Sorted)
+                    {
+                        var trees = order!.Value;
+                        entry.Sites.Sort((a, b) => Key(trees, a.Node).CompareTo(Key(trees, b.Node)));
+                        entry.Sorted = true;
+                    }
+                }
+            }
+
+            sites = entry.Sites;
+            return true;
+        }
+
+        private static long Key(Dictionary<SyntaxTree, int> trees, SyntaxNode node)
+            => (long)(trees.TryGetValue(node.SyntaxTree, out int ordinal) ? ordinal : int.MaxValue >> 1) << 32 | (uint)node.SpanStart;
+
+        private sealed class Entry
+        {
+            public Entry(List<CallRecorder.Site> sites, bool sorted)
+            {
+                Sites = sites;
+                Sorted = sorted;
+            }
+
+            public List<CallRecorder.Site> Sites { get; }
+
+            public volatile bool Sorted;
+        }
     }
 }

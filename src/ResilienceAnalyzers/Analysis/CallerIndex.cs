@@ -42,7 +42,7 @@ namespace ResilienceAnalyzers.Analysis
     internal sealed class CallerIndex
     {
         private readonly ResilienceCompilation model;
-        private readonly Dictionary<string, List<CallRecorder.Site>> byName;
+        private readonly SiteLists byName;
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>> sites =
             new ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>>(SymbolEqualityComparer.Default);
 
@@ -56,7 +56,7 @@ namespace ResilienceAnalyzers.Analysis
         public CallerIndex(ResilienceCompilation model, IEnumerable<SyntaxNode> roots)
         {
             this.model = model;
-            byName = Index(roots);
+            byName = new SiteLists(Index(roots), order: null);
         }
 
         /// <summary>Callers anywhere in the compilation, as the driver handed them to the rules.</summary>

@@ -26,9 +26,17 @@ namespace ResilienceAnalyzers.Analysis
     /// </remarks>
     internal sealed class ResilienceCompilation
     {
+        /// <summary>
+        /// Locks of the model's concurrent dictionaries: several per analyzer thread, so that threads adding at once rarely
+        /// wait (the runtime's default is one per processor; the processor count is not read here, RS1035).
+        /// </summary>
+        internal const int ConcurrencyLevel = 32;
+
         private static readonly ConditionalWeakTable<Compilation, ResilienceCompilation> Models = new ConditionalWeakTable<Compilation, ResilienceCompilation>();
 
-        private readonly ConcurrentDictionary<SyntaxNode, KubernetesCall?> calls = new ConcurrentDictionary<SyntaxNode, KubernetesCall?>();
+        // Sized for the analyzer threads and a project's worth of calls: resizing a concurrent dictionary takes every lock,
+        // and the rules' threads queued behind it (a profile of KubeOps, docs/performance.md).
+        private readonly ConcurrentDictionary<SyntaxNode, KubernetesCall?> calls = new ConcurrentDictionary<SyntaxNode, KubernetesCall?>(ConcurrencyLevel, 1024);
         private readonly ConcurrentDictionary<IParameterSymbol, IOperation?> delegateInvocations =
             new ConcurrentDictionary<IParameterSymbol, IOperation?>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> semanticModels = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
@@ -127,7 +135,15 @@ namespace ResilienceAnalyzers.Analysis
 
         /// <summary>The LIST/WATCH <paramref name="invocation"/> makes, recognized once for all rules.</summary>
         public KubernetesCall? Recognize(IInvocationOperation invocation)
-            => calls.GetOrAdd(invocation.Syntax, _ => KubernetesApi.TryGetCall(invocation, out var call) ? call : null);
+        {
+            // Read first: every Kubernetes rule asks for the same call, and GetOrAdd's factory closure is an allocation per ask.
+            if (calls.TryGetValue(invocation.Syntax, out var known))
+            {
+                return known;
+            }
+
+            return calls.GetOrAdd(invocation.Syntax, KubernetesApi.TryGetCall(invocation, out var call) ? call : null);
+        }
 
         /// <summary>The LIST/WATCH a call makes, bound or not (<see cref="KubernetesApi.TryGetUnboundCall"/>); null for any other operation.</summary>
         public KubernetesCall? Recognize(IOperation operation)

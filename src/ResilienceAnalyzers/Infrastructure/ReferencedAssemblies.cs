@@ -27,8 +27,14 @@ namespace ResilienceAnalyzers.Infrastructure
                         name = project.Compilation.AssemblyName;
                         break;
                     case PortableExecutableReference file when !string.IsNullOrEmpty(file.FilePath):
-                        name = Path.GetFileNameWithoutExtension(file.FilePath);
-                        break;
+                        // The file name compared where it stands in the path: a project has hundreds of references and this
+                        // runs at every rule's start, so no string is made for each (a profile of KubeOps, docs/performance.md).
+                        if (FileNameMatches(file.FilePath!, assemblyName, prefix))
+                        {
+                            return true;
+                        }
+
+                        continue;
                     case PortableExecutableReference image:
                         name = ModuleName(image);
                         break;
@@ -45,6 +51,23 @@ namespace ResilienceAnalyzers.Infrastructure
 
             return false;
         }
+
+        /// <summary>The file name of <paramref name="path"/> without its extension is <paramref name="name"/> (or starts with it), ignoring case.</summary>
+        private static bool FileNameMatches(string path, string name, bool prefix)
+        {
+            int start = path.LastIndexOfAny(Separators) + 1;
+            int end = path.LastIndexOf('.');
+            if (end < start)
+            {
+                end = path.Length;
+            }
+
+            int length = end - start;
+            return (prefix ? length >= name.Length : length == name.Length)
+                && string.Compare(path, start, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0;
+        }
+
+        private static readonly char[] Separators = { '/', '\\' };
 
         /// <summary>An in-memory image's module name; null when its metadata cannot be read (a compilation-start action must not throw).</summary>
         private static string? ModuleName(PortableExecutableReference image)
