@@ -52,7 +52,10 @@ namespace ResilienceAnalyzers.Workload
         /// default: buehler/dotnet-operator-sdk, src/KubeOps.Abstractions/Builder/OperatorSettings.cs), so it is not here.
         /// </summary>
         private static readonly ImmutableArray<Framework> Frameworks = ImmutableArray.Create(
-            new Framework("Neon.Operator.Controllers", "IResourceController", "ResourceControllerBase", "a Neon.Operator controller, run in the elected leader (leader election is on by default)"));
+            new Framework("Neon.Operator.Controllers", "IResourceController", "ResourceControllerBase", "a Neon.Operator controller, run in the elected leader (leader election is on by default)"),
+            // Finalizers are run by the same ResourceManager, from the event handler of the watch the leader runs
+            // (ResourceManager.cs: finalizerManager.RegisterAllFinalizersAsync / FinalizeAsync).
+            new Framework("Neon.Operator.Finalizers", "IResourceFinalizer", "ResourceFinalizerBase", "a Neon.Operator finalizer, run in the elected leader (leader election is on by default)"));
 
         /// <summary>
         /// The callback a leader elector runs when this copy becomes the leader: KubernetesClient's

@@ -250,6 +250,25 @@ namespace ResilienceAnalyzers.Workload
                     : Frequency.Request(pipeline.Syntax);
             }
 
+            // Akka's ReceiveActor: Receive<T>(msg => …) / ReceiveAsync<T>(…) / ReceiveAny(…), written in the constructor, run on
+            // every message of that type (getakka.net, "ReceiveActor"). Without Akka referenced (a partial compilation, the
+            // IDE before restore) the call does not bind; the actor's base written as ReceiveActor and the method's name
+            // are all there is.
+            if (parent is IArgumentOperation receiveArgument && receiveArgument.Parent is IInvocationOperation receive
+                && ActorReceive.Contains(receive.TargetMethod.Name)
+                && IsReceiveActor(receive.TargetMethod.ContainingType))
+            {
+                return new Frequency("Akka message (" + receive.TargetMethod.Name + ")", null, receive.Syntax, perRequest: true);
+            }
+
+            if (parent is IInvalidOperation unboundReceive && CalledNames.Method(unboundReceive.Syntax) is string receiveName
+                && ActorReceive.Contains(receiveName)
+                && unboundReceive.SemanticModel?.GetEnclosingSymbol(unboundReceive.Syntax.SpanStart)?.ContainingType is INamedTypeSymbol actor
+                && actor.BaseType is { TypeKind: TypeKind.Error, Name: "ReceiveActor" })
+            {
+                return new Frequency("Akka message (" + receiveName + ")", null, unboundReceive.Syntax, perRequest: true);
+            }
+
             // client.…ListNamespacedPodWithHttpMessagesAsync(…, watch: true).Watch<V1Pod, V1PodList>(onEvent: (type, pod) => …)
             // and new Watcher<T>(…, onEvent, …): once per watch event.
             if (parent is IArgumentOperation eventArgument
@@ -306,6 +325,22 @@ namespace ResilienceAnalyzers.Workload
 
             // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
             return handedOver.Parent != null ? Walk(handedOver, callPages: false, model, depth) : Frequency.Once;
+        }
+
+        private static readonly System.Collections.Immutable.ImmutableHashSet<string> ActorReceive = System.Collections.Immutable.ImmutableHashSet.Create(
+            StringComparer.Ordinal, "Receive", "ReceiveAsync", "ReceiveAny", "ReceiveAnyAsync");
+
+        private static bool IsReceiveActor(INamedTypeSymbol? type)
+        {
+            for (; type != null; type = type.BaseType)
+            {
+                if (type.Name == "ReceiveActor" && Namespaces.Is(type.ContainingNamespace, "Akka.Actor"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>An <c>IAsyncEnumerable</c> of <c>(WatchEventType, T)</c>: what every <c>WatchList…Async</c> returns.</summary>

@@ -987,6 +987,57 @@ namespace ResilienceAnalyzers.Tests.Analysis
             await test.RunAsync();
         }
 
+        private const string ReceiveActorSource = """
+            using System.Threading.Tasks;
+            using Akka.Actor;
+            using k8s;
+
+            public sealed class Refresh { }
+
+            public class PodWatcherActor : ReceiveActor
+            {
+                private readonly IKubernetes client;
+
+                public PodWatcherActor(IKubernetes client)
+                {
+                    this.client = client;
+                    HANDLER
+                }
+
+                private async Task RefreshAsync()
+                {
+                    var pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}("default");
+                }
+            }
+            """;
+
+        [Theory]
+        [InlineData("ReceiveAsync<Refresh>(_ => RefreshAsync());", true, true)]
+        [InlineData("ReceiveAsync<Refresh>(async _ => await RefreshAsync());", true, false)]
+        [InlineData("ReceiveAny(_ => RefreshAsync().Wait());", true, true)]
+        [InlineData("_ = RefreshAsync();", false, true)]
+        public async Task RES1003_an_Akka_ReceiveActor_handler_runs_on_every_message(string handler, bool flagged, bool akkaReferenced)
+        {
+            // Akka.NET's ReceiveActor registers its handlers in the constructor; each runs on every message of its type
+            // (the issue's entry-point catalog: "Akka ReceiveActor handlers"). Without Akka referenced the calls do not bind.
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(ReceiveActorSource.Replace("HANDLER", handler), Client.V21, Config.DaemonSet(1000));
+            if (akkaReferenced)
+            {
+                test.TestState.AdditionalReferences.AddRange(References.AkkaDiscovery);
+            }
+            else
+            {
+                test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None;
+            }
+
+            if (flagged)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task RES1003_a_method_kept_in_a_field_runs_where_the_field_is_invoked()
         {

@@ -132,6 +132,41 @@ namespace ResilienceAnalyzers.Tests.Analysis
             await test.RunAsync();
         }
 
+        [Theory]
+        [InlineData("ResourceFinalizerBase<V1ConfigMap>", false)]
+        [InlineData("ResourceHelperBase<V1ConfigMap>", true)]
+        public async Task RES1002_a_Neon_Operator_finalizer_runs_in_one_copy(string baseType, bool flagged)
+        {
+            string source = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Neon.Operator.Finalizers;
+
+                public class RegistryFinalizer : BASE
+                {
+                    private readonly IKubernetes client;
+
+                    public RegistryFinalizer(IKubernetes client) => this.client = client;
+
+                    public async Task FinalizeAsync(V1ConfigMap entity)
+                    {
+                        var nodes = await client.CoreV1.{|#0:ListNodeAsync|}();
+                    }
+                }
+                """.Replace("BASE", baseType);
+            var test = new AnalyzerTest<RES1002ClusterWideAccessAnalyzer>(source, Client.V21, Config.DaemonSet(5000))
+            {
+                CompilerDiagnostics = CompilerDiagnostics.None,
+            };
+            if (flagged)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task RES1002_a_job_scheduled_by_code_in_every_copy_runs_in_every_copy()
         {
