@@ -121,7 +121,7 @@ namespace ResilienceAnalyzers.Kubernetes
             string floor = row.AtLeast ? "at least " : string.Empty;
             return start + floor + CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + after
                 + ", which no copy can narrow to its node; " + floor + CostText.Objects(cost.ObjectsProcessed * fanOut.Copies, plural, call.CostKind)
-                + " for one round of " + CostText.Copies(fanOut) + ", " + CostText.ClusterText(cluster) + (row.GrowsWith == KindGrowth.Namespaces ? " and " + Quantity.Count(ListRequest.DefaultNamespaces) + " namespaces (a parameter)" : string.Empty);
+                + " for one round of " + CostText.Copies(fanOut) + ", " + CostText.ClusterText(cluster);
         }
 
         /// <summary>The pod-spec lines that set <paramref name="variable"/> from the downward API, on one line for a message.</summary>
