@@ -153,10 +153,10 @@ namespace ResilienceAnalyzers.Kubernetes
                 && call.SelectsNode == Knowledge.No && !call.SelectsLabels && !call.Passes(KubernetesParameter.FieldSelector);
             // Nor those: every object of another kind whose count grows with the cluster, from every copy, with nothing to
             // narrow it. A label or field selector (even one not known here) or one namespace is the narrowing the kind
-            // allows: silent, as with pods (no false positives on code the analyzer cannot read).
+            // allows: silent, as with pods (no false positives on code the analyzer cannot read). One replica is no herd.
             var row = kind == ResourceKind.Pod || kind == ResourceKind.Node ? null : ResourceKinds.Find(kind);
             bool sharedKind = !clusterWide && ownName == null && nodeFilter == null && !namespaceOnEveryNode
-                && row != null && call.IsClusterWide && fanOut.IsReplicated
+                && row != null && call.IsClusterWide && fanOut.IsReplicated && (fanOut.Kind == FanOutKind.EveryNode || fanOut.Copies > 1)
                 && !call.SelectsLabels && !call.Passes(KubernetesParameter.FieldSelector);
             if (!clusterWide && ownName == null && nodeFilter == null && !namespaceOnEveryNode && !sharedKind)
             {

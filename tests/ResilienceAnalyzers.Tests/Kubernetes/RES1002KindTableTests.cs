@@ -139,6 +139,9 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             var test = new Verify(source, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"));
             test.ExpectedDiagnostics.Add(Expect.Info(RES1002ClusterWideAccessAnalyzer.Rule));
             await test.RunAsync();
+
+            // One replica: no herd.
+            await new Verify(source.Replace("{|#0:", string.Empty).Replace("|}", string.Empty), Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1")).RunAsync();
         }
 
         [Fact]
