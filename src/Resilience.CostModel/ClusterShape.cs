@@ -78,44 +78,46 @@ namespace Resilience.CostModel
                 objectBytes = objectBytes == null ? null : new Dictionary<ResourceKind, int>(objectBytes),
             };
 
-        /// <summary>How many objects of a kind the cluster stores, all namespaces together.</summary>
+        /// <summary>
+        /// How many objects of a kind the cluster stores, all namespaces together: the override, else the count of its row
+        /// in <see cref="ResourceKinds"/>. A kind no source gives a count for (custom resources, config maps, secrets, …:
+        /// <see cref="KindFacts.CountKnown"/> false, or <see cref="ResourceKind.Other"/>) is priced as one object per
+        /// node, a placeholder for the model's sums; the diagnostics that name such a kind say its count is unknown.
+        /// </summary>
         public long ObjectsStored(ResourceKind kind)
         {
             if (objectCounts != null && objectCounts.TryGetValue(kind, out var overridden)) return overridden;
-            switch (kind)
-            {
-                case ResourceKind.Pod: return Pods;
-                case ResourceKind.Node: return Nodes;
-                case ResourceKind.Service:
-                case ResourceKind.Endpoints:
-                case ResourceKind.EndpointSlice:
-                    return (long)Math.Ceiling(Nodes * DefaultServicesPerNode);
-                default:
-                    // No published figure: assume the kind grows like the node count (one per node).
-                    return Nodes;
-            }
+            return ResourceKinds.Find(kind)?.Typical(this) ?? Nodes;
         }
 
-        /// <summary>Bytes of one object of a kind as JSON.</summary>
-        public static int JsonBytes(ResourceKind kind)
-        {
-            switch (kind)
-            {
-                case ResourceKind.Pod: return DefaultPodJsonBytes;
-                case ResourceKind.Node: return DefaultNodeJsonBytes;
-                default: return DefaultOtherJsonBytes;
-            }
-        }
+        /// <summary>Bytes of one object of a kind as JSON: its row's figure, else <see cref="DefaultOtherJsonBytes"/>.</summary>
+        public static int JsonBytes(ResourceKind kind) => ResourceKinds.Find(kind)?.JsonBytes ?? DefaultOtherJsonBytes;
     }
 
-    /// <summary>Kinds whose count the model knows how to scale; everything else is <see cref="Other"/>.</summary>
+    /// <summary>The kinds of <see cref="ResourceKinds"/> (new members go last: scenario files and tools keep the numbers).</summary>
     public enum ResourceKind
     {
+        /// <summary>A kind the table does not know (cluster configuration such as storage classes, or anything else).</summary>
         Other,
         Pod,
         Node,
         Service,
         Endpoints,
         EndpointSlice,
+        Event,
+        ConfigMap,
+        Secret,
+        Namespace,
+        Lease,
+        PersistentVolume,
+        PersistentVolumeClaim,
+        ReplicaSet,
+        Deployment,
+        DaemonSet,
+        StatefulSet,
+        Job,
+
+        /// <summary>A custom resource (custom-object calls): count unknown.</summary>
+        CustomResource,
     }
 }

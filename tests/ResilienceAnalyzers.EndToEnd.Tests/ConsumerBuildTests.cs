@@ -46,7 +46,8 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
 
             // The numbers behind the message travel with it, for tools.
             var clusterWide = log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
-                .First(r => r.GetProperty("ruleId").GetString() == "RES1002");
+                .First(r => r.GetProperty("ruleId").GetString() == "RES1002"
+                    && r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32() == podList);
             var properties = clusterWide.GetProperty("properties").GetProperty("customProperties");
             Assert.Equal("5000", properties.GetProperty("Copies").GetString());
             Assert.Equal("150000", properties.GetProperty("ObjectsProcessedPerCall").GetString());

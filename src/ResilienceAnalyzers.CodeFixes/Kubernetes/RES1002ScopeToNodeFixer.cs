@@ -112,6 +112,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             public bool ReadsByName { get; }
         }
 
+        /// <summary>The diagnostic cases that have a selector or a GET to offer (RES1002ClusterWideAccessAnalyzer.KindProperty).</summary>
+        private static readonly ImmutableHashSet<string> FixedKinds = ImmutableHashSet.Create("Pod", "Node", "PodByName", "ByName", "PodOnNode");
+
         private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
@@ -119,7 +122,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             if (invocation == null
                 || !diagnostic.Properties.TryGetValue(RES1002ClusterWideAccessAnalyzer.KindProperty, out string? kind)
                 || kind == null
-                || kind == "NamespacePods" // the intent (every pod of the namespace, or this node's) is not in the code
+                || !FixedKinds.Contains(kind) // "NamespacePods", "SharedKind": no node selector applies, and the narrowing is the code's intent
                 || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
                 || !KubernetesApi.TryGetCall(operation, out var call)
                 || call == null

@@ -472,18 +472,30 @@ namespace ResilienceAnalyzers.Kubernetes
             return true;
         }
 
+        /// <summary>
+        /// The row of the cost model's kind table (<see cref="ResourceKinds"/>) a call's kind is: by the kind's name
+        /// ("ConfigMap") or resource ("configmaps"), the metrics kinds as what they count, and a custom object's plural
+        /// that names no built-in kind as a custom resource.
+        /// </summary>
         public static ResourceKind ToCostKind(string kind)
         {
             switch (kind)
             {
                 // metrics.k8s.io: one PodMetrics per running pod, one NodeMetrics per node (metrics-server).
-                case "Pod": case "pods": case "PodMetrics": return ResourceKind.Pod;
-                case "Node": case "nodes": case "NodeMetrics": return ResourceKind.Node;
-                case "Service": case "services": return ResourceKind.Service;
-                case "Endpoints": case "endpoints": return ResourceKind.Endpoints;
-                case "EndpointSlice": case "endpointslices": return ResourceKind.EndpointSlice;
-                default: return ResourceKind.Other;
+                case "PodMetrics": return ResourceKind.Pod;
+                case "NodeMetrics": return ResourceKind.Node;
+                // GenericClient over a type parameter: the kind is not known here.
+                case "object": return ResourceKind.Other;
+                case "CustomObject": return ResourceKind.CustomResource;
             }
+
+            if (ResourceKinds.Find(kind) is KindFacts row)
+            {
+                return row.Kind;
+            }
+
+            // Custom-object calls name their kind by its plural, in lower case (TryReadOperation).
+            return kind.Length > 0 && char.IsLower(kind[0]) ? ResourceKind.CustomResource : ResourceKind.Other;
         }
 
         /// <summary>"Pod" → "pod", "NetworkPolicy" → "network policy", a custom resource's plural as it is.</summary>

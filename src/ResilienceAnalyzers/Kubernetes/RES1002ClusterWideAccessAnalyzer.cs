@@ -10,8 +10,12 @@ namespace ResilienceAnalyzers.Kubernetes
 {
     /// <summary>
     /// RES1002: code that runs on every node or in every replica lists or watches pods (or nodes) across the
-    /// whole cluster instead of its own node's pods (<c>spec.nodeName</c>) or its own object (<c>metadata.name</c>).
-    /// Other kinds are left alone: per-node agents such as kube-proxy legitimately watch every service.
+    /// whole cluster instead of its own node's pods (<c>spec.nodeName</c>) or its own object (<c>metadata.name</c>),
+    /// or every object of another kind whose count grows with the cluster (the cost model's <see cref="ResourceKinds"/>:
+    /// events, services, endpoints, config maps, secrets, namespaces, leases, workloads, custom resources), which no copy
+    /// can narrow by node: one shared informer or a narrower selector is the remedy. A per-node watch of services or
+    /// their endpoints is what kube-proxy does by design (it programs every service on its node): a suggestion, not a
+    /// warning; a list of them from every node is not that pattern.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RES1002ClusterWideAccessAnalyzer : KubernetesAnalyzerBase
@@ -19,7 +23,8 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <summary>
         /// Diagnostic property for the fixer: "Pod" (add spec.nodeName), "Node" / "PodByName" (add metadata.name), "ByName"
         /// (metadata.name = the searched name, first additional location), "PodOnNode" (spec.nodeName = the node name the
-        /// code filters by, first additional location).
+        /// code filters by, first additional location); "NamespacePods" and "SharedKind" (another cluster-scaled kind) have no
+        /// fix: no node selector applies, and which narrower selector would keep the meaning is the code's intent.
         /// </summary>
         public const string KindProperty = "Kind";
 
@@ -32,10 +37,10 @@ namespace ResilienceAnalyzers.Kubernetes
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
             RuleIdentifiers.ClusterWideAccess,
             title: "Per-node code lists or watches the whole cluster",
-            messageFormat: "This code {0} and {1} every {2} {3} instead of its own: {4}; {5}",
+            messageFormat: "This code {0} and {1} every {2} {3} {4}: {5}; {6}",
             RuleCategories.Kubernetes,
             DiagnosticSeverity.Warning,
-            description: "A LIST or WATCH from every node or replica whose cost grows with the cluster: the API server processes every object of the kind once per copy. Narrow it to what the copy needs: its node's pods (fieldSelector spec.nodeName=<node>) or its own object (GET by name or metadata.name=<name>).");
+            description: "A LIST or WATCH from every node or replica whose cost grows with the cluster: the API server processes every object of the kind once per copy. Narrow it to what the copy needs: its node's pods (fieldSelector spec.nodeName=<node>) or its own object (GET by name or metadata.name=<name>); for kinds no copy can narrow by node (events, services, config maps, secrets, namespaces, leases, custom resources), share one informer per process or select fewer (a label or field selector, one namespace).");
 
         /// <summary>The same rule judged with the callers that run the code on every node or in every replica.</summary>
         internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
@@ -90,6 +95,35 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
+        /// <summary>
+        /// Kinds a per-node network agent needs every object of: kube-proxy watches every Service and EndpointSlice (the
+        /// Endpoints before 1.19) to program its node (Kubernetes docs, "Virtual IPs and Service Proxies").
+        /// </summary>
+        private static bool NodeAgentsWatchAll(ResourceKind kind)
+            => kind == ResourceKind.Service || kind == ResourceKind.Endpoints || kind == ResourceKind.EndpointSlice;
+
+        /// <summary>
+        /// The herd cost of reading every object of a kind from every copy: N copies × the kind's count from the table, or
+        /// "every … in the cluster" with what is known when no source gives a count (never an invented number).
+        /// </summary>
+        private static string SharedKindCost(KubernetesCall call, KindFacts row, FanOut fanOut, ClusterShape cluster, RequestCost cost, string plural)
+        {
+            bool watch = call.Verb == KubernetesVerb.Watch;
+            string start = watch ? "each copy's watch starts from " : "each call makes the API server process ";
+            string after = watch ? " and then receives every change to them" : " " + CostText.Served(cost);
+            string scope = call.Scope == RequestScope.Cluster ? "in the cluster" : "in all namespaces";
+            if (!row.CountKnown)
+            {
+                return start + "every " + KubernetesApi.SingularForMessage(call.Kind) + " " + scope + " (count unknown: " + row.Note + ")" + after
+                    + ", which no copy can narrow to its node; " + CostText.Copies(fanOut) + " × that for one round, " + CostText.ClusterText(cluster);
+            }
+
+            string floor = row.AtLeast ? "at least " : string.Empty;
+            return start + floor + CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + after
+                + ", which no copy can narrow to its node; " + floor + CostText.Objects(cost.ObjectsProcessed * fanOut.Copies, plural, call.CostKind)
+                + " for one round of " + CostText.Copies(fanOut) + ", " + CostText.ClusterText(cluster);
+        }
+
         /// <summary>The pod-spec lines that set <paramref name="variable"/> from the downward API, on one line for a message.</summary>
         internal static string DownwardApi(string variable, string fieldPath)
             => "env: [{name: " + variable + ", valueFrom: {fieldRef: {fieldPath: " + fieldPath + "}}}]";
@@ -117,7 +151,14 @@ namespace ResilienceAnalyzers.Kubernetes
             bool namespaceOnEveryNode = !clusterWide && ownName == null && nodeFilter == null
                 && kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode
                 && call.SelectsNode == Knowledge.No && !call.SelectsLabels && !call.Passes(KubernetesParameter.FieldSelector);
-            if (!clusterWide && ownName == null && nodeFilter == null && !namespaceOnEveryNode)
+            // Nor those: every object of another kind whose count grows with the cluster, from every copy, with nothing to
+            // narrow it. A label or field selector (even one not known here) or one namespace is the narrowing the kind
+            // allows: silent, as with pods (no false positives on code the analyzer cannot read). One replica is no herd.
+            var row = kind == ResourceKind.Pod || kind == ResourceKind.Node ? null : ResourceKinds.Find(kind);
+            bool sharedKind = !clusterWide && ownName == null && nodeFilter == null && !namespaceOnEveryNode
+                && row != null && call.IsClusterWide && fanOut.IsReplicated && (fanOut.Kind == FanOutKind.EveryNode || fanOut.Copies > 1)
+                && !call.SelectsLabels && !call.Passes(KubernetesParameter.FieldSelector);
+            if (!clusterWide && ownName == null && nodeFilter == null && !namespaceOnEveryNode && !sharedKind)
             {
                 return null;
             }
@@ -135,6 +176,7 @@ namespace ResilienceAnalyzers.Kubernetes
             string fix = ownName != null ? "ByName"
                 : nodeFilter != null ? "PodOnNode"
                 : namespaceOnEveryNode ? "NamespacePods"
+                : sharedKind ? "SharedKind"
                 : kind == ResourceKind.Pod && fanOut.Kind == FanOutKind.EveryNode ? "Pod"
                 : kind == ResourceKind.Node ? "Node"
                 : "PodByName";
@@ -163,19 +205,27 @@ namespace ResilienceAnalyzers.Kubernetes
                     own = "its own node";
                     remedy = "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.NodeNameVariable, "spec.nodeName") + ")";
                     break;
+                case "SharedKind":
+                    own = string.Empty;
+                    remedy = NodeAgentsWatchAll(kind) && call.Verb == KubernetesVerb.Watch
+                        ? "a per-node network agent that programs every service (kube-proxy's case) needs them all: keep one watch per process (a shared informer) and suppress here with that reason; otherwise narrow it with a label or field selector, or one namespace"
+                        : "share one informer per process (Resilience.Kubernetes' Informer: one list, then a watch from its resourceVersion) rather than a " + (call.Verb == KubernetesVerb.Watch ? "watch" : "list") + " per copy, or read fewer: a label or field selector" + (call.Scope == RequestScope.AllNamespaces ? ", or one namespace" : string.Empty);
+                    break;
                 default:
                     own = call.SelectsLabels ? "the few pods it selects" : "its own pod";
                     remedy = "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.PodNameVariable, "metadata.name") + ")";
                     break;
             }
 
-            string verbText = call.Verb == KubernetesVerb.Watch
-                ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
-                : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own;
-            string fleet = verbText + (fanOut.IsReplicated
-                    ? "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
-                    : string.Empty)
-                + ", " + CostText.ClusterText(cluster);
+            string fleet = sharedKind
+                ? SharedKindCost(call, row!, fanOut, cluster, cost, plural)
+                : (call.Verb == KubernetesVerb.Watch
+                    ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
+                    : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own)
+                    + (fanOut.IsReplicated
+                        ? "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
+                        : string.Empty)
+                    + ", " + CostText.ClusterText(cluster);
 
             var properties = CostText.Properties(call, fanOut, cluster, cost)
                 .Add(KindProperty, fix)
@@ -183,7 +233,12 @@ namespace ResilienceAnalyzers.Kubernetes
 
             // Searching a list for one's own object is a herd only with more than one copy: a Deployment of one replica
             // doing it wastes one list per call, a suggestion (nforgeio/operator-sdk in the unseen survey set).
-            var severity = fanOut.IsReplicated && (clusterWide || fanOut.Copies > 1) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            // Another kind is a storm when the copies grow with the cluster too (a DaemonSet: nodes × objects); a fixed number
+            // of replicas that each need every object of a kind (an operator and its custom resources) is a suggestion, and
+            // so is a per-node watch of what kube-proxy watches (NodeAgentsWatchAll).
+            var severity = sharedKind
+                ? (fanOut.Kind == FanOutKind.EveryNode && !(NodeAgentsWatchAll(kind) && call.Verb == KubernetesVerb.Watch) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info)
+                : fanOut.IsReplicated && (clusterWide || fanOut.Copies > 1) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             var additional = new System.Collections.Generic.List<Location>();
             if (anchor != null)
             {
@@ -205,6 +260,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
                 singular,
                 CostText.ScopeText(call),
+                sharedKind ? "from every copy" : "instead of its own",
                 fleet,
                 remedy);
         }

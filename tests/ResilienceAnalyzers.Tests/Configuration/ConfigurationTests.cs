@@ -68,14 +68,14 @@ namespace ResilienceAnalyzers.Tests.Configuration
         {
             var sized = new VerifyRes1002(Source, Client.V21, Config.EditorConfig("resilience.workload = DaemonSet\nresilience.cluster_nodes = 2000\nresilience.pods_per_node = 50"));
             sized.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
-                "runs on every node (2,000 copies; resilience.workload = DaemonSet)", "lists", "pod", "in all namespaces",
+                "runs on every node (2,000 copies; resilience.workload = DaemonSet)", "lists", "pod", "in all namespaces", "instead of its own",
                 "each call makes the API server process 100,000 pods (~1.4 GB as JSON) from etcd to return this node's 50; 200 M pods (~2.8 TB as JSON) for one round of 2,000 copies, at 2,000 nodes × 50 pods per node",
                 "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])"));
             await sized.RunAsync();
 
             var fallback = new VerifyRes1002(Source, Client.V21, Config.EditorConfig("resilience.workload = DaemonSet\nresilience.cluster_nodes = huge"));
             fallback.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
-                "runs on every node (1,000 copies; resilience.workload = DaemonSet)", "lists", "pod", "in all namespaces",
+                "runs on every node (1,000 copies; resilience.workload = DaemonSet)", "lists", "pod", "in all namespaces", "instead of its own",
                 "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return this node's 30; 30 M pods (~420 GB as JSON) for one round of 1,000 copies, at 1,000 nodes × 30 pods per node",
                 "add fieldSelector: \"spec.nodeName=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])"));
             await fallback.RunAsync();
@@ -98,7 +98,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
                 """;
             var test = new VerifyRes1002(source, Client.V21, Config.MsBuild("build_property.ResilienceReplicas = 40"));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
-                "runs in every replica (40 copies; Library reads its pod's name from the downward API)", "lists", "pod", "in all namespaces",
+                "runs in every replica (40 copies; Library reads its pod's name from the downward API)", "lists", "pod", "in all namespaces", "instead of its own",
                 "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own pod; 1.2 M pods (~16.8 GB as JSON) for one round of 40 copies, at 1,000 nodes × 30 pods per node",
                 "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}])"));
             await test.RunAsync();

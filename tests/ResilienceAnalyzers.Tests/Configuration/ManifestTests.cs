@@ -95,11 +95,11 @@ namespace ResilienceAnalyzers.Tests.Configuration
         }
 
         private static DiagnosticResult EveryNode(string reason) => Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule)
-            .WithArguments("runs on every node (1,000 copies; " + reason + ")", "lists", "pod", "in all namespaces", NodeCost, NodeFix);
+            .WithArguments("runs on every node (1,000 copies; " + reason + ")", "lists", "pod", "in all namespaces", "instead of its own", NodeCost, NodeFix);
 
         /// <summary>RES1002 for a replicated copy listing every pod to find its own; <paramref name="round"/> is the cost of one round of all copies.</summary>
         private static DiagnosticResult EveryReplica(string fanOut, string round) => Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
-            fanOut, "lists", "pod", "in all namespaces",
+            fanOut, "lists", "pod", "in all namespaces", "instead of its own",
             "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own pod; " + round + ", at 1,000 nodes × 30 pods per node",
             "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}])");
 

@@ -150,7 +150,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                         await client.CoreV1.ListNodeAsync(fieldSelector: "metadata.name=" + Node);
                         await client.CoreV1.ReadNodeAsync(Node);
                         await client.CoreV1.ListNamespacedPodAsync("kube-system", labelSelector: "k8s-app=kube-dns");
-                        await client.CoreV1.ListServiceForAllNamespacesAsync();
+                        await client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: "app=web");
                         // A selector we cannot see into: not flagged (no false positives).
                         await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector);
                     }

@@ -116,7 +116,16 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         // Every pod of a namespace from every node, nothing to narrow it (kube-system holds a pod per node per DaemonSet).
         [InlineData("await client.CoreV1.{|#0:ListNamespacedPodAsync|}(\"kube-system\");", "Warning")]
         [InlineData("await client.CoreV1.ListNamespacedPodAsync(\"kube-system\", labelSelector: \"k8s-app=kube-dns\");", "Silent")]
-        [InlineData("await client.CoreV1.ListServiceForAllNamespacesAsync();", "Silent")]
+        // Every object of another cluster-scaled kind from every node (the cost model's kind table): no node to narrow to.
+        [InlineData("await client.CoreV1.{|#0:ListServiceForAllNamespacesAsync|}();", "Warning")]
+        [InlineData("await client.CoreV1.{|#0:ListConfigMapForAllNamespacesAsync|}(limit: 500);", "Warning")]
+        [InlineData("await client.CoreV1.{|#0:ListNamespaceAsync|}(resourceVersion: \"0\");", "Warning")]
+        [InlineData("await foreach (var e in client.CoreV1.{|#0:WatchListEventForAllNamespacesAsync|}()) { }", "Warning")]
+        // kube-proxy's pattern: a per-node watch of every service or endpoint slice.
+        [InlineData("await foreach (var e in client.CoreV1.{|#0:WatchListServiceForAllNamespacesAsync|}()) { }", "Info")]
+        [InlineData("await client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: \"app=web\");", "Silent")]
+        [InlineData("await client.CoreV1.ListNamespacedServiceAsync(\"default\");", "Silent")]
+        [InlineData("await client.StorageV1.ListStorageClassAsync();", "Silent")]
         [InlineData("await client.CoreV1.ReadNamespacedPodAsync(podName, \"default\");", "Silent")]
         [InlineData("var s = \"spec.nodeName=\" + nodeName; await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: s);", "Silent")]
         public Task RES1002_cluster_wide_access(string snippet, string severity) => Check<RES1002ClusterWideAccessAnalyzer>(snippet, severity);

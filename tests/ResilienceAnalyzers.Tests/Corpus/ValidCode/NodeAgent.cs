@@ -51,7 +51,8 @@ namespace ValidCode
             string? token = null;
             do
             {
-                var page = await client.CoreV1.ListServiceForAllNamespacesAsync(limit: 500, continueParameter: token, cancellationToken: ct);
+                // Every service of the cluster from every node would be RES1002's herd; the agent's own services are selected.
+                var page = await client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: "app.kubernetes.io/part-of=node-agent", limit: 500, continueParameter: token, cancellationToken: ct);
                 count += page.Items.Count;
                 token = page.Metadata.ContinueProperty;
             }
