@@ -268,6 +268,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             => property.SetMethod == null
                 && property.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property));
 
+        /// <summary><c>xInformer?.Dispose();</c>, as <see cref="AddFields"/> writes it.</summary>
+        private static bool IsInformerDispose(StatementSyntax statement)
+            => statement is ExpressionStatementSyntax
+            {
+                Expression: ConditionalAccessExpressionSyntax
+                {
+                    Expression: IdentifierNameSyntax field,
+                    WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Dispose" }, ArgumentList.Arguments.Count: 0 },
+                },
+            }
+            && field.Identifier.ValueText.Contains("Informer");
+
         /// <summary>
         /// <paramref name="preferred"/>, or numbered, so it clashes with no member of the class (its own or inherited) and
         /// no local or parameter declared anywhere in it (a local of that name would hide the field where it is read).
@@ -312,9 +324,37 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             return name;
         }
 
-        /// <summary>The new fields after the class's last field, or first in the class when it has none.</summary>
+        /// <summary>
+        /// The new fields after the class's last field, or first in the class when it has none. When the class has its own
+        /// <c>Dispose()</c>, the informers are disposed there first (before what they read from, the client, is disposed):
+        /// after the informers an earlier fix disposed there, so one fix at a time and Fix All write the same.
+        /// </summary>
         private static void AddFields(DocumentEditor editor, TypeDeclarationSyntax holder, IReadOnlyList<FieldDeclarationSyntax> fields)
         {
+            var dispose = holder.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m =>
+                m.Identifier.ValueText == "Dispose" && m.ParameterList.Parameters.Count == 0 && m.Arity == 0
+                && m.ReturnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword } && m.Body != null);
+            if (dispose?.Body != null)
+            {
+                var statements = fields.Select(f => (StatementSyntax)ExpressionStatement(ConditionalAccessExpression(
+                    IdentifierName(f.Declaration.Variables[0].Identifier.ValueText),
+                    InvocationExpression(MemberBindingExpression(IdentifierName("Dispose")))))
+                    .WithAdditionalAnnotations(Formatter.Annotation)).ToArray();
+                var earlier = dispose.Body.Statements.TakeWhile(IsInformerDispose).LastOrDefault();
+                if (earlier != null)
+                {
+                    editor.InsertAfter(earlier, statements);
+                }
+                else if (dispose.Body.Statements.Count > 0)
+                {
+                    editor.InsertBefore(dispose.Body.Statements[0], statements);
+                }
+                else
+                {
+                    editor.ReplaceNode(dispose.Body, dispose.Body.AddStatements(statements));
+                }
+            }
+
             var lastField = holder.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
             if (lastField != null)
             {

@@ -124,7 +124,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 using k8s;
                 using k8s.Models;
 
-                class NodeWatcher(IKubernetes client)
+                class NodeWatcher(IKubernetes client) : IDisposable
                 {
                     private const string Selector = "role=edge";
 
@@ -152,6 +152,11 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     {
                         return await client.CoreV1.{|#2:ListPodForAllNamespacesAsync|}(fieldSelector: "spec.nodeName=" + Selector, cancellationToken: ct);
                     }
+
+                    public void Dispose()
+                    {
+                        client.Dispose();
+                    }
                 }
                 """;
             const string fixedSource = """
@@ -163,7 +168,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 using k8s.Models;
                 using Resilience.Kubernetes;
 
-                class NodeWatcher(IKubernetes client)
+                class NodeWatcher(IKubernetes client) : IDisposable
                 {
                     private const string Selector = "role=edge";
                     private Informer<V1Node, V1NodeList>? nodeInformer;
@@ -195,6 +200,13 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     {
                         await LazyInitializer.EnsureInitialized(ref podInformer, () => Informers.Create(ListWatch.FromHttpOperation<V1Pod, V1PodList>((o, c) => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(fieldSelector: "spec.nodeName=" + Selector, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)))).StartAsync(ct);
                         return podInformer.List();
+                    }
+
+                    public void Dispose()
+                    {
+                        nodeInformer?.Dispose();
+                        podInformer?.Dispose();
+                        client.Dispose();
                     }
                 }
                 """;
