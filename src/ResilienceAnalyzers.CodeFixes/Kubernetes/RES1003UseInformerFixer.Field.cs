@@ -48,6 +48,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 || !(lister.ContainingType is { TypeKind: TypeKind.Class } holderType)
                 || !(awaited.Parent != null && StatementOf(awaited) is StatementSyntax statement)
                 || !(statement.Parent is BlockSyntax)
+                || statement.Ancestors().TakeWhile(a => !(a is MemberDeclarationSyntax)).OfType<TryStatementSyntax>().Any(t => t.Catches.Count > 0 && t.Block.Span.Contains(statement.Span))
                 || !(holderType.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>()
                     .FirstOrDefault(t => t.SyntaxTree == invocation.SyntaxTree && t.Span.Contains(invocation.Span)) is TypeDeclarationSyntax holder)
                 || !KeptByOwner(model.Compilation, diagnostic, lister, cancellationToken)
@@ -183,6 +184,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// </summary>
         private static bool KeptByOwner(Compilation compilation, Diagnostic diagnostic, IMethodSymbol lister, CancellationToken cancellationToken)
         {
+            bool singleton = IsSingleton(lister.ContainingType, cancellationToken);
             INamedTypeSymbol? owner = null;
             IMethodSymbol? last = null;
             foreach (var location in diagnostic.AdditionalLocations)
@@ -196,9 +198,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 var node = location.SourceTree.GetRoot(cancellationToken).FindNode(location.SourceSpan, getInnermostNodeForTie: true);
                 var site = node.AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
                 if (site == null || !(siteModel.GetOperation(site, cancellationToken) is IInvocationOperation call)
-                    || call.TargetMethod.IsStatic
-                    || call.Instance == null
-                    || !SameOnEveryCall(call.Instance))
+                    || (!singleton && (call.TargetMethod.IsStatic || call.Instance == null || !SameOnEveryCall(call.Instance))))
                 {
                     return false;
                 }
@@ -206,7 +206,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 if (owner == null)
                 {
                     var frequency = Periodicity.Of(call, callPages: false);
-                    if (!frequency.IsPeriodic || frequency.PerRequest || frequency.IsSchedule || frequency.RestartCallback != null)
+                    if (!frequency.IsPeriodic || (frequency.PerRequest && !singleton) || frequency.IsSchedule || frequency.RestartCallback != null)
                     {
                         return false;
                     }
@@ -223,8 +223,40 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 && last != null
                 && (SymbolEqualityComparer.Default.Equals(last.OriginalDefinition, lister.OriginalDefinition)
                     || SymbolEqualityComparer.Default.Equals(holderType.FindImplementationForInterfaceMember(last), lister))
-                && (SymbolEqualityComparer.Default.Equals(owner, holderType)
+                && (singleton
+                    || SymbolEqualityComparer.Default.Equals(owner, holderType)
                     || owner.AllInterfaces.Any(i => i.Name == "IHostedService" && i.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.Hosting"));
+        }
+
+        /// <summary>
+        /// Only the class itself makes its objects, and only in static field or property initializers
+        /// (<c>public static K8sClientService Instance { get; } = new();</c> with private constructors): however the
+        /// callers reach it, there are as many informers as such fields (survey: ApplicationInsights-Kubernetes).
+        /// </summary>
+        private static bool IsSingleton(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (type.InstanceConstructors.IsEmpty
+                || type.InstanceConstructors.Any(c => c.DeclaredAccessibility != Accessibility.Private || c.IsImplicitlyDeclared))
+            {
+                return false;
+            }
+
+            foreach (var declaration in type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)))
+            {
+                foreach (var creation in declaration.DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
+                {
+                    var member = creation.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+                    bool staticInitializer = creation.Ancestors().Any(a => a is EqualsValueClauseSyntax)
+                        && (member is FieldDeclarationSyntax || member is PropertyDeclarationSyntax)
+                        && member.Modifiers.Any(SyntaxKind.StaticKeyword);
+                    if (!staticInitializer && (creation is ImplicitObjectCreationExpressionSyntax || creation is ObjectCreationExpressionSyntax { Type: var named } && named.ToString().Split('.').Last() == type.Name))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

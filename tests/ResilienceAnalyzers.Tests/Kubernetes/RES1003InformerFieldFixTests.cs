@@ -306,5 +306,143 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.CallerRule, 3).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task A_singleton_by_construction_keeps_its_informer_whoever_calls_it_but_not_for_a_LIST_whose_failure_the_code_handles()
+        {
+            const string source = """
+                using System;
+                using System.Net;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Autorest;
+                using k8s.Models;
+
+                sealed class ClusterService : IDisposable
+                {
+                    private readonly IKubernetes client;
+                    private readonly string ns;
+
+                    private ClusterService()
+                    {
+                        var configuration = KubernetesClientConfiguration.InClusterConfig();
+                        ns = configuration.Namespace;
+                        client = new Kubernetes(configuration);
+                    }
+
+                    public static ClusterService Instance { get; } = new ClusterService();
+
+                    public void Dispose()
+                    {
+                        client.Dispose();
+                    }
+
+                    public async Task<int> CountPodsAsync(CancellationToken ct)
+                    {
+                        V1PodList pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}(ns, cancellationToken: ct).ConfigureAwait(false);
+                        return pods.Items.Count;
+                    }
+
+                    // A forbidden LIST throws and is handled here; an informer would retry instead, and the handler never run.
+                    public async Task<int> CountNodesAsync(CancellationToken ct)
+                    {
+                        try
+                        {
+                            var nodes = await client.CoreV1.{|#1:ListNodeAsync|}(cancellationToken: ct).ConfigureAwait(false);
+                            return nodes.Items.Count;
+                        }
+                        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+                        {
+                            return 0;
+                        }
+                    }
+                }
+
+                class Bootstrap
+                {
+                    public async Task RunAsync(Func<ClusterService> resolve, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var service = resolve();
+                            Console.WriteLine(await service.CountPodsAsync(ct) + await service.CountNodesAsync(ct));
+                            await Task.Delay(TimeSpan.FromMinutes(1), ct);
+                        }
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Net;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Autorest;
+                using k8s.Models;
+                using Resilience.Kubernetes;
+
+                sealed class ClusterService : IDisposable
+                {
+                    private readonly IKubernetes client;
+                    private readonly string ns;
+                    private Informer<V1Pod, V1PodList> podInformer;
+
+                    private ClusterService()
+                    {
+                        var configuration = KubernetesClientConfiguration.InClusterConfig();
+                        ns = configuration.Namespace;
+                        client = new Kubernetes(configuration);
+                    }
+
+                    public static ClusterService Instance { get; } = new ClusterService();
+
+                    public void Dispose()
+                    {
+                        podInformer?.Dispose();
+                        client.Dispose();
+                    }
+
+                    public async Task<int> CountPodsAsync(CancellationToken ct)
+                    {
+                        await LazyInitializer.EnsureInitialized(ref podInformer, () => Informers.Create(ListWatch.FromHttpOperation<V1Pod, V1PodList>((o, c) => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(namespaceParameter: ns, fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)))).StartAsync(ct).ConfigureAwait(false);
+                        V1PodList pods = podInformer.List();
+                        return pods.Items.Count;
+                    }
+
+                    // A forbidden LIST throws and is handled here; an informer would retry instead, and the handler never run.
+                    public async Task<int> CountNodesAsync(CancellationToken ct)
+                    {
+                        try
+                        {
+                            var nodes = await client.CoreV1.{|#1:ListNodeAsync|}(cancellationToken: ct).ConfigureAwait(false);
+                            return nodes.Items.Count;
+                        }
+                        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+                        {
+                            return 0;
+                        }
+                    }
+                }
+
+                class Bootstrap
+                {
+                    public async Task RunAsync(Func<ClusterService> resolve, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var service = resolve();
+                            Console.WriteLine(await service.CountPodsAsync(ct) + await service.CountNodesAsync(ct));
+                            await Task.Delay(TimeSpan.FromMinutes(1), ct);
+                        }
+                    }
+                }
+                """;
+            var test = Test(source, fixedSource);
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.CallerRule, 0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.CallerRule, 1).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            test.FixedState.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.CallerRule, 1).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            await test.RunAsync();
+        }
     }
 }
