@@ -279,7 +279,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     return (field.Field.IsReadOnly || field.Field.IsConst) && (field.Instance == null || SameOnEveryCall(field.Instance));
                 case IPropertyReferenceOperation property:
                     return property.Arguments.IsEmpty
-                        && (property.Property.Locations.All(l => l.IsInMetadata) || IsGetOnlyAutoProperty(property.Property))
+                        && (IsClientProperty(property.Property) || IsGetOnlyAutoProperty(property.Property))
                         && (property.Instance == null || SameOnEveryCall(property.Instance));
                 case IParameterReferenceOperation parameter:
                     // A primary constructor's parameter, read from a method: captured once per object.
@@ -295,6 +295,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     return false;
             }
         }
+
+        /// <summary><c>client.CoreV1</c>: a property of the client's own types (not <c>DateTime.Now</c>, not <c>Environment.MachineName</c>).</summary>
+        private static bool IsClientProperty(IPropertySymbol property)
+            => property.Locations.All(l => l.IsInMetadata) && property.ContainingNamespace?.ToDisplayString() == "k8s";
 
         private static bool IsGetOnlyAutoProperty(IPropertySymbol property)
             => property.SetMethod == null
