@@ -444,5 +444,92 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.FixedState.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.CallerRule, 1).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task A_timer_of_a_hosted_service_polling_a_helper_it_keeps()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Microsoft.Extensions.Hosting;
+
+                class ServiceLookup
+                {
+                    private readonly IKubernetes client;
+
+                    public ServiceLookup(IKubernetes client) => this.client = client;
+
+                    public async Task<V1ServiceList> ServicesAsync()
+                    {
+                        return await client.CoreV1.{|#0:ListNamespacedServiceAsync|}("shop");
+                    }
+                }
+
+                sealed class Refresher : IHostedService, IDisposable
+                {
+                    private readonly ServiceLookup lookup;
+                    private Timer timer;
+
+                    public Refresher(ServiceLookup lookup) => this.lookup = lookup;
+
+                    public Task StartAsync(CancellationToken cancellationToken)
+                    {
+                        timer = new Timer(async _ => Console.WriteLine((await lookup.ServicesAsync()).Items.Count), null, TimeSpan.Zero, TimeSpan.FromSeconds(15));
+                        return Task.CompletedTask;
+                    }
+
+                    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+                    public void Dispose() => timer?.Dispose();
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Microsoft.Extensions.Hosting;
+                using Resilience.Kubernetes;
+
+                class ServiceLookup
+                {
+                    private readonly IKubernetes client;
+                    private Informer<V1Service, V1ServiceList> serviceInformer;
+
+                    public ServiceLookup(IKubernetes client) => this.client = client;
+
+                    public async Task<V1ServiceList> ServicesAsync()
+                    {
+                        await LazyInitializer.EnsureInitialized(ref serviceInformer, () => Informers.Create(ListWatch.FromHttpOperation<V1Service, V1ServiceList>((o, c) => client.CoreV1.ListNamespacedServiceWithHttpMessagesAsync(namespaceParameter: "shop", fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)))).StartAsync();
+                        return serviceInformer.List();
+                    }
+                }
+
+                sealed class Refresher : IHostedService, IDisposable
+                {
+                    private readonly ServiceLookup lookup;
+                    private Timer timer;
+
+                    public Refresher(ServiceLookup lookup) => this.lookup = lookup;
+
+                    public Task StartAsync(CancellationToken cancellationToken)
+                    {
+                        timer = new Timer(async _ => Console.WriteLine((await lookup.ServicesAsync()).Items.Count), null, TimeSpan.Zero, TimeSpan.FromSeconds(15));
+                        return Task.CompletedTask;
+                    }
+
+                    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+                    public void Dispose() => timer?.Dispose();
+                }
+                """;
+            var test = Test(source, fixedSource);
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.CallerRule, 0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            await test.RunAsync();
+        }
     }
 }
