@@ -37,8 +37,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             ["labelSelector"] = "LabelSelector",
         };
 
-        private ListWatchSyntax(ExpressionSyntax expression, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
+        private ListWatchSyntax(ExpressionSyntax expression, TypeArgumentListSyntax types, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
         {
+            Types = types;
             OnError = onError;
             Expression = expression;
             CancellationToken = cancellationToken;
@@ -47,6 +48,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
         /// <summary><c>ListWatch.FromHttpOperation&lt;TItem, TList&gt;(…)</c>.</summary>
         public ExpressionSyntax Expression { get; }
+
+        /// <summary><c>&lt;V1Pod, V1PodList&gt;</c>: the item and list types, as the informer's type arguments too.</summary>
+        public TypeArgumentListSyntax Types { get; }
 
         /// <summary>The call's own cancellation token, if it passed one.</summary>
         public ExpressionSyntax? CancellationToken { get; }
@@ -194,11 +198,12 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             var itemSyntax = ParseTypeName(itemType.ToMinimalDisplayString(model, position));
             var listSyntax = ParseTypeName(listType.ToMinimalDisplayString(model, position));
+            var types = TypeArgumentList(SeparatedList(new[] { itemSyntax, listSyntax }));
             var fromHttp = InvocationExpression(
                 MemberAccessExpression(
                     SyntaxKind.SimpleMemberAccessExpression,
                     IdentifierName("ListWatch"),
-                    GenericName(Identifier("FromHttpOperation"), TypeArgumentList(SeparatedList(new[] { itemSyntax, listSyntax })))),
+                    GenericName(Identifier("FromHttpOperation"), types)),
                 ArgumentList(SingletonSeparatedList(Argument(lambda))));
 
             captured.AddRange(invocation.Arguments.Where(a => a.Parameter?.Name == "cancellationToken").SelectMany(a => a.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => l.Local)));
@@ -207,7 +212,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 captured.Add(reference.Local);
             }
 
-            return new ListWatchSyntax(fromHttp, token?.WithoutTrivia(), onError, captured);
+            return new ListWatchSyntax(fromHttp, types, token?.WithoutTrivia(), onError, captured);
         }
     }
 }

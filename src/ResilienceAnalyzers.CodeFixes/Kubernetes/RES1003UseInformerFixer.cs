@@ -29,30 +29,45 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// while (…) { V1PodList pods = podInformer.List(); … }
     /// </code>
     /// Offered in async methods for loops (not timers), when the call's arguments use nothing declared inside
-    /// the loop, and when the project references Resilience.Kubernetes. Fix All puts one informer per call.
+    /// the loop, and when the project references Resilience.Kubernetes. When the loop is in a caller, the informer
+    /// goes into a field of the class that makes the LIST (<see cref="PlanField"/>). Fix All puts one informer per
+    /// call, and one per field for the calls of a class that list the same thing.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1003UseInformerFixer))]
     [Shared]
-    public sealed class RES1003UseInformerFixer : DocumentFixProvider
+    public sealed partial class RES1003UseInformerFixer : DocumentFixProvider
     {
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.PollingList);
 
         private protected override string RequiredType => "Resilience.Kubernetes.Informers";
 
         private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => Plan(root, model, diagnostic, new HashSet<string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
+            => Plan(root, model, diagnostic, new HashSet<string>(), new Dictionary<string, string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
 
         private sealed class FixPlan
         {
-            public FixPlan(StatementSyntax loop, ExpressionSyntax target, string name, StatementSyntax[] setup)
+            public FixPlan(StatementSyntax anchor, ExpressionSyntax target, string name, StatementSyntax[] setup, TypeDeclarationSyntax? holder = null, FieldDeclarationSyntax? field = null, string? import = null)
             {
-                Loop = loop;
+                Import = import;
+                Anchor = anchor;
                 Target = target;
                 Name = name;
                 Setup = setup;
+                Holder = holder;
+                Field = field;
             }
 
-            public StatementSyntax Loop { get; }
+            /// <summary>The statement the setup goes before: the loop, or (for a field) the statement that listed.</summary>
+            public StatementSyntax Anchor { get; }
+
+            /// <summary>A namespace the setup needs imported besides Resilience.Kubernetes (<c>System.Threading</c>), if any.</summary>
+            public string? Import { get; }
+
+            /// <summary>The class that gets <see cref="Field"/>.</summary>
+            public TypeDeclarationSyntax? Holder { get; }
+
+            /// <summary>The informer's field; null when the informer is a local, or the field is shared with an earlier call.</summary>
+            public FieldDeclarationSyntax? Field { get; }
 
             public ExpressionSyntax Target { get; }
 
@@ -61,7 +76,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             public StatementSyntax[] Setup { get; }
         }
 
-        private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, CancellationToken cancellationToken)
+        private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, IDictionary<string, string> fields, CancellationToken cancellationToken)
         {
             var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
             if (invocation == null
@@ -74,6 +89,11 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             var frequency = Periodicity.Of(operation, callPages: call.Passes(KubernetesParameter.Continue));
             bool isAsync = operation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal);
+            if (!frequency.IsPeriodic && diagnostic.AdditionalLocations.Count > 0)
+            {
+                return PlanField(model, diagnostic, invocation, operation, call, taken, fields, cancellationToken);
+            }
+
             if (!frequency.IsPeriodic
                 || !(frequency.Site is StatementSyntax loop)
                 || !(loop.Parent is BlockSyntax)
@@ -136,18 +156,36 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var taken = new HashSet<string>();
+            var fields = new Dictionary<string, string>();
+            var added = new Dictionary<TypeDeclarationSyntax, List<FieldDeclarationSyntax>>();
             var seen = new HashSet<SyntaxNode>();
+            var imports = new SortedSet<string>(System.StringComparer.Ordinal) { "Resilience.Kubernetes" };
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             bool changed = false;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                var plan = Plan(root, model, diagnostic, taken, cancellationToken);
+                var plan = Plan(root, model, diagnostic, taken, fields, cancellationToken);
                 if (plan == null || !seen.Add(plan.Target))
                 {
                     continue;
                 }
 
-                editor.InsertBefore(plan.Loop, plan.Setup);
+                editor.InsertBefore(plan.Anchor, plan.Setup);
+                if (plan.Holder != null && plan.Field != null)
+                {
+                    if (!added.TryGetValue(plan.Holder, out var list))
+                    {
+                        added[plan.Holder] = list = new List<FieldDeclarationSyntax>();
+                    }
+
+                    list.Add(plan.Field);
+                }
+
+                if (plan.Import != null)
+                {
+                    imports.Add(plan.Import);
+                }
+
                 editor.ReplaceNode(plan.Target, InvocationExpression(
                     MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(plan.Name), IdentifierName("List"))).WithTriviaFrom(plan.Target));
                 changed = true;
@@ -158,7 +196,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            return FixHelpers.WithRootAndUsing(document, editor.GetChangedRoot(), "Resilience.Kubernetes");
+            foreach (var pair in added)
+            {
+                AddFields(editor, pair.Key, pair.Value);
+            }
+
+            var fixedRoot = editor.GetChangedRoot();
+            foreach (var import in imports)
+            {
+                fixedRoot = fixedRoot is CompilationUnitSyntax unit ? FixHelpers.EnsureUsing(unit, import) : fixedRoot;
+            }
+
+            return document.WithSyntaxRoot(fixedRoot);
         }
     }
 }
