@@ -25,7 +25,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// (constants, fields, parameters, earlier locals, static calls such as <c>Environment.GetEnvironmentVariable</c>);
         /// otherwise null.
         /// </summary>
-        public static IOperation? Find(IInvocationOperation list) => Find(list, "Metadata", "Name");
+        public static IOperation? Find(IOperation list) => Find(list, "Metadata", "Name");
 
         /// <summary>
         /// Per-node code that reads pods and keeps only its node's on the client: the list's items searched or looped over
@@ -98,7 +98,7 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>The call's result as used (through <c>await</c> and conversions), and the local it is stored in, if any.</summary>
-        private static (IOperation Result, ILocalSymbol? Local) ResultOf(IInvocationOperation call)
+        private static (IOperation Result, ILocalSymbol? Local) ResultOf(IOperation call)
         {
             IOperation result = Unwrap.Result(call, awaited: true);
 
@@ -143,7 +143,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 : null;
         }
 
-        private static IOperation? Find(IInvocationOperation list, string outer, string inner)
+        private static IOperation? Find(IOperation list, string outer, string inner)
         {
             // var pods = await client…ListX(…);  or  (await client…ListX(…)).Items.First(…)
             var (result, local) = ResultOf(list);
@@ -289,7 +289,7 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>In the search's lambda, <c>x.Metadata.Name == value</c> (either side): the value, if it can move before the LIST.</summary>
-        private static IOperation? ComparedInSearch(IInvocationOperation search, IInvocationOperation list, string outer, string inner)
+        private static IOperation? ComparedInSearch(IInvocationOperation search, IOperation list, string outer, string inner)
         {
             foreach (var argument in search.Arguments)
             {
@@ -307,10 +307,10 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>In a loop over the items or events, <c>item.Spec.NodeName ==</c> or <c>!=</c> a value that can move before the call.</summary>
-        private static IOperation? ComparedInLoop(IForEachLoopOperation loop, IInvocationOperation call, string outer, string inner)
+        private static IOperation? ComparedInLoop(IForEachLoopOperation loop, IOperation call, string outer, string inner)
             => Compared(loop.Body, call, outer, inner, local => loop.Locals.Contains(local, SymbolEqualityComparer.Default), parameter => false, equalsOnly: false);
 
-        private static IOperation? Compared(IOperation body, IInvocationOperation call, string outer, string inner, Func<ILocalSymbol, bool> isInner, Func<IParameterSymbol, bool> isInnerParameter, bool equalsOnly)
+        private static IOperation? Compared(IOperation body, IOperation call, string outer, string inner, Func<ILocalSymbol, bool> isInner, Func<IParameterSymbol, bool> isInnerParameter, bool equalsOnly)
         {
             foreach (var node in body.Descendants())
             {
@@ -400,7 +400,7 @@ namespace ResilienceAnalyzers.Kubernetes
             return owner is IPropertyReferenceOperation container && container.Property.Name == outer;
         }
 
-        private static bool CanMoveBefore(IOperation value, IInvocationOperation call, Func<ILocalSymbol, bool> isInner, Func<IParameterSymbol, bool> isInnerParameter)
+        private static bool CanMoveBefore(IOperation value, IOperation call, Func<ILocalSymbol, bool> isInner, Func<IParameterSymbol, bool> isInnerParameter)
         {
             foreach (var node in value.DescendantsAndSelf())
             {

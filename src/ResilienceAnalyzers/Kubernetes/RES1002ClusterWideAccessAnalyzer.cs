@@ -138,7 +138,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
             // Not a cluster-wide pod/node read from every copy: still flagged when the list is searched by name for the
             // caller's own object (any kind, any scope) — a GET by name returns just that one.
-            var ownName = clusterWide || call.Verb != KubernetesVerb.List || call.Invocation == null ? null : OwnObjectScan.Find(call.Invocation);
+            var ownName = clusterWide || call.Verb != KubernetesVerb.List ? null : OwnObjectScan.Find(call.Operation);
 
             // Nor that, but per-node code reading a namespace's pods and keeping its node's on the client (the filter the
             // API server would apply from its spec.nodeName index, paid for with every pod of the namespace).

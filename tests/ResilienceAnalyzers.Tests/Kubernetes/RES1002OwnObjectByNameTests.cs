@@ -84,11 +84,19 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             """;
 
         [Theory]
-        [InlineData("{|#1:clusterId|}", true)]
-        [InlineData("v.ClusterId", false)]
-        public async Task Found_in_custom_objects_read_as_JSON(string searched, bool flagged)
+        [InlineData("{|#1:clusterId|}", true, false)]
+        [InlineData("v.ClusterId", false, false)]
+        // The pre-10 flat call the unseen project makes, unbound against 21.x (the IDE on a newer client, a partial compilation).
+        [InlineData("{|#1:clusterId|}", true, true)]
+        public async Task Found_in_custom_objects_read_as_JSON(string searched, bool flagged, bool flatCall)
         {
-            var test = new Verify(JsonCustomObjects.Replace("SEARCHED", searched), Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"))
+            string source = JsonCustomObjects.Replace("SEARCHED", searched);
+            if (flatCall)
+            {
+                source = source.Replace("client.CustomObjects.{|#0:", "client.{|#0:");
+            }
+
+            var test = new Verify(source, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 3"))
             {
                 CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None,
             };
