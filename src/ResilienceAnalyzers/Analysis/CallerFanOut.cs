@@ -12,7 +12,7 @@ namespace ResilienceAnalyzers.Analysis
         public static FanOut Resolve(ResilienceCompilation model, IMethodSymbol method, SyntaxNode site, CallChain? chain)
         {
             var own = model.FanOut.Resolve(method, site);
-            if (chain == null || model.FanOut.Leaders.At(method, site) != null)
+            if (chain == null || own.Elected)
             {
                 return own;
             }

@@ -186,8 +186,8 @@ namespace ResilienceAnalyzers.Dns
             foreach (var reference in guardedBy.Body.Descendants())
             {
                 if (reference is ILocalReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Local, local)
-                    && Unwrap.Result(read, awaited: false).Parent is ISimpleAssignmentOperation kept && kept.Value == Unwrap.Result(read, awaited: false)
-                    && Outlives(kept.Target))
+                    && Unwrap.Result(read, awaited: false) is var stored
+                    && stored.Parent is ISimpleAssignmentOperation kept && kept.Value == stored && Outlives(kept.Target))
                 {
                     return true;
                 }

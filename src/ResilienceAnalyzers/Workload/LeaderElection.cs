@@ -373,7 +373,7 @@ namespace ResilienceAnalyzers.Workload
             var parent = expression.Parent;
             if (parent is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.AddAssignmentExpression) && assignment.Right == expression)
             {
-                return HandlerNames.Contains(CallerIndexName(assignment.Left));
+                return HandlerNames.Contains(AssignedName(assignment.Left));
             }
 
             return parent is ArgumentSyntax { NameColon: { } colon } && HandlerNames.Contains(colon.Name.Identifier.ValueText);
@@ -391,7 +391,7 @@ namespace ResilienceAnalyzers.Workload
             return name.Parent is NameColonSyntax { Parent: ArgumentSyntax argument } ? argument.Expression : null;
         }
 
-        private static string CallerIndexName(ExpressionSyntax left)
+        private static string AssignedName(ExpressionSyntax left)
             => left switch
             {
                 MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
