@@ -84,8 +84,17 @@ namespace Resilience.Simulator.Tests
             var report = Forecaster.Run(builds.Broken, findings, new ForecastSettings { Nodes = { nodes }, DurationSeconds = 600 });
             var cluster = Assert.Single(report.Clusters);
 
-            AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: false)), cluster.AsBuilt.Result!);
-            AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: true)), cluster.Variants.Single(v => v.Name == "all fixes").Result!);
+            try
+            {
+                AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: false)), cluster.AsBuilt.Result!);
+                AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: true)), cluster.Variants.Single(v => v.Name == "all fixes").Result!);
+            }
+            catch (Xunit.Sdk.XunitException e)
+            {
+                // This failed twice in about eight runs, both on a loaded machine, with the cause not found (the session-5 note):
+                // the build's log goes with the failure, to tell an analyzer that answered differently from a model that did.
+                throw new Xunit.Sdk.XunitException(e.Message + "\nthe sample build's SARIF log:\n" + File.ReadAllText(builds.Broken));
+            }
             Assert.Equal(
                 new[] { "as built", "RES1001 pagination", "RES1002 node-scoped/by-name", "RES1003 informer", "RES1004 informer", "RES2001 serve-stale", "all fixes" },
                 cluster.Variants.Select(v => v.Name));
