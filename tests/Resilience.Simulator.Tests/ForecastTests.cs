@@ -84,20 +84,38 @@ namespace Resilience.Simulator.Tests
             var report = Forecaster.Run(builds.Broken, findings, new ForecastSettings { Nodes = { nodes }, DurationSeconds = 600 });
             var cluster = Assert.Single(report.Clusters);
 
-            try
-            {
-                AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: false)), cluster.AsBuilt.Result!);
-                AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: true)), cluster.Variants.Single(v => v.Name == "all fixes").Result!);
-            }
-            catch (Xunit.Sdk.XunitException e)
-            {
-                // This failed twice in about eight runs, both on a loaded machine, with the cause not found (the session-5 note):
-                // the build's log goes with the failure, to tell an analyzer that answered differently from a model that did.
-                throw new Xunit.Sdk.XunitException(e.Message + "\nthe sample build's SARIF log:\n" + File.ReadAllText(builds.Broken));
-            }
+            AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: false)), cluster.AsBuilt.Result!);
+            AssertSameRun(TimeSteppedSimulation.Run(Direct(nodes, 600, fixedAll: true)), cluster.Variants.Single(v => v.Name == "all fixes").Result!);
             Assert.Equal(
                 new[] { "as built", "RES1001 pagination", "RES1002 node-scoped/by-name", "RES1003 informer", "RES1004 informer", "RES2001 serve-stale", "all fixes" },
                 cluster.Variants.Select(v => v.Name));
+        }
+
+        /// <summary>
+        /// The compiler writes a build's results in the order the concurrent analyzers reported them, so two builds of the
+        /// same code can list them differently (seen: 3 orders in 10 builds of the sample). The model draws its randomness
+        /// in workload order: while the forecast followed the log's order, the sample's forecast and the model run directly
+        /// on the same pattern differed in 2 of about 10 runs (90,579 vs 452,770 requests in one), and this log reversed
+        /// moved saturation from 4.25 s to 4.5 s. The findings, and so the forecast, follow the order of the code.
+        /// </summary>
+        [Fact]
+        public void The_forecast_does_not_depend_on_the_order_the_log_lists_its_results_in()
+        {
+            var log = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(builds.Broken))!;
+            var results = log["runs"]![0]!["results"]!.AsArray();
+            var reversed = results.Reverse().Select(r => r!.DeepClone()).ToList();
+            results.Clear();
+            foreach (var r in reversed) results.Add(r);
+
+            var asLogged = SarifFindings.Load(builds.Broken);
+            var backwards = SarifFindings.Parse(log.ToJsonString(), "reversed.sarif");
+            Assert.Equal(asLogged.Select(f => f.RuleId + "@" + f.Line + ":" + f.Column), backwards.Select(f => f.RuleId + "@" + f.Line + ":" + f.Column));
+            Assert.Equal(asLogged.OrderBy(f => f.Line).ThenBy(f => f.Column).ThenBy(f => f.RuleId, StringComparer.Ordinal).Select(f => f.RuleId + "@" + f.Line), asLogged.Select(f => f.RuleId + "@" + f.Line));
+
+            var settings = new ForecastSettings { Nodes = { 5000 }, DurationSeconds = 600 };
+            var one = Assert.Single(Forecaster.Run(builds.Broken, asLogged, settings).Clusters);
+            var other = Assert.Single(Forecaster.Run("reversed.sarif", backwards, settings).Clusters);
+            AssertSameRun(one.AsBuilt.Result!, other.AsBuilt.Result!);
         }
 
         [Fact]

@@ -129,6 +129,16 @@ namespace Resilience.Simulator.Forecast
                     throw new ForecastInputException(source + ": no RES rules or results in the log: was the project built with ResilienceAnalyzers (dotnet add package ResilienceAnalyzers)?");
                 }
 
+                // The compiler writes results in the order the analyzers reported them, which varies from build to build
+                // (analyzers run concurrently). The model draws its randomness in workload order, so the same build must
+                // give the same workloads in the same order: the order of the code.
+                findings.Sort((a, b) =>
+                {
+                    int c = string.CompareOrdinal(a.File, b.File);
+                    if (c == 0) c = a.Line.CompareTo(b.Line);
+                    if (c == 0) c = a.Column.CompareTo(b.Column);
+                    return c != 0 ? c : string.CompareOrdinal(a.RuleId, b.RuleId);
+                });
                 return findings;
             }
         }
