@@ -13,17 +13,20 @@ namespace ResilienceAnalyzers.Analysis
     /// </summary>
     /// <remarks>
     /// Every rule sees every call, so one rule per tree records it: the first to see an operation of the tree claims it
-    /// (<see cref="Claims"/>), by its type, so that a later analysis of the same compilation by new instances of the same
+    /// (<see cref="Claim"/>), by its type, so that a later analysis of the same compilation by new instances of the same
     /// rule (an IDE session that first analyzed one span of one document) records what the first one did not reach. A rule that a user switched off for some files is not run on them, and another rule claims
     /// them; a tree no rule runs on is not recorded (nothing in it would be reported either). The same analyzer may be
     /// handed a tree's operations again (the IDE resumes a cancelled analysis), so a node recorded twice counts once.
     /// </remarks>
     internal sealed class CallRecorder
     {
-        private readonly ConcurrentDictionary<SyntaxTree, object> claims = new ConcurrentDictionary<SyntaxTree, object>();
-        // By node: a node handed over twice (a resumed analysis) is kept once, and the live within-type search finds a
-        // node's operation without a second store.
-        private readonly ConcurrentDictionary<SyntaxNode, Site> sites = new ConcurrentDictionary<SyntaxNode, Site>(ResilienceCompilation.ConcurrencyLevel, 4096);
+        // One store per tree, claimed by the first rule to see the tree. A store for the whole compilation (a concurrent
+        // dictionary of every call site) spent more in growing its table and in letting go of the operations one entry at
+        // a time than the recording itself did: ~40 % of the rules' time on Npgsql (a profile, docs/performance.md).
+        private readonly ConcurrentDictionary<SyntaxTree, TreeSites> trees;
+
+        public CallRecorder(int treeCount = 31)
+            => trees = new ConcurrentDictionary<SyntaxTree, TreeSites>(ResilienceCompilation.ConcurrencyLevel, System.Math.Max(31, treeCount));
 
         /// <summary>
         /// A node that calls or names a method, the method it binds to (null when it does not bind), the member it is in,
@@ -32,14 +35,21 @@ namespace ResilienceAnalyzers.Analysis
         /// </summary>
         internal readonly struct Site
         {
-            private readonly Held? held;
+            private readonly TreeSites? owner;
+            private readonly int index;
 
-            public Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container, IOperation? operation = null)
+            public Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container)
+                : this(node, target, container, null, -1)
+            {
+            }
+
+            internal Site(SyntaxNode node, IMethodSymbol? target, ISymbol? container, TreeSites? owner, int index)
             {
                 Node = node;
                 Target = target;
                 Container = container;
-                held = operation == null ? null : new Held(operation);
+                this.owner = owner;
+                this.index = index;
             }
 
             public SyntaxNode Node { get; }
@@ -53,62 +63,146 @@ namespace ResilienceAnalyzers.Analysis
             /// member's bound tree, and <c>GetOperation</c> binds the member's whole body again, nullability analysis
             /// included — that was the largest part of the rules' cost on Steeltoe (docs/performance.md, "Binding").
             /// </summary>
-            public IOperation? Operation => held?.Operation;
+            public IOperation? Operation => owner?.OperationAt(index);
 
-            /// <summary>Lets go of the operation (and the bound tree it holds) in place: the store is not written again.</summary>
-            public void Forget() => held?.Forget();
+            /// <summary>Where its operation is in its tree's list; −1 for none.</summary>
+            internal int Index => owner == null ? -1 : index;
+        }
 
-            /// <summary>The recorded operation, in a box its sites share, so that forgetting it writes no store (sites of a syntax walk have none).</summary>
-            private sealed class Held
+        /// <summary>
+        /// One tree's recorded sites in the order the driver handed them over, and their operations in a list of their own
+        /// that is let go of at once. Appends only, under the store's lock: a node handed over twice (a resumed analysis)
+        /// is kept twice here and counted once where the sites are read (<see cref="CopyTo"/>).
+        /// </summary>
+        internal sealed class TreeSites
+        {
+            private readonly List<Site> sites = new List<Site>();
+            private List<IOperation>? operations = new List<IOperation>();
+
+            public TreeSites(object owner) => Owner = owner;
+
+            /// <summary>The rule (by type) that records this tree.</summary>
+            public object Owner { get; }
+
+            public void Add(SyntaxNode node, IMethodSymbol? target, ISymbol container, IOperation operation)
             {
-                private IOperation? operation;
+                lock (sites)
+                {
+                    if (operations == null)
+                    {
+                        // After the operations were let go, a later analysis (the IDE) records the site without one.
+                        sites.Add(new Site(node, target, container));
+                        return;
+                    }
 
-                public Held(IOperation operation) => this.operation = operation;
+                    sites.Add(new Site(node, target, container, this, operations.Count));
+                    operations.Add(operation);
+                }
+            }
 
-                public IOperation? Operation => Volatile.Read(ref operation);
+            public IOperation? OperationAt(int index)
+            {
+                lock (sites)
+                {
+                    return operations != null && index >= 0 && index < operations.Count ? operations[index] : null;
+                }
+            }
 
-                public void Forget() => Volatile.Write(ref operation, null);
+            /// <summary>
+            /// The operation recorded for <paramref name="node"/>, by a scan of the tree's sites: asked only by the live
+            /// within-type search for the few callers of a call a rule could not judge in its own method.
+            /// </summary>
+            public IOperation? OperationOf(SyntaxNode node)
+            {
+                lock (sites)
+                {
+                    if (operations == null)
+                    {
+                        return null;
+                    }
+
+                    for (int i = sites.Count - 1; i >= 0; i--)
+                    {
+                        if (sites[i].Node == node && sites[i].Index >= 0)
+                        {
+                            return operations[sites[i].Index];
+                        }
+                    }
+
+                    return null;
+                }
+            }
+
+            public void Forget()
+            {
+                lock (sites)
+                {
+                    operations = null;
+                }
+            }
+
+            /// <summary>Adds the tree's sites to <paramref name="into"/>, each node once.</summary>
+            public void CopyTo(List<Site> into)
+            {
+                lock (sites)
+                {
+                    var seen = new HashSet<SyntaxNode>();
+                    foreach (var site in sites)
+                    {
+                        if (seen.Add(site.Node))
+                        {
+                            into.Add(site);
+                        }
+                    }
+                }
             }
         }
 
         /// <summary>Whether anything was recorded: without it, the index falls back to a syntax walk.</summary>
-        public bool Any => !claims.IsEmpty;
+        public bool Any => !trees.IsEmpty;
 
-        /// <summary>Whether <paramref name="rule"/> records <paramref name="tree"/>: true for the first rule to ask.</summary>
-        public bool Claims(SyntaxTree tree, object rule) => ReferenceEquals(claims.GetOrAdd(tree, rule), rule);
+        /// <summary>The store of <paramref name="tree"/> if <paramref name="rule"/> records it (the first rule to ask does); otherwise null.</summary>
+        public TreeSites? Claim(SyntaxTree tree, object rule)
+        {
+            if (!trees.TryGetValue(tree, out var store))
+            {
+                store = trees.GetOrAdd(tree, new TreeSites(rule));
+            }
 
-        /// <summary>Keeps <paramref name="operation"/> if it calls or references a method by a name written in source.</summary>
-        public void Record(IOperation operation, ISymbol container)
+            return ReferenceEquals(store.Owner, rule) ? store : null;
+        }
+
+        /// <summary>Keeps <paramref name="operation"/> in <paramref name="store"/> if it calls or references a method by a name written in source.</summary>
+        public static void Record(TreeSites store, IOperation operation, ISymbol container)
         {
             switch (operation)
             {
                 case IInvocationOperation invocation when invocation.Syntax is InvocationExpressionSyntax:
-                    sites.TryAdd(invocation.Syntax, new Site(invocation.Syntax, invocation.TargetMethod, container, invocation));
+                    store.Add(invocation.Syntax, invocation.TargetMethod, container, invocation);
                     break;
                 case IInvalidOperation invalid when invalid.Syntax is InvocationExpressionSyntax:
-                    sites.TryAdd(invalid.Syntax, new Site(invalid.Syntax, null, container, invalid));
+                    store.Add(invalid.Syntax, null, container, invalid);
                     break;
                 case IMethodReferenceOperation reference when reference.Syntax is SimpleNameSyntax || reference.Syntax is MemberAccessExpressionSyntax:
-                    sites.TryAdd(reference.Syntax, new Site(reference.Syntax, reference.Method, container, reference));
+                    store.Add(reference.Syntax, reference.Method, container, reference);
                     break;
             }
         }
 
         /// <summary>
-        /// Lets go of the recorded operations once every rule is done with the compilation (they hold the members' bound
-        /// trees); the sites stay, for an analysis of the same compilation that comes later (the IDE), which binds again.
-        /// </summary>
-        /// <summary>
         /// The operation the driver handed over for a call or method group, if it has reached it yet: the live,
         /// within-type search reads its callers through it instead of binding their bodies again.
         /// </summary>
-        public IOperation? OperationOf(SyntaxNode node) => sites.TryGetValue(node, out var site) ? site.Operation : null;
+        public IOperation? OperationOf(SyntaxNode node) => trees.TryGetValue(node.SyntaxTree, out var store) ? store.OperationOf(node) : null;
 
+        /// <summary>
+        /// Lets go of the recorded operations once every rule is done with the compilation (they hold the members' bound
+        /// trees); the sites stay, for an analysis of the same compilation that comes later (the IDE), which binds again.
+        /// One write per tree.
+        /// </summary>
         public void ForgetOperations()
         {
-            // Each site lets go of its own: rewriting thousands of entries of the concurrent store cost more than the
-            // recording did (a profile of KubeOps, docs/performance.md).
-            foreach (var entry in sites)
+            foreach (var entry in trees)
             {
                 entry.Value.Forget();
             }
@@ -122,7 +216,13 @@ namespace ResilienceAnalyzers.Analysis
         public SiteLists ByName(Compilation compilation)
         {
             var index = new Dictionary<string, List<Site>>();
-            foreach (var site in sites.Values)
+            var all = new List<Site>();
+            foreach (var entry in trees)
+            {
+                entry.Value.CopyTo(all);
+            }
+
+            foreach (var site in all)
             {
                 string? name = CallerIndex.SpelledName(site.Node);
                 if (name == null)
@@ -152,7 +252,6 @@ namespace ResilienceAnalyzers.Analysis
 
             return order;
         }
-
     }
 
     /// <summary>Call sites by the name they spell, each list in tree order, then source order (sorted on first read when recorded out of order).</summary>

@@ -50,9 +50,9 @@ namespace ResilienceAnalyzers.Analysis
                 start.RegisterOperationAction(
                     c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
                     {
-                        if (s.Run.Seen(ctx.Operation, s.Records ? s.Rule.GetType() : null))
+                        if (s.Run.Seen(ctx.Operation, s.Records ? s.Rule.GetType() : null) is CallRecorder.TreeSites store)
                         {
-                            s.Run.Model.Recorder.Record(ctx.Operation, ctx.ContainingSymbol);
+                            CallRecorder.Record(store, ctx.Operation, ctx.ContainingSymbol);
                         }
 
                         if (s.Kinds.Contains(ctx.Operation.Kind) && s.Rule.MayMatch(ctx.Operation.Syntax))
@@ -169,35 +169,35 @@ namespace ResilienceAnalyzers.Analysis
         private TreeClaim? last;
 
         /// <summary>
-        /// Hands the driver's semantic model of each tree this run sees to the shared model, and says whether this rule
-        /// records the tree's calls (<see cref="CallRecorder"/>; a null <paramref name="rule"/> never does). The last tree's answer is kept in one immutable object, so
+        /// Hands the driver's semantic model of each tree this run sees to the shared model, and gives the tree's store when
+        /// this rule records the tree's calls (<see cref="CallRecorder"/>; a null <paramref name="rule"/> never does). The last tree's answer is kept in one immutable object, so
         /// that the dictionaries are asked once per run of operations in one tree; threads racing on it only ask again.
         /// </summary>
-        public bool Seen(IOperation operation, object? rule)
+        public CallRecorder.TreeSites? Seen(IOperation operation, object? rule)
         {
             var tree = operation.Syntax.SyntaxTree;
             var claim = last;
             if (claim == null || !ReferenceEquals(claim.Tree, tree))
             {
                 Model.Remember(operation.SemanticModel);
-                claim = new TreeClaim(tree, rule != null && Model.Recorder.Claims(tree, rule));
+                claim = new TreeClaim(tree, rule != null ? Model.Recorder.Claim(tree, rule) : null);
                 last = claim;
             }
 
-            return claim.Records;
+            return claim.Store;
         }
 
         private sealed class TreeClaim
         {
-            public TreeClaim(SyntaxTree tree, bool records)
+            public TreeClaim(SyntaxTree tree, CallRecorder.TreeSites? store)
             {
                 Tree = tree;
-                Records = records;
+                Store = store;
             }
 
             public SyntaxTree Tree { get; }
 
-            public bool Records { get; }
+            public CallRecorder.TreeSites? Store { get; }
         }
 
         public void Defer(IOperation operation, IMethodSymbol method, object? state = null)

@@ -51,6 +51,7 @@ namespace ResilienceAnalyzers.Analysis
             Compilation = compilation;
             Options = options.AnalyzerConfigOptionsProvider;
             Settings = new SettingsCache(Options);
+            Recorder = new CallRecorder(System.Linq.Enumerable.Count(compilation.SyntaxTrees));
             var additionalFiles = options.AdditionalFiles;
             FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)), ModelFor);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
@@ -72,7 +73,7 @@ namespace ResilienceAnalyzers.Analysis
         public bool KubernetesReferenced => kubernetesReferenced.Value;
 
         /// <summary>The calls the driver handed to the rules, for <see cref="Callers"/>.</summary>
-        public CallRecorder Recorder { get; } = new CallRecorder();
+        public CallRecorder Recorder { get; }
 
         /// <summary>
         /// Who calls a source method (built on first use, once per compilation): from the <see cref="Recorder"/> when the

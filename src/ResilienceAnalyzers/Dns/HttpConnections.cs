@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -60,14 +61,14 @@ namespace ResilienceAnalyzers.Dns
     internal static class HttpConnections
     {
         /// <summary>The names the syntax pre-filter lets through.</summary>
-        public static readonly ImmutableHashSet<string> InvokedNames = ImmutableHashSet.Create("AddHttpClient", "AddGrpcClient", "ForAddress");
+        public static readonly HashSet<string> InvokedNames = Names.Set("AddHttpClient", "AddGrpcClient", "ForAddress");
 
-        public static readonly ImmutableHashSet<string> CreatedNames = ImmutableHashSet.Create("HttpClient", "SocketsHttpHandler");
+        public static readonly HashSet<string> CreatedNames = Names.Set("HttpClient", "SocketsHttpHandler");
 
         private const string Http = "System.Net.Http";
 
         /// <summary>The builder calls that may set the primary handler's connect path.</summary>
-        private static readonly ImmutableHashSet<string> PrimaryHandlerCalls = ImmutableHashSet.Create(
+        private static readonly HashSet<string> PrimaryHandlerCalls = Names.Set(
             "ConfigurePrimaryHttpMessageHandler", "UseSocketsHttpHandler", "ConfigureHttpMessageHandlerBuilder");
 
         public static HttpConnectionSite? Recognize(IOperation operation)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -28,7 +29,7 @@ namespace ResilienceAnalyzers.Dns
         /// <summary>Diagnostic property for the fixer: the <c>CachedDns</c> method that replaces the call, when there is one.</summary>
         public const string ReplacementProperty = "Replacement";
 
-        private static readonly ImmutableDictionary<string, string?> Replacements = ImmutableDictionary.CreateRange(new[]
+        private static readonly Dictionary<string, string?> Replacements = Names.Map(new[]
         {
             Pair("GetHostAddresses", "GetHostAddresses"),
             Pair("GetHostAddressesAsync", "GetHostAddressesAsync"),

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -18,7 +19,7 @@ namespace ResilienceAnalyzers.Dns
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RES2002DnsClientWithoutStaleAnalyzer : ResilienceAnalyzer
     {
-        private static readonly ImmutableHashSet<string> QueryMethods = ImmutableHashSet.Create(
+        private static readonly HashSet<string> QueryMethods = Names.Set(
             "Query", "QueryAsync", "QueryServer", "QueryServerAsync", "GetHostEntry", "GetHostEntryAsync", "ResolveService", "ResolveServiceAsync");
 
         internal static readonly DiagnosticDescriptor Rule = Descriptors.Create(
@@ -38,7 +39,7 @@ namespace ResilienceAnalyzers.Dns
         private protected override bool MayMatch(SyntaxNode invocation)
             => !(CalledNames.Method(invocation) is string written) || QueryMethods.Contains(written);
 
-        private static readonly ImmutableHashSet<string> QueryTypes = ImmutableHashSet.Create("LookupClient", "ILookupClient", "IDnsQuery", "DnsQueryExtensions");
+        private static readonly HashSet<string> QueryTypes = Names.Set("LookupClient", "ILookupClient", "IDnsQuery", "DnsQueryExtensions");
 
         private protected override void AnalyzeInvocation(OperationAnalysisContext context, IInvocationOperation invocation, RuleRun run)
         {

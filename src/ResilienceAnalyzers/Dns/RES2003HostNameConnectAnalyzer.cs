@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -44,7 +45,7 @@ namespace ResilienceAnalyzers.Dns
                 ? !(CalledNames.Method(syntax) is string called) || called == "Connect" || called == "ConnectAsync" || called == "BeginConnect"
                 : !(CalledNames.CreatedType(syntax) is string created) || SocketTypes.Contains(created);
 
-        private static readonly ImmutableHashSet<string> SocketTypes = ImmutableHashSet.Create("TcpClient", "UdpClient", "Socket");
+        private static readonly HashSet<string> SocketTypes = Names.Set("TcpClient", "UdpClient", "Socket");
 
         private protected override void AnalyzeOperation(OperationAnalysisContext context, RuleRun run)
         {
