@@ -115,7 +115,8 @@ namespace ResilienceAnalyzers.Kubernetes
                 builder["ObjectsProcessedPerCall"] = cost.ObjectsProcessed.ToString(CultureInfo.InvariantCulture);
                 builder["ObjectsReturnedPerCall"] = cost.ObjectsReturned.ToString(CultureInfo.InvariantCulture);
                 builder["SeatsPerCall"] = cost.Seats.ToString(CultureInfo.InvariantCulture);
-                if (JsonBytes(request.Kind).HasValue)
+                // A metrics object (PodMetrics, NodeMetrics) is priced as what it counts, but is far smaller than a pod or a node.
+                if (JsonBytes(request.Kind).HasValue && call.Shape != ClientShape.Metrics)
                 {
                     builder["BytesPerCall"] = cost.BytesReturned.ToString(CultureInfo.InvariantCulture);
                     builder["ApiServerMemoryBytesPerCall"] = cost.ApiServerMemoryBytes.ToString(CultureInfo.InvariantCulture);

@@ -107,6 +107,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                             await client.CoreV1.ListSecretForAllNamespacesAsync();
                             await client.CoreV1.ListServiceForAllNamespacesAsync();
                             await client.CoreV1.ListPodForAllNamespacesAsync();
+                            await client.GetKubernetesPodsMetricsAsync();
                             await Task.Delay(30_000);
                         }
                     }
@@ -132,6 +133,12 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             var pods = polls.Single(d => d.GetMessage().StartsWith("ListPod", System.StringComparison.Ordinal));
             Assert.Equal("true", pods.Properties["CountKnown"]);
             Assert.True(pods.Properties.ContainsKey("BytesPerCall"));
+
+            // Pod metrics count as pods, but a metrics object is not a pod's size.
+            var metrics = polls.Single(d => d.GetMessage().StartsWith("GetKubernetesPodsMetrics", System.StringComparison.Ordinal));
+            Assert.Equal("true", metrics.Properties["CountKnown"]);
+            Assert.True(metrics.Properties.ContainsKey("ObjectsProcessedPerCall"));
+            Assert.False(metrics.Properties.ContainsKey("BytesPerCall"));
         }
     }
 }
