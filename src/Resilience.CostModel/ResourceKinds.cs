@@ -136,7 +136,7 @@ namespace Resilience.CostModel
 
             // Kubernetes docs (kube-apiserver --event-ttl, default 1 h): events are written for what happens to pods and
             // nodes and kept an hour; no published count.
-            new KindFacts(ResourceKind.Event, "Event", "events", namespaced: true, KindGrowth.Pods, perUnit: null, note: "events of the last hour are kept (--event-ttl 1 h)"),
+            new KindFacts(ResourceKind.Event, "Event", "events", namespaced: true, KindGrowth.Pods, perUnit: null, note: "events of the last hour are kept: --event-ttl 1 h"),
 
             // Thresholds: TBD. Kubernetes docs (service accounts): every namespace holds at least the kube-root-ca.crt
             // config map; everything else is what workloads create.

@@ -34,6 +34,21 @@ namespace Resilience.Simulator.Tests
             Assert.Contains("== 100 nodes × 30 pods: the build as it is holds ==", output, StringComparison.Ordinal);
         }
 
+        [Fact]
+        public void A_kind_with_no_published_count_is_forecast_with_a_note_that_its_count_is_a_placeholder()
+        {
+            // What RES1003 writes for a cluster-wide secret list every 30 s (UnknownCountMessageTests): no counts, CountKnown false.
+            string properties = PollingProperties.Replace("\"Resource\": \"Pod\"", "\"Resource\": \"Secret\"") + ", \"CountKnown\": \"false\"";
+            var (code, output, error) = Run.Cli("forecast", Run.TempFile("secrets.sarif", Sarif("RES1003", properties)), "--nodes", "100", "--quiet");
+            Assert.True(code == Cli.Ok, error);
+            Assert.Contains("Agent.cs:12:5: no published count for Secret objects; priced at the model's placeholder of one per node, not a figure", output, StringComparison.Ordinal);
+
+            // A known count has no such note.
+            (code, output, error) = Run.Cli("forecast", Run.TempFile("pods.sarif", Sarif("RES1003", PollingProperties + ", \"CountKnown\": \"true\"")), "--nodes", "100", "--quiet");
+            Assert.True(code == Cli.Ok, error);
+            Assert.DoesNotContain("no published count", output, StringComparison.Ordinal);
+        }
+
         [Theory]
         [InlineData("not JSON", "this is a build log, not SARIF", "not a SARIF log (not JSON)")]
         [InlineData("no runs", "{\"version\": \"2.1.0\"}", "not a SARIF log (no \"runs\")")]
@@ -51,6 +66,7 @@ namespace Resilience.Simulator.Tests
         [InlineData("\"Verb\": \"List\", \"Resource\": \"Pod\", \"Scope\": \"AllNamespaces\", \"NodeScoped\": \"false\", \"NameScoped\": \"false\", \"ResourceVersionZero\": \"false\", \"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"PeriodSeconds\": \"soon\", \"Repeats\": \"Period\"", "property 'PeriodSeconds' is 'soon'")]
         [InlineData("\"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"ObjectsProcessedPerCall\": \"150000\"", "no 'Verb' property: the log comes from a ResilienceAnalyzers older than this forecast")]
         [InlineData("\"Verb\": \"List\", \"Resource\": \"Pod\", \"Scope\": \"AllNamespaces\", \"NodeScoped\": \"false\", \"NameScoped\": \"false\", \"ResourceVersionZero\": \"false\", \"FanOut\": \"EveryNode\", \"Copies\": \"5000\", \"ClusterNodes\": \"0\", \"PeriodSeconds\": \"30\", \"Repeats\": \"Period\"", "property 'ClusterNodes' is '0'; expected a number from 1")]
+        [InlineData(PollingProperties + ", \"CountKnown\": \"maybe\"", "property 'CountKnown' is 'maybe'; accepted: true, false")]
         public void Findings_the_forecast_cannot_read_exit_4(string properties, string message)
             => AssertOneLine(Cli.BadLog, message, Run.Cli("forecast", Run.TempFile("props.sarif", Sarif("RES1003", properties)), "--quiet"));
 

@@ -85,7 +85,10 @@ namespace Resilience.Simulator.Forecast
                 case "RES1001": return new OfferedFix("RES1001", "pagination", "limit 500 + continue (ListPager)");
                 case "RES1002":
                     string kind = finding.Get("Kind") ?? "Pod";
-                    return kind == "Node" || kind == "ByName" || kind == "PodByName"
+                    return kind == "NameAcrossNamespaces"
+                        // Already a list by name: the model prices a read by name as that list, so this variant changes nothing.
+                        ? new OfferedFix("RES1002", "by-name", "read it by name in its namespace (priced as the list by name it already is)")
+                        : kind == "Node" || kind == "ByName" || kind == "PodByName"
                         ? new OfferedFix("RES1002", "by-name", "read its own object by name (metadata.name)")
                         : new OfferedFix("RES1002", "node-scoped", "fieldSelector spec.nodeName=<node>");
                 case "RES1003": return new OfferedFix("RES1003", "informer", "an informer: list once at RV=0, then watch");
@@ -160,6 +163,19 @@ namespace Resilience.Simulator.Forecast
 
             if (site.Of("RES1005") is Finding retry) w.Retry = RetryOf(retry, site.Site);
             return w;
+        }
+
+        /// <summary>
+        /// A note when the analyzers had no count for the site's kind (<c>CountKnown</c> "false": config maps, secrets, custom
+        /// resources, …): the model prices it at its placeholder, one object per node (docs/cost-model.md), which is not a
+        /// figure. Null when the count is known or the log predates the property.
+        /// </summary>
+        public static string? CountNote(FindingSite site)
+        {
+            var request = site.Request;
+            if (request?.Get("CountKnown") is null) return null;
+            if (Flag(request, "CountKnown", site.Site + " " + request.RuleId)) return null;
+            return site.Site + ": no published count for " + request.Get("Resource") + " objects; priced at the model's placeholder of one per node, not a figure (a scenario file's cluster.objects gives 'resilience-sim run' a real count)";
         }
 
         /// <summary>Seconds between polls from RES1003 on the site; 0 (one list per copy) when nothing repeats it or no period is stated.</summary>

@@ -177,6 +177,7 @@ namespace Resilience.Simulator.Forecast
             {
                 AccessPatterns.Workload(site, out string? note);
                 if (note != null) notes.Add(note);
+                if (AccessPatterns.CountNote(site) is string count) notes.Add(count);
                 foreach (var f in site.Findings)
                 {
                     if (AccessPatterns.FixFor(f, site) is null)

@@ -72,7 +72,7 @@ namespace Resilience.Simulator.Forecast
             "Verb", "Resource", "Scope", "NodeScoped", "NameScoped", "ResourceVersionZero", "PageSize", "PeriodSeconds", "Repeats",
             "FanOut", "Copies", "ClusterNodes", "PodsPerNode", "ServedFrom", "ObjectsProcessedPerCall", "ObjectsReturnedPerCall",
             "BytesPerCall", "ApiServerMemoryBytesPerCall", "SeatsPerCall", "RequestsPerMinute", "ObjectsProcessedPerMinute",
-            "Kind", "Variable", "RetryDelay", "RetryDelaySeconds", "Replacement",
+            "CountKnown", "Kind", "Variable", "RetryDelay", "RetryDelaySeconds", "Replacement",
         };
 
         /// <summary>What every RES1001–RES1004 result carries: the request the forecast prices.</summary>

@@ -153,6 +153,14 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             string selectorKey = kind == "Pod" || kind == "PodOnNode" ? "spec.nodeName=" : "metadata.name=";
+
+            // metadata.name= on a list of every namespace still makes the API server read every object of the kind (it cannot
+            // look the name up without a namespace: RES1002ClusterWideAccessAnalyzer.NamedAcrossNamespaces), and the object's
+            // namespace is not in the call: no fix, the message says what to do.
+            if (selectorKey == "metadata.name=" && call.Scope == Resilience.CostModel.RequestScope.AllNamespaces)
+            {
+                return null;
+            }
             string title = kind == "Pod" || kind == "PodOnNode"
                 ? "Scope to this node's pods (fieldSelector spec.nodeName)"
                 : kind == "Node" ? "Select only this node (fieldSelector metadata.name)"

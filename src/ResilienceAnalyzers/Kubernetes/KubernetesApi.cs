@@ -507,13 +507,15 @@ namespace ResilienceAnalyzers.Kubernetes
         /// objects (the kind is the plural written in the call, or unknown) <c>GetNamespacedCustomObject</c> /
         /// <c>GetClusterCustomObject</c>.
         /// </summary>
-        public static string ReadByNameMethod(KubernetesCall call)
+        public static string ReadByNameMethod(KubernetesCall call) => ReadByNameMethod(call.Kind, call.Scope == RequestScope.Namespace);
+
+        /// <summary><see cref="ReadByNameMethod(KubernetesCall)"/> for a kind read in one namespace (<paramref name="namespaced"/>) or cluster-scoped.</summary>
+        public static string ReadByNameMethod(string kind, bool namespaced)
         {
-            bool namespaced = call.Scope == RequestScope.Namespace;
-            bool custom = call.Kind == "CustomObject" || call.Kind.Length > 0 && char.IsLower(call.Kind[0]);
+            bool custom = kind == "CustomObject" || kind.Length > 0 && char.IsLower(kind[0]);
             return custom
                 ? (namespaced ? "GetNamespacedCustomObject" : "GetClusterCustomObject")
-                : "Read" + (namespaced ? "Namespaced" : string.Empty) + call.Kind;
+                : "Read" + (namespaced ? "Namespaced" : string.Empty) + kind;
         }
 
         /// <summary>"Pod" → "pods", "Endpoints" → "endpoints", "NetworkPolicy" → "network policies": for messages.</summary>

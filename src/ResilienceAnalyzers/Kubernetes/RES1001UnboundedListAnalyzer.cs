@@ -191,14 +191,23 @@ namespace ResilienceAnalyzers.Kubernetes
             // Across namespaces or the cluster it does not narrow what the API server reads (every object of the kind,
             // from etcd, to filter by label): the survey's all-namespace label-selected lists (docs/survey.md).
             bool ownWorkload = call.SelectsLabels && !call.IsClusterWide;
-            string costText = (call.SelectsLabels || call.SelectsName == Knowledge.Unknown ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
-                + " in one response " + CostText.Served(cost) + " and ~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory while it is built, "
+            bool countKnown = CostText.CountKnown(call.CostKind);
+            string costText = (countKnown
+                    ? (call.SelectsLabels || call.SelectsName == Knowledge.Unknown ? "up to " : string.Empty) + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind)
+                    : CostText.Every(call))
+                + " in one response " + CostText.Served(cost) + " and "
+                // KEP-3157: about 5× the etcd response held while the list is built; a size only where the table gives one.
+                + (countKnown && CostText.JsonBytes(call.CostKind).HasValue ? "~" + Quantity.Bytes(cost.ApiServerMemoryBytes) + " of API-server memory" : "about " + ApiServerCost.ListMemoryAmplification + "× its size in API-server memory")
+                + " while it is built, "
                 + CostText.ClusterText(cluster)
                 + (call.SelectsName == Knowledge.Unknown ? " (the field selector, not known at compile time, narrows what is returned, not what the API server reads)" : string.Empty)
                 + (oneShot ? " (once: one copy, and nothing in this compilation repeats it)" : string.Empty)
                 + via;
 
-            var severity = cost.ObjectsReturned > WarningObjects && !ownWorkload && !oneShot ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
+            // A kind with no published count is judged by where it reads: every object of it across namespaces or the
+            // cluster grows with the cluster; one namespace's is the suggestion a small result is.
+            bool large = countKnown ? cost.ObjectsReturned > WarningObjects : call.IsClusterWide;
+            var severity = large && !ownWorkload && !oneShot ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
             return Diagnostic.Create(
                 descriptor,
                 NameLocation(call.Operation),

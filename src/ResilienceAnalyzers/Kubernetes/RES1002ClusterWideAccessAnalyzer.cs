@@ -53,7 +53,8 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             var kind = call.CostKind;
             // List or watch is decided by the wrapper's callers (RES1003/RES1004 judge it there); the scope is not.
-            if (call.SelectsName != Knowledge.No || call.Verb == KubernetesVerb.DecidedByCaller)
+            // One object by metadata.name: one key read, except across namespaces (NameAcrossNamespaces, in Evaluate).
+            if ((call.SelectsName != Knowledge.No && !NamedAcrossNamespaces(call)) || call.Verb == KubernetesVerb.DecidedByCaller)
             {
                 return;
             }
@@ -111,25 +112,86 @@ namespace ResilienceAnalyzers.Kubernetes
             bool watch = call.Verb == KubernetesVerb.Watch;
             string start = watch ? "each copy's watch starts from " : "each call makes the API server process ";
             string after = watch ? " and then receives every change to them" : " " + CostText.Served(cost);
-            string scope = call.Scope == RequestScope.Cluster ? "in the cluster" : "in all namespaces";
             if (!row.CountKnown)
             {
-                return start + "every " + KubernetesApi.SingularForMessage(call.Kind) + " " + scope + " (count unknown: " + row.Note + ")" + after
+                return start + CostText.Every(call) + after
                     + ", which no copy can narrow to its node; " + CostText.Copies(fanOut) + " × that for one round, " + CostText.ClusterText(cluster);
             }
 
-            string floor = row.AtLeast ? "at least " : string.Empty;
-            return start + floor + CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + after
-                + ", which no copy can narrow to its node; " + floor + CostText.Objects(cost.ObjectsProcessed * fanOut.Copies, plural, call.CostKind)
+            return start + CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + after
+                + ", which no copy can narrow to its node; " + CostText.Objects(cost.ObjectsProcessed * fanOut.Copies, plural, call.CostKind)
                 + " for one round of " + CostText.Copies(fanOut) + ", " + CostText.ClusterText(cluster);
+        }
+
+        /// <summary>
+        /// What a LIST narrowed by <c>metadata.name=</c> costs next to a GET, where the API server can build the object's key
+        /// (one namespace, or a cluster-scoped kind): the same one key, read through the list path (store.go ListPredicate),
+        /// answered as a list — no 404 when the object is missing — and, on API servers whose APF list estimator does not
+        /// single out <c>metadata.name</c>, charged as a LIST with a selector: the kind's stored count + the limit, up to 10
+        /// seats, where a GET takes 1 (apiserver util/flowcontrol/request/list_work_estimator.go).
+        /// </summary>
+        internal const string ListByName = "fieldSelector metadata.name= reads the same key through the list path, answers an empty list instead of 404, and older API servers' APF charges it as a LIST of the whole kind, up to 10 seats against a GET's 1";
+
+        /// <summary>Why <c>metadata.name=</c> alone does not help across namespaces (<see cref="NamedAcrossNamespaces"/>).</summary>
+        internal const string ByNameAcrossNamespaces = "fieldSelector metadata.name= on a list of every namespace still makes the API server read every object of the kind: without a namespace it cannot look the name up";
+
+        /// <summary>
+        /// A list or watch of every namespace narrowed by <c>metadata.name=</c>, from every node or replica: each copy makes
+        /// the API server read every object of the kind to return one (<see cref="NamedAcrossNamespaces"/>). No code fix: the
+        /// object's namespace is not in the call.
+        /// </summary>
+        private static Diagnostic NameAcrossNamespaces(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
+            var cluster = fanOut.Settings.Cluster;
+            var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
+            string plural = KubernetesApi.PluralForMessage(call.Kind);
+            string singular = KubernetesApi.SingularForMessage(call.Kind);
+            bool known = CostText.CountKnown(call.CostKind);
+            string read = call.Verb == KubernetesVerb.Watch
+                ? "each copy's watch starts from " + CostText.ObjectsOf(call, cost.ObjectsProcessed, plural) + " and then filters every change to them"
+                : "each call makes the API server process " + CostText.ObjectsOf(call, cost.ObjectsProcessed, plural) + " " + CostText.Served(cost);
+            string fleet = read + " to return the one " + singular + " it names; "
+                + (known ? CostText.Objects(cost.ObjectsProcessed * fanOut.Copies, plural, call.CostKind) + " for one round of " + CostText.Copies(fanOut) : CostText.Copies(fanOut) + " × that for one round")
+                + ", " + CostText.ClusterText(cluster);
+            string remedy = "read it by name in its namespace (" + KubernetesApi.ReadByNameMethod(call.Kind, namespaced: true) + ": a GET of one key; or list that one namespace with the selector): " + ByNameAcrossNamespaces;
+            var properties = CostText.Properties(call, fanOut, cluster, cost).Add(KindProperty, "NameAcrossNamespaces");
+            return Diagnostic.Create(
+                descriptor,
+                NameLocation(call.Operation),
+                DiagnosticSeverity.Warning,
+                chainLocations,
+                properties,
+                fanOut.Describe(),
+                call.Verb == KubernetesVerb.Watch ? "watches" : "lists",
+                singular,
+                CostText.ScopeText(call),
+                "to find one by metadata.name",
+                fleet,
+                remedy);
         }
 
         /// <summary>The pod-spec lines that set <paramref name="variable"/> from the downward API, on one line for a message.</summary>
         internal static string DownwardApi(string variable, string fieldPath)
             => "env: [{name: " + variable + ", valueFrom: {fieldRef: {fieldPath: " + fieldPath + "}}}]";
 
+        /// <summary>
+        /// <c>metadata.name=</c> on a list or watch of every namespace. The API server looks a named object up as one key
+        /// only when it can build the key: a namespaced kind needs the request's namespace, so across namespaces it reads
+        /// every object of the kind and filters (kubernetes apiserver registry/generic/registry/store.go, ListPredicate and
+        /// WatchPredicate: "if we cannot extract a key based on the current context, the optimization is skipped").
+        /// </summary>
+        private static bool NamedAcrossNamespaces(KubernetesCall call)
+            => call.SelectsName == Knowledge.Yes && call.Scope == RequestScope.AllNamespaces;
+
         private static Diagnostic? Evaluate(DiagnosticDescriptor descriptor, KubernetesCall call, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, Configuration.ResilienceSettings site)
         {
+            if (NamedAcrossNamespaces(call))
+            {
+                return fanOut.IsReplicated && (fanOut.Kind == FanOutKind.EveryNode || fanOut.Copies > 1)
+                    ? NameAcrossNamespaces(descriptor, call, fanOut, chainLocations)
+                    : null;
+            }
+
             var kind = call.CostKind;
             bool clusterWide = call.IsClusterWide
                 && (kind == ResourceKind.Pod || kind == ResourceKind.Node)
@@ -185,7 +247,9 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 case "ByName":
                     own = "the one " + singular + " it looks for by name";
-                    remedy = "read it by name (" + KubernetesApi.ReadByNameMethod(call) + ") or add fieldSelector: \"metadata.name=\" + the name";
+                    remedy = call.Scope == RequestScope.AllNamespaces
+                        ? "read it by name in its namespace (" + KubernetesApi.ReadByNameMethod(call.Kind, namespaced: true) + ": a GET of one key; " + ByNameAcrossNamespaces + ")"
+                        : "read it by name (" + KubernetesApi.ReadByNameMethod(call) + ": a GET of one key; " + ListByName + ")";
                     break;
                 case "PodOnNode":
                     own = "the ones on this node, which it picks out itself (Spec.NodeName)";
@@ -203,7 +267,7 @@ namespace ResilienceAnalyzers.Kubernetes
                     break;
                 case "Node":
                     own = "its own node";
-                    remedy = "read the node by name (ReadNode) or add fieldSelector: \"metadata.name=\" + the node name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.NodeNameVariable, "spec.nodeName") + ")";
+                    remedy = "read the node by name (ReadNode: a GET of one key; " + ListByName + "; when the code does not have the node's name, set it in the pod spec from the downward API: " + DownwardApi(site.NodeNameVariable, "spec.nodeName") + ")";
                     break;
                 case "SharedKind":
                     own = string.Empty;
@@ -213,17 +277,18 @@ namespace ResilienceAnalyzers.Kubernetes
                     break;
                 default:
                     own = call.SelectsLabels ? "the few pods it selects" : "its own pod";
-                    remedy = "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: " + DownwardApi(site.PodNameVariable, "metadata.name") + ")";
+                    remedy = "read the pod by name in its namespace (ReadNamespacedPod: a GET of one key; " + ByNameAcrossNamespaces
+                        + "; when the code does not have them, set its name and namespace in the pod spec from the downward API: " + DownwardApi(site.PodNameVariable, "metadata.name") + ", and metadata.namespace the same way)";
                     break;
             }
 
             string fleet = sharedKind
                 ? SharedKindCost(call, row!, fanOut, cluster, cost, plural)
                 : (call.Verb == KubernetesVerb.Watch
-                    ? "each copy's watch starts from " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " and then receives every change to them, to use " + own
-                    : "each call makes the API server process " + CostText.Objects(cost.ObjectsProcessed, plural, kind) + " " + CostText.Served(cost) + " to return " + own)
+                    ? "each copy's watch starts from " + CostText.ObjectsOf(call, cost.ObjectsProcessed, plural) + " and then receives every change to them, to use " + own
+                    : "each call makes the API server process " + CostText.ObjectsOf(call, cost.ObjectsProcessed, plural) + " " + CostText.Served(cost) + " to return " + own)
                     + (fanOut.IsReplicated
-                        ? "; " + CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut)
+                        ? "; " + (CostText.CountKnown(kind) ? CostText.Objects(fleetObjects, plural, kind) + " for one round of " + CostText.Copies(fanOut) : CostText.Copies(fanOut) + " × that for one round")
                         : string.Empty)
                     + ", " + CostText.ClusterText(cluster);
 

@@ -61,9 +61,10 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            // One object by name in one namespace: the API server reads one key, the cost of a GET, whatever repeats it
-            // (survey: Steeltoe's per-request endpoint lookups). Across namespaces it still reads every object of the kind.
-            if (call.Verb != KubernetesVerb.List || (call.SelectsName == Knowledge.Yes && !call.IsClusterWide))
+            // One object by name in one namespace, or of a cluster-scoped kind: the API server reads one key, the cost of a
+            // GET, whatever repeats it (survey: Steeltoe's per-request endpoint lookups; kubernetes apiserver
+            // registry/generic/registry/store.go, ListPredicate). Across namespaces it still reads every object of the kind.
+            if (call.Verb != KubernetesVerb.List || (call.SelectsName == Knowledge.Yes && call.Scope != RequestScope.AllNamespaces))
             {
                 return;
             }
@@ -120,27 +121,43 @@ namespace ResilienceAnalyzers.Kubernetes
                 ? "every " + Quantity.Duration(frequency.Period.Value) + " (" + frequency.Trigger + (chain != null ? ": " + chain : string.Empty) + ")"
                 : frequency.Describe() + (chain != null ? " (" + chain + ")" : string.Empty);
 
+            // A kind with no published count is said as "every … (count unknown: …)", repeated: never the model's placeholder.
+            bool countKnown = CostText.CountKnown(call.CostKind);
+
+            // metadata.name= across namespaces (one key in a namespace or for a cluster-scoped kind is silent above): the API
+            // server cannot build the key without the namespace, so it reads every object of the kind to return one
+            // (kubernetes apiserver registry/generic/registry/store.go, ListPredicate: "if we cannot extract a key based on
+            // the current context, the optimization is skipped"). A GET in its namespace reads one.
+            string named = call.SelectsName == Knowledge.Yes
+                ? " to return one " + KubernetesApi.SingularForMessage(call.Kind) + " by metadata.name (across namespaces it narrows what is returned, not what is read; "
+                    + KubernetesApi.ReadByNameMethod(call.Kind, namespaced: true) + " in its namespace reads one object)"
+                : string.Empty;
             string costText;
             if (frequency.Period.HasValue)
             {
                 double seconds = frequency.Period.Value.TotalSeconds;
+                // The JSON sizes are the objects' own (a pod's, a node's); a metrics object is far smaller, and no size is said.
+                int? bytes = call.Shape == ClientShape.Metrics ? null : CostText.JsonBytes(call.CostKind);
                 costText = Quantity.Rate(copies / seconds) + " LIST/s making the API server process "
-                    + Quantity.Rate(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s "
-                    // The JSON sizes are the objects' own (a pod's, a node's); a metrics object is far smaller, and no size is said.
-                    + (call.Shape == ClientShape.Metrics ? string.Empty : "(~" + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)ClusterShape.JsonBytes(call.CostKind) / seconds) + "/s) ")
-                    + Served(call, cost) + ", "
+                    + (countKnown
+                        ? CostText.Floor(call.CostKind) + Quantity.Rate(cost.ObjectsProcessed * copies / seconds) + " " + plural + "/s "
+                            + (bytes.HasValue ? "(~" + Quantity.Bytes(cost.ObjectsProcessed * copies * (double)bytes.Value / seconds) + "/s) " : string.Empty)
+                        : CostText.Every(call) + " each time ")
+                    + Served(call, cost) + named + ", "
                     + CostText.ClusterText(cluster);
             }
             else if (frequency.PerRequest)
             {
-                costText = CostText.Objects(cost.ObjectsProcessed, plural, call.CostKind) + " processed " + Served(call, cost) + " for every " + (frequency.Trigger == "HTTP request" ? "request served" : frequency.Trigger) + ", "
+                costText = CostText.ObjectsOf(call, cost.ObjectsProcessed, plural) + " processed " + Served(call, cost) + " for every " + (frequency.Trigger == "HTTP request" ? "request served" : frequency.Trigger) + named + ", "
                     + CostText.ClusterText(cluster);
             }
             else
             {
                 // A loop with no delay has none; a job or callback whose schedule the code does not state is said as such,
                 // with no period invented (a Quartz job's trigger is configured elsewhere).
-                costText = CostText.Objects(cost.ObjectsProcessed * copies, plural, call.CostKind) + " processed per pass across " + CostText.Copies(fanOut)
+                costText = (countKnown ? CostText.Objects(cost.ObjectsProcessed * copies, plural, call.CostKind) + " processed per pass across " + CostText.Copies(fanOut)
+                        : CostText.Every(call) + " processed per pass by each of " + CostText.Copies(fanOut))
+                    + named
                     + (frequency.IsLoop ? ", with no delay between passes, " : ", at a period the code does not state, ") + CostText.ClusterText(cluster);
             }
 

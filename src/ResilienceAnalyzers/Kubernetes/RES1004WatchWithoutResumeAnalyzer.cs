@@ -140,8 +140,14 @@ namespace ResilienceAnalyzers.Kubernetes
 
             string why = call.Accepts(KubernetesParameter.ResourceVersion) ? "without a resourceVersion" : "through GenericClient, which cannot pass a resourceVersion";
             string how = restart ?? notRestarted ?? "and so cannot resume when it ends";
-            string costText = "every start replays " + CostText.Objects(cost.ObjectsReturned, plural, call.CostKind) + " as ADDED events"
-                + (copies > 1 ? ", " + CostText.Objects(cost.ObjectsReturned * copies, plural, call.CostKind) + " when all " + CostText.Copies(fanOut) + " restart after an API-server restart" : string.Empty)
+            // A kind with no published count replays "every … (count unknown: …)": never the model's placeholder.
+            bool countKnown = CostText.CountKnown(call.CostKind);
+            string costText = "every start replays " + CostText.ObjectsOf(call, cost.ObjectsReturned, plural) + " as ADDED events"
+                + (copies > 1
+                    ? (countKnown
+                        ? ", " + CostText.Objects(cost.ObjectsReturned * copies, plural, call.CostKind) + " when all " + CostText.Copies(fanOut) + " restart after an API-server restart"
+                        : ", from each of " + CostText.Copies(fanOut) + " when all restart after an API-server restart")
+                    : string.Empty)
                 + ", " + CostText.ClusterText(cluster);
 
             // A watch that is never restarted costs one replay; it is a load problem only when something restarts it

@@ -413,7 +413,7 @@ namespace ResilienceAnalyzers.Tests.Analysis
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule)
                 .WithSeverity(DiagnosticSeverity.Info)
                 .WithArguments("ListNamespacedServiceAsync", "services", "in the namespace", "every 5 s (a for(;;) loop: Agent.Loop (Test0.cs:10) → Agent.Loop.Refresh)", "one copy",
-                    "0.2 LIST/s making the API server process 8 services/s (~40 KB/s) from etcd, at 1,000 nodes × 30 pods per node")
+                    "0.2 LIST/s making the API server process 8 services/s from etcd, at 1,000 nodes × 30 pods per node")
                 .WithLocation(1));
             await test.RunAsync();
         }
@@ -847,7 +847,7 @@ namespace ResilienceAnalyzers.Tests.Analysis
             // read fewer services across namespaces.
             var test = new AnalyzerTest<RES1001UnboundedListAnalyzer>(InformerWithDecidedWatch.Replace("LISTARGS", string.Empty), Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1"));
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.CallerRule).WithLocation(1).WithLocation(2)
-                .WithMessage("ListServiceForAllNamespacesWithHttpMessagesAsync lists services in all namespaces in one unbounded response: up to 2,000 services (~10 MB as JSON) in one response from etcd and ~50 MB of API-server memory while it is built, at 1,000 nodes × 30 pods per node (the field selector, not known at compile time, narrows what is returned, not what the API server reads) (a LIST where Informer.ListAsync leaves ServiceInformer.RetrieveAsync's 'watch' unset or false, on every pass of a while loop: Informer.RunAsync (Test0.cs:22) → Informer.ListAsync → ServiceInformer.RetrieveAsync); pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
+                .WithMessage("ListServiceForAllNamespacesWithHttpMessagesAsync lists services in all namespaces in one unbounded response: up to 2,000 services in one response from etcd and about 5× its size in API-server memory while it is built, at 1,000 nodes × 30 pods per node (the field selector, not known at compile time, narrows what is returned, not what the API server reads) (a LIST where Informer.ListAsync leaves ServiceInformer.RetrieveAsync's 'watch' unset or false, on every pass of a while loop: Informer.RunAsync (Test0.cs:22) → Informer.ListAsync → ServiceInformer.RetrieveAsync); pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 
@@ -938,7 +938,7 @@ namespace ResilienceAnalyzers.Tests.Analysis
             };
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithMessage(
                 "ListNamespacedCustomObjectAsync lists silos in the namespace every 1 min (Orleans membership-table refresh) from 3 copies (<ResilienceWorkload> = Deployment): "
-                + "0.05 LIST/s making the API server process 1 silos/s (~5 KB/s) from etcd, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+                + "0.05 LIST/s making the API server process every object of silos in the namespace (count unknown: custom resources number whatever their users create) each time from etcd, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 

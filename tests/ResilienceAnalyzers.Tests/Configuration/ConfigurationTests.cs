@@ -100,7 +100,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule).WithArguments(
                 "runs in every replica (40 copies; Library reads its pod's name from the downward API)", "lists", "pod", "in all namespaces", "instead of its own",
                 "each call makes the API server process 30,000 pods (~420 MB as JSON) from etcd to return its own pod; 1.2 M pods (~16.8 GB as JSON) for one round of 40 copies, at 1,000 nodes × 30 pods per node",
-                "read the pod by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + its name (when the code does not have it, set it in the pod spec from the downward API: env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}])"));
+                "read the pod by name in its namespace (ReadNamespacedPod: a GET of one key; fieldSelector metadata.name= on a list of every namespace still makes the API server read every object of the kind: without a namespace it cannot look the name up; when the code does not have them, set its name and namespace in the pod spec from the downward API: env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}], and metadata.namespace the same way)"));
             await test.RunAsync();
         }
     }

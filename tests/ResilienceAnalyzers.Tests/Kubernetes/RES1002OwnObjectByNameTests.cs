@@ -103,7 +103,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             if (flagged)
             {
                 test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0).WithLocation(1).WithMessage(
-                    "This code runs in every replica (3 copies; <ResilienceWorkload> = Deployment) and lists every clusterversions in the namespace instead of its own: each call makes the API server process 20 clusterversions (~100 KB as JSON) from etcd to return the one clusterversions it looks for by name; 60 clusterversions (~300 KB as JSON) for one round of 3 copies, at 1,000 nodes × 30 pods per node; read it by name (GetNamespacedCustomObject) or add fieldSelector: \"metadata.name=\" + the name"));
+                    "This code runs in every replica (3 copies; <ResilienceWorkload> = Deployment) and lists every clusterversions in the namespace instead of its own: each call makes the API server process every object of clusterversions in the namespace (count unknown: custom resources number whatever their users create) from etcd to return the one clusterversions it looks for by name; 3 copies × that for one round, at 1,000 nodes × 30 pods per node; read it by name (GetNamespacedCustomObject: a GET of one key; fieldSelector metadata.name= reads the same key through the list path, answers an empty list instead of 404, and older API servers' APF charges it as a LIST of the whole kind, up to 10 seats against a GET's 1)"));
             }
 
             await test.RunAsync();
@@ -209,7 +209,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 RES1002ClusterWideAccessAnalyzer.Rule,
                 "This code runs in every replica (40 copies; PodInfo reads its pod's name from the downward API) and lists every pod in the namespace instead of its own: "
                 + "each call makes the API server process 600 pods (~8.4 MB as JSON) from etcd to return the one pod it looks for by name; 24,000 pods (~336 MB as JSON) for one round of 40 copies, "
-                + "at 1,000 nodes × 30 pods per node; read it by name (ReadNamespacedPod) or add fieldSelector: \"metadata.name=\" + the name")
+                + "at 1,000 nodes × 30 pods per node; read it by name (ReadNamespacedPod: a GET of one key; fieldSelector metadata.name= reads the same key through the list path, answers an empty list instead of 404, and older API servers' APF charges it as a LIST of the whole kind, up to 10 seats against a GET's 1)")
                 .WithLocation(14, 66));
             await test.RunAsync();
         }

@@ -90,6 +90,11 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         // Kinds that configure the cluster: their count does not grow with it.
         [InlineData("await client.NetworkingV1.ListIngressClassAsync();", "Silent")]
         [InlineData("await client.StorageV1.ListStorageClassAsync();", "Silent")]
+        // A kind with no published count: a warning across namespaces or the cluster, a suggestion in one namespace.
+        [InlineData("await client.CoreV1.{|#0:ListSecretForAllNamespacesAsync|}();", "Warning")]
+        [InlineData("await client.CustomObjects.{|#0:ListNamespacedCustomObjectAsync|}(\"example.com\", \"v1\", \"default\", \"widgets\");", "Info")]
+        // One object by name, in any scope: not an unbounded response (RES1002 and RES1003 say what it reads).
+        [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: \"metadata.name=\" + podName);", "Silent")]
         // An unknown field selector narrows what is returned, not what is read — except for pods (spec.nodeName is indexed).
         [InlineData("await client.CoreV1.{|#0:ListServiceForAllNamespacesAsync|}(fieldSelector: selector);", "Warning")]
         [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector);", "Silent")]
@@ -111,7 +116,10 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         [InlineData("await generic.{|#0:ListAsync|}<V1PodList>();", "Warning")]
         [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: \"spec.nodeName=\" + nodeName);", "Silent")]
         [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $\"spec.nodeName={nodeName},status.phase=Running\");", "Silent")]
-        [InlineData("await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: \"metadata.name=\" + podName);", "Silent")]
+        // metadata.name= is one key read in one namespace or for a cluster-scoped kind; across namespaces the API server
+        // cannot look the name up and reads every pod (store.go ListPredicate).
+        [InlineData("await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(fieldSelector: \"metadata.name=\" + podName);", "Warning")]
+        [InlineData("await client.CoreV1.ListNamespacedPodAsync(\"default\", fieldSelector: \"metadata.name=\" + podName);", "Silent")]
         [InlineData("await client.CoreV1.ListNodeAsync(fieldSelector: \"metadata.name=\" + nodeName);", "Silent")]
         // Every pod of a namespace from every node, nothing to narrow it (kube-system holds a pod per node per DaemonSet).
         [InlineData("await client.CoreV1.{|#0:ListNamespacedPodAsync|}(\"kube-system\");", "Warning")]
@@ -153,6 +161,12 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         [InlineData("await client.CoreV1.ListNodeAsync();", "Silent")]
         [InlineData("while (true) { await foreach (var e in client.CoreV1.WatchListNodeAsync(resourceVersion: version)) { } }", "Silent")]
         [InlineData("while (true) { await client.CoreV1.ReadNodeAsync(nodeName); await Task.Delay(1000); }", "Silent")]
+        // metadata.name= reads one key in one namespace or for a cluster-scoped kind (store.go ListPredicate), every pod across namespaces.
+        [InlineData("while (true) { await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(fieldSelector: \"metadata.name=\" + podName); await Task.Delay(1000); }", "Warning")]
+        [InlineData("while (true) { await client.CoreV1.ListNamespacedPodAsync(\"default\", fieldSelector: \"metadata.name=\" + podName); await Task.Delay(1000); }", "Silent")]
+        [InlineData("while (true) { await client.CoreV1.ListNodeAsync(fieldSelector: \"metadata.name=\" + nodeName); await Task.Delay(1000); }", "Silent")]
+        // A kind the table has no count for is still polled: priced as "every … (count unknown)", never a number.
+        [InlineData("while (true) { await client.CoreV1.{|#0:ListSecretForAllNamespacesAsync|}(); await Task.Delay(1000); }", "Warning")]
         public Task RES1003_polling(string snippet, string severity) => Check<RES1003PollingListAnalyzer>(snippet, severity);
 
         [Theory]

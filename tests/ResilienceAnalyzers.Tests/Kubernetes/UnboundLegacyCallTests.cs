@@ -110,7 +110,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 """;
             var test = Test<RES1004WatchWithoutResumeAnalyzer>(source, Config.DaemonSet());
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0)
-                .WithMessage("ListNamespacedCustomObjectWithHttpMessagesAsync watches widgets in the namespace without a resourceVersion and is restarted by a while loop with no delay between restarts: every start replays 20 widgets (~100 KB as JSON) as ADDED events, 20,000 widgets (~100 MB as JSON) when all 1,000 copies restart after an API-server restart, at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
+                .WithMessage("ListNamespacedCustomObjectWithHttpMessagesAsync watches widgets in the namespace without a resourceVersion and is restarted by a while loop with no delay between restarts: every start replays every object of widgets in the namespace (count unknown: custom resources number whatever their users create) as ADDED events, from each of 1,000 copies when all restart after an API-server restart, at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
 
@@ -176,7 +176,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 """;
             var test = Test<RES1003PollingListAnalyzer>(source, Config.DaemonSet());
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithLocation(1).WithLocation(2)
-                .WithMessage("ListNamespacedServiceAsync lists services in the namespace on every watch event (DeploymentOperator.OnListed (Test0.cs:33) → DeploymentOperator.OnEventAsync → Controller.DeployAsync) from 1,000 copies (<ResilienceWorkload> = DaemonSet): 40 services (~200 KB as JSON) processed from etcd for every watch event, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+                .WithMessage("ListNamespacedServiceAsync lists services in the namespace on every watch event (DeploymentOperator.OnListed (Test0.cs:33) → DeploymentOperator.OnEventAsync → Controller.DeployAsync) from 1,000 copies (<ResilienceWorkload> = DaemonSet): 40 services processed from etcd for every watch event, at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
     
