@@ -3,17 +3,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ResilienceAnalyzers.CodeFixes.Dns
 {
-    /// <summary>How the DNS fixes name <c>Resilience.Dns.CachedDns</c> at a position.</summary>
+    /// <summary>The runtime type the DNS fixes call: <c>Resilience.Dns.CachedDns</c> (named by its symbol, <see cref="Infrastructure.TypeNames"/>).</summary>
     internal static class CachedDnsSyntax
     {
         public const string TypeName = "Resilience.Dns.CachedDns";
-
-        /// <summary>
-        /// <c>CachedDns</c> if it already means Resilience.Dns.CachedDns at <paramref name="position"/>, or will once
-        /// <c>using Resilience.Dns;</c> is added (<c>NeedsUsing</c>); <c>global::Resilience.Dns.CachedDns</c> when another
-        /// <c>CachedDns</c> is in scope.
-        /// </summary>
-        public static (ExpressionSyntax Receiver, bool NeedsUsing) Receiver(SemanticModel model, int position, INamedTypeSymbol cachedDns)
-            => Infrastructure.FixHelpers.TypeName(model, position, cachedDns);
     }
 }

@@ -39,7 +39,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
 
         private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var cachedDns = model?.Compilation.GetTypeByMetadataName(CachedDnsType);
             if (root == null || model == null || cachedDns == null)
@@ -68,18 +68,12 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
                 return document;
             }
 
-            var (receiver, needsUsing) = CachedDnsSyntax.Receiver(model, targets.Keys.First().SpanStart, cachedDns);
-
+            var receiver = TypeNames.Of(cachedDns);
             var updated = root.ReplaceNodes(
                 targets.Keys,
                 (original, _) => original
                     .WithExpression(receiver.WithTriviaFrom(original.Expression))
                     .WithName(IdentifierName(targets[original]).WithTriviaFrom(original.Name)));
-
-            if (needsUsing && !updated.Usings.Any(u => u.Name?.ToString() == "Resilience.Dns"))
-            {
-                updated = updated.AddUsings(UsingDirective(ParseName("Resilience.Dns")).WithAdditionalAnnotations(Formatter.Annotation));
-            }
 
             return document.WithSyntaxRoot(updated);
         }

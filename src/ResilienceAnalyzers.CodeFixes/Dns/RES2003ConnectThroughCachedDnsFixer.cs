@@ -116,7 +116,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
                 return document;
             }
 
-            var (receiver, needsUsing) = CachedDnsSyntax.Receiver(model, plans.Keys.First().SpanStart, cachedDns);
+            var receiver = TypeNames.Of(cachedDns);
             var updated = root.ReplaceNodes(plans.Keys, (original, _) =>
             {
                 var plan = plans[original];
@@ -136,7 +136,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
 
                 return original.WithExpression(lookup.WithTriviaFrom(original.Expression));
             });
-            return needsUsing ? FixHelpers.WithRootAndUsing(document, updated, "Resilience.Dns") : document.WithSyntaxRoot(updated);
+            return document.WithSyntaxRoot(updated);
         }
     }
 }

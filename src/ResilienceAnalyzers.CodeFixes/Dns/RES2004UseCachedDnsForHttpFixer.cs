@@ -34,6 +34,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
         private const string FactoryExtensions = "Microsoft.Extensions.DependencyInjection.CachedDnsHttpServiceCollectionExtensions";
         private const string SocketsHandler = "System.Net.Http.SocketsHttpHandler";
         private const string ChannelOptions = "Grpc.Net.Client.GrpcChannelOptions";
+        private const string ConnectExtensions = "Resilience.Dns.CachedDnsConnectExtensions";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.UncachedHttpConnection);
 
@@ -57,7 +58,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
 
         private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root == null || model == null)
             {
@@ -65,7 +66,7 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
             }
 
             var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
-            var usings = new SortedSet<string>(System.StringComparer.Ordinal);
+            var names = new Names(model.Compilation);
             foreach (var diagnostic in diagnostics)
             {
                 if (!(Target(root, model, diagnostic) is (HttpConnectionKind kind, SyntaxNode node)) || replacements.ContainsKey(node))
@@ -73,12 +74,11 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
                     continue;
                 }
 
-                var names = new Names(model, node.SpanStart, usings);
                 SyntaxNode? replacement = kind switch
                 {
                     HttpConnectionKind.Handler => names.Cached((ExpressionSyntax)node.WithoutTrivia()).WithTriviaFrom(node),
                     HttpConnectionKind.Client => WithHandler((ObjectCreationExpressionSyntax)node, names),
-                    HttpConnectionKind.Factory => AddCachedDns((InvocationExpressionSyntax)node, usings),
+                    HttpConnectionKind.Factory => AddCachedDns((InvocationExpressionSyntax)node, model.Compilation.GetTypeByMetadataName(FactoryExtensions)!),
                     HttpConnectionKind.GrpcChannel => WithChannelHandler((InvocationExpressionSyntax)node, names, model),
                     _ => null,
                 };
@@ -94,11 +94,6 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
             }
 
             var updated = root.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
-            foreach (string ns in usings)
-            {
-                updated = FixHelpers.EnsureUsing(updated, ns);
-            }
-
             return document.WithSyntaxRoot(updated);
         }
 
@@ -113,7 +108,8 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
 
             var compilation = model.Compilation;
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            bool dns = compilation.GetTypeByMetadataName(CachedDnsSyntax.TypeName) != null && compilation.GetTypeByMetadataName(SocketsHandler) != null;
+            bool dns = compilation.GetTypeByMetadataName(CachedDnsSyntax.TypeName) != null && compilation.GetTypeByMetadataName(ConnectExtensions) != null
+                && compilation.GetTypeByMetadataName(SocketsHandler) != null;
             switch (kind)
             {
                 case HttpConnectionKind.Handler when dns:
@@ -143,12 +139,9 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
         }
 
         /// <summary><c>….AddCachedDns()</c> on <paramref name="insertAfter"/> (<see cref="InsertionPoint"/>).</summary>
-        private static SyntaxNode AddCachedDns(InvocationExpressionSyntax insertAfter, ISet<string> usings)
-        {
-            usings.Add("Microsoft.Extensions.DependencyInjection");
-            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, insertAfter.WithoutTrailingTrivia(), IdentifierName("AddCachedDns")))
+        private static SyntaxNode AddCachedDns(InvocationExpressionSyntax insertAfter, INamedTypeSymbol extensions)
+            => TypeNames.ExtensionCall(extensions, insertAfter.WithoutTrailingTrivia(), "AddCachedDns")
                 .WithTrailingTrivia(insertAfter.GetTrailingTrivia());
-        }
 
         /// <summary>
         /// The chain's node after which <c>AddCachedDns()</c> goes: the registration's last primary-handler call in the fluent
@@ -175,7 +168,9 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
         private static SyntaxNode? WithChannelHandler(InvocationExpressionSyntax forAddress, Names names, SemanticModel model)
         {
             var (_, options, _) = ChannelOptionsArgument(forAddress, model);
-            var handler = names.Cached(ParseExpression("new " + names.Type(SocketsHandler) + " { EnableMultipleHttp2Connections = true }"));
+            var multipleConnections = AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName("EnableMultipleHttp2Connections"), LiteralExpression(SyntaxKind.TrueLiteralExpression));
+            var handler = names.Cached(ObjectCreationExpression(names.Type(SocketsHandler).WithLeadingTrivia(Space).WithTrailingTrivia(Space))
+                .WithInitializer(InitializerExpression(SyntaxKind.ObjectInitializerExpression, SingletonSeparatedList<ExpressionSyntax>(multipleConnections))));
             var member = AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName("HttpHandler"), handler);
             if (options == null)
             {
@@ -207,52 +202,20 @@ namespace ResilienceAnalyzers.CodeFixes.Dns
             return (false, null, arguments.Count);
         }
 
-        /// <summary>How the fix names the runtime's types at one position, and the usings it needs.</summary>
+        /// <summary>How the fix names the runtime's types: by their symbols (<see cref="TypeNames.Of(ITypeSymbol)"/>).</summary>
         private sealed class Names
         {
-            private readonly SemanticModel model;
-            private readonly int position;
-            private readonly ISet<string> usings;
+            private readonly Compilation compilation;
 
-            public Names(SemanticModel model, int position, ISet<string> usings)
-            {
-                this.model = model;
-                this.position = position;
-                this.usings = usings;
-            }
+            public Names(Compilation compilation) => this.compilation = compilation;
 
-            public TypeSyntax Type(string metadataName)
-            {
-                var symbol = model.Compilation.GetTypeByMetadataName(metadataName)!;
-                var (name, needsUsing) = FixHelpers.TypeName(model, position, symbol);
-                if (needsUsing)
-                {
-                    usings.Add(symbol.ContainingNamespace.ToDisplayString());
-                }
+            public TypeSyntax Type(string metadataName) => TypeNames.Of(compilation.GetTypeByMetadataName(metadataName)!);
 
-                return name;
-            }
-
-            /// <summary>
-            /// <c>handler.UseCachedDns(CachedDns.Resolver)</c>; the static form, fully qualified, when another <c>CachedDns</c>
-            /// is in scope (a <c>using Resilience.Dns;</c> would make that name ambiguous).
-            /// </summary>
+            /// <summary><c>handler.UseCachedDns(CachedDns.Resolver)</c> (the static form where the extension does not bind: <see cref="TypeNames.ExtensionCall"/>).</summary>
             public ExpressionSyntax Cached(ExpressionSyntax handler)
             {
-                var cachedDns = model.Compilation.GetTypeByMetadataName(CachedDnsSyntax.TypeName)!;
-                var (receiver, needsUsing) = CachedDnsSyntax.Receiver(model, position, cachedDns);
-                var resolver = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, IdentifierName("Resolver"));
-                if (receiver is AliasQualifiedNameSyntax || receiver.ToString().StartsWith("global::", System.StringComparison.Ordinal))
-                {
-                    return InvocationExpression(
-                        ParseExpression("global::Resilience.Dns.CachedDnsConnectExtensions.UseCachedDns"),
-                        ArgumentList(SeparatedList(new[] { Argument(handler), Argument(resolver) })));
-                }
-
-                usings.Add("Resilience.Dns");
-                return InvocationExpression(
-                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, handler, IdentifierName("UseCachedDns")),
-                    ArgumentList(SingletonSeparatedList(Argument(resolver))));
+                var resolver = TypeNames.StaticMember(compilation.GetTypeByMetadataName(CachedDnsSyntax.TypeName)!, "Resolver");
+                return TypeNames.ExtensionCall(compilation.GetTypeByMetadataName(ConnectExtensions)!, handler, "UseCachedDns", Argument(resolver));
             }
         }
     }

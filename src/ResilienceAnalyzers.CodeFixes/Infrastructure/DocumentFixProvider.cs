@@ -19,7 +19,7 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
         private protected abstract string? RequiredType { get; }
 
         public sealed override FixAllProvider GetFixAllProvider()
-            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+            => FixAllProvider.Create(async (context, document, diagnostics) => await FixAndImportAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
         public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -36,7 +36,7 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
                 if (title != null)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), equivalenceKey: GetType().Name),
+                        CodeAction.Create(title, ct => FixAndImportAsync(context.Document, ImmutableArray.Create(diagnostic), ct), equivalenceKey: GetType().Name),
                         diagnostic);
                 }
             }
@@ -45,7 +45,13 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
         /// <summary>The fix's title for <paramref name="diagnostic"/>, or null when its result would not compile.</summary>
         private protected abstract string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken);
 
-        /// <summary>Fixes every diagnostic of <paramref name="diagnostics"/> it can in <paramref name="document"/>.</summary>
+        private async Task<Document> FixAndImportAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+            => await TypeNames.ImportAndReduceAsync(await FixAsync(document, diagnostics, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+        /// <summary>
+        /// Fixes every diagnostic of <paramref name="diagnostics"/> it can in <paramref name="document"/>, naming the types it
+        /// writes by their symbols (<see cref="TypeNames.Of(ITypeSymbol)"/>): the imports follow.
+        /// </summary>
         private protected abstract Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken);
     }
 }

@@ -3,7 +3,6 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ResilienceAnalyzers.CodeFixes.Infrastructure
@@ -12,40 +11,76 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
     {
         /// <summary><paramref name="preferred"/>, or with a number appended, so it clashes with nothing in scope or already taken.</summary>
         public static string UniqueName(SemanticModel model, int position, string preferred, ISet<string> taken)
+            => UniqueAmong(preferred, new HashSet<string>(model.LookupSymbols(position).Select(s => s.Name)), taken);
+
+        /// <summary>
+        /// A name for a local the fix declares at <paramref name="at"/>: unique as <see cref="UniqueName"/>, and also unlike
+        /// every name declared anywhere in the enclosing function (a nested block's <c>var backoff</c> would be CS0136 once an
+        /// outer <c>backoff</c> exists; a later one in the same block, CS0128).
+        /// </summary>
+        public static string UniqueLocalName(SemanticModel model, SyntaxNode at, string preferred, ISet<string> taken)
         {
-            var inScope = new HashSet<string>(model.LookupSymbols(position).Select(s => s.Name));
+            var used = new HashSet<string>(model.LookupSymbols(at.SpanStart).Select(s => s.Name));
+            SyntaxNode function = at.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax && !(a is GlobalStatementSyntax)) ?? at.SyntaxTree.GetRoot();
+            used.UnionWith(DeclaredNames(function));
+            return UniqueAmong(preferred, used, taken);
+        }
+
+        /// <summary>Every local, parameter, range variable and local function name declared in <paramref name="scope"/>.</summary>
+        public static IEnumerable<string> DeclaredNames(SyntaxNode scope)
+        {
+            foreach (var node in scope.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case VariableDeclaratorSyntax variable:
+                        yield return variable.Identifier.ValueText;
+                        break;
+                    case ParameterSyntax parameter:
+                        yield return parameter.Identifier.ValueText;
+                        break;
+                    case SingleVariableDesignationSyntax designation:
+                        yield return designation.Identifier.ValueText;
+                        break;
+                    case ForEachStatementSyntax loop:
+                        yield return loop.Identifier.ValueText;
+                        break;
+                    case LocalFunctionStatementSyntax function:
+                        yield return function.Identifier.ValueText;
+                        break;
+                    case CatchDeclarationSyntax caught:
+                        yield return caught.Identifier.ValueText;
+                        break;
+                    case FromClauseSyntax from:
+                        yield return from.Identifier.ValueText;
+                        break;
+                    case LetClauseSyntax let:
+                        yield return let.Identifier.ValueText;
+                        break;
+                    case JoinClauseSyntax join:
+                        yield return join.Identifier.ValueText;
+                        break;
+                    case JoinIntoClauseSyntax into:
+                        yield return into.Identifier.ValueText;
+                        break;
+                    case QueryContinuationSyntax continuation:
+                        yield return continuation.Identifier.ValueText;
+                        break;
+                }
+            }
+        }
+
+        /// <summary><paramref name="preferred"/>, or numbered, so it is in neither set; then taken.</summary>
+        public static string UniqueAmong(string preferred, ISet<string> used, ISet<string> taken)
+        {
             string name = preferred;
-            for (int i = 2; inScope.Contains(name) || taken.Contains(name); i++)
+            for (int i = 2; used.Contains(name) || taken.Contains(name); i++)
             {
                 name = preferred + i;
             }
 
             taken.Add(name);
             return name;
-        }
-
-        /// <summary><paramref name="document"/> with <paramref name="root"/>, plus <c>using <paramref name="ns"/>;</c> when it is a whole file without it.</summary>
-        public static Document WithRootAndUsing(Document document, SyntaxNode root, string ns)
-            => document.WithSyntaxRoot(root is CompilationUnitSyntax unit ? EnsureUsing(unit, ns) : root);
-
-        /// <summary>Adds <c>using <paramref name="ns"/>;</c> unless the file already has it.</summary>
-        public static CompilationUnitSyntax EnsureUsing(CompilationUnitSyntax root, string ns)
-        {
-            if (root.Usings.Any(u => u.Name?.ToString() == ns)
-                || root.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>().Any(n => n.Usings.Any(u => u.Name?.ToString() == ns)))
-            {
-                return root;
-            }
-
-            var directive = UsingDirective(ParseName(ns).WithLeadingTrivia(Space)).WithTrailingTrivia(NewLine(root));
-            return root.AddUsings(directive.WithAdditionalAnnotations(Formatter.Annotation));
-        }
-
-        /// <summary>The document's own line ending (the first one it uses), so an added line matches its neighbours.</summary>
-        public static SyntaxTrivia NewLine(SyntaxNode root)
-        {
-            var first = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            return first.IsKind(SyntaxKind.EndOfLineTrivia) && first.ToString() == "\r\n" ? ElasticCarriageReturnLineFeed : ElasticLineFeed;
         }
 
         /// <summary>
@@ -113,25 +148,15 @@ namespace ResilienceAnalyzers.CodeFixes.Infrastructure
                         return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
                     case MethodDeclarationSyntax method:
                         return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                    case GlobalStatementSyntax _:
+                        // A top-level program: its entry point is async as soon as a statement awaits.
+                        return true;
                     case MemberDeclarationSyntax _:
                         return false;
                 }
             }
 
             return false;
-        }
-
-        /// <summary>
-        /// How to name <paramref name="type"/> at <paramref name="position"/>: its simple name if it already binds there, or
-        /// will once <c>using</c> its namespace is added (<c>NeedsUsing</c>); <c>global::</c>-qualified when another type of
-        /// that name is in scope.
-        /// </summary>
-        public static (TypeSyntax Name, bool NeedsUsing) TypeName(SemanticModel model, int position, INamedTypeSymbol type)
-        {
-            var inScope = model.LookupNamespacesAndTypes(position, name: type.Name);
-            bool bound = inScope.Any(s => SymbolEqualityComparer.Default.Equals(s, type));
-            bool conflict = !bound && inScope.Any();
-            return conflict ? (ParseTypeName("global::" + type.ToDisplayString()), false) : (IdentifierName(type.Name), !bound);
         }
     }
 }

@@ -37,6 +37,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             ["labelSelector"] = "LabelSelector",
         };
 
+        internal const string RuntimeType = "Resilience.Kubernetes.ListWatch";
+
         private ListWatchSyntax(ExpressionSyntax expression, TypeArgumentListSyntax types, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
         {
             Types = types;
@@ -66,7 +68,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         {
             if ((call.Shape != ClientShape.GroupExtension && call.Shape != ClientShape.Legacy)
                 || !(invocation.Syntax is InvocationExpressionSyntax syntax)
-                || !(syntax.Expression is MemberAccessExpressionSyntax member))
+                || !(syntax.Expression is MemberAccessExpressionSyntax member)
+                || !(model.Compilation.GetTypeByMetadataName(RuntimeType) is { } listWatchType))
             {
                 return null;
             }
@@ -200,10 +203,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             var listSyntax = ParseTypeName(listType.ToMinimalDisplayString(model, position));
             var types = TypeArgumentList(SeparatedList(new[] { itemSyntax, listSyntax }));
             var fromHttp = InvocationExpression(
-                MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    IdentifierName("ListWatch"),
-                    GenericName(Identifier("FromHttpOperation"), types)),
+                TypeNames.StaticMember(listWatchType, GenericName(Identifier("FromHttpOperation"), types)),
                 ArgumentList(SingletonSeparatedList(Argument(lambda))));
 
             captured.AddRange(invocation.Arguments.Where(a => a.Parameter?.Name == "cancellationToken").SelectMany(a => a.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => l.Local)));

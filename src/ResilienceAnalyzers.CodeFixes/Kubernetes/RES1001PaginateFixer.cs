@@ -64,15 +64,20 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 arguments.Add(Argument(NameColon(IdentifierName("cancellationToken")), default, listWatch.CancellationToken));
             }
 
+            if (!(model.Compilation.GetTypeByMetadataName(RuntimeMarker) is { } pager))
+            {
+                return null;
+            }
+
             var replacement = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName("ListPager"), IdentifierName("ListAllAsync")),
+                TypeNames.StaticMember(pager, "ListAllAsync"),
                 ArgumentList(SeparatedList(arguments)));
             return (invocation, replacement.WithTriviaFrom(invocation));
         }
 
         private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) as CompilationUnitSyntax;
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root == null || model == null)
             {
@@ -91,7 +96,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var updated = root.ReplaceNodes(plans.Keys, (original, _) => plans[original]);
-            return document.WithSyntaxRoot(FixHelpers.EnsureUsing(updated, "Resilience.Kubernetes"));
+            return document.WithSyntaxRoot(updated);
         }
     }
 }

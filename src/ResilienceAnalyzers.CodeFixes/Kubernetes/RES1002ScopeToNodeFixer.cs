@@ -51,7 +51,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var seen = new HashSet<SyntaxNode>();
-            bool changed = false, reads = false;
+            bool changed = false;
             foreach (var diagnostic in diagnostics)
             {
                 if (Plan(root, model, diagnostic, cancellationToken) is { } plan && seen.Add(plan.Replaced))
@@ -73,7 +73,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     }
 
                     changed = true;
-                    reads |= plan.ReadsByName;
                 }
             }
 
@@ -82,19 +81,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            return reads ? FixHelpers.WithRootAndUsing(document, editor.GetChangedRoot(), "Resilience.Kubernetes") : document.WithSyntaxRoot(editor.GetChangedRoot());
+            return document.WithSyntaxRoot(editor.GetChangedRoot());
         }
 
         private sealed class FixPlan
         {
-            public FixPlan(SyntaxNode replaced, SyntaxNode replacement, string title, StatementSyntax? removed = null, StatementSyntax? next = null, bool readsByName = false)
+            public FixPlan(SyntaxNode replaced, SyntaxNode replacement, string title, StatementSyntax? removed = null, StatementSyntax? next = null)
             {
                 Next = next;
                 Replaced = replaced;
                 Replacement = replacement;
                 Title = title;
                 Removed = removed;
-                ReadsByName = readsByName;
             }
 
             public SyntaxNode Replaced { get; }
@@ -107,9 +105,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             public StatementSyntax? Removed { get; }
 
             public StatementSyntax? Next { get; }
-
-            /// <summary>The fix calls the runtime's <c>Reads</c> by its bare name (a <c>using Resilience.Kubernetes;</c> is added).</summary>
-            public bool ReadsByName { get; }
         }
 
         /// <summary>The diagnostic cases that have a selector or a GET to offer (RES1002ClusterWideAccessAnalyzer.KindProperty).</summary>
@@ -148,7 +143,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 if (kind == "ByName" && ReadByNameSyntax.TryCreate(model, operation, searchedName, cancellationToken) is { } read)
                 {
                     return new FixPlan(read.Replaced, read.Replacement.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation),
-                        "Read the " + call.Kind + " by name (" + read.ReadName + ")", read.Removed, read.Next, readsByName: read.NeedsUsing);
+                        "Read the " + call.Kind + " by name (" + read.ReadName + ")", read.Removed, read.Next);
                 }
             }
 
@@ -343,7 +338,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             // Reading the variable: loudly, or not at all.
-            if (((CSharpParseOptions)invocation.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7 || InExpressionTree(model, invocation, cancellationToken))
+            var environment = model.Compilation.GetTypeByMetadataName("System.Environment");
+            var invalidOperation = model.Compilation.GetTypeByMetadataName("System.InvalidOperationException");
+            if (((CSharpParseOptions)invocation.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7 || InExpressionTree(model, invocation, cancellationToken)
+                || environment == null || invalidOperation == null)
             {
                 return null;
             }
@@ -351,7 +349,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             string fieldPath = pod ? "metadata.name" : "spec.nodeName";
             var message = LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(
                 variable + " is not set: add it to the pod spec from the downward API (" + RES1002ClusterWideAccessAnalyzer.DownwardApi(variable, fieldPath) + ")"));
-            var exception = ObjectCreationExpression(ParseTypeName(SystemType(model, position, "InvalidOperationException")))
+            var exception = ObjectCreationExpression(TypeNames.Of(invalidOperation))
                 .WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(message))));
             var variableLiteral = LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(variable));
 
@@ -373,7 +371,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             if (!found)
             {
                 read = InvocationExpression(
-                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseExpression(SystemType(model, position, "Environment")), IdentifierName("GetEnvironmentVariable")),
+                    TypeNames.StaticMember(environment, "GetEnvironmentVariable"),
                     ArgumentList(SingletonSeparatedList(Argument(variableLiteral))));
             }
 
@@ -426,12 +424,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 }
             }
         }
-
-        /// <summary><c>System.<paramref name="name"/></c>, bare where that name already means it here (<c>using System;</c>).</summary>
-        private static string SystemType(SemanticModel model, int position, string name)
-            => model.LookupNamespacesAndTypes(position, name: name).Any(t => ResilienceAnalyzers.Infrastructure.Namespaces.IsType(t as ITypeSymbol, "System", name))
-                ? name
-                : "System." + name;
 
         /// <summary>A throw expression is not allowed in a lambda converted to an expression tree (CS8188).</summary>
         private static bool InExpressionTree(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)

@@ -60,16 +60,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             var listWatch = ListWatchSyntax.TryCreate(model, operation, call);
             var lazy = model.Compilation.GetTypeByMetadataName("System.Threading.LazyInitializer");
-            if (listWatch == null || listWatch.CapturedLocals.Count > 0 || lazy == null)
+            var informers = model.Compilation.GetTypeByMetadataName(InformersType);
+            var informer = model.Compilation.GetTypeByMetadataName(InformerType);
+            if (listWatch == null || listWatch.CapturedLocals.Count > 0 || lazy == null || informers == null || informer == null)
             {
                 return null;
             }
 
             // Two calls of the class that list the same thing (same operation, same arguments, all fixed) share one informer.
             var create = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName("Informers"), IdentifierName("Create")),
+                TypeNames.StaticMember(informers, "Create"),
                 ArgumentList(SingletonSeparatedList(Argument(listWatch.Expression))));
-            string key = holder.SpanStart + ":" + create.NormalizeWhitespace().ToFullString();
+            string key = holder.SpanStart + ":" + CreationKey(create);
             FieldDeclarationSyntax? field = null;
             if (!fields.TryGetValue(key, out var name) && ExistingField(holder, key) is string existing)
             {
@@ -82,7 +84,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 string kind = char.ToLowerInvariant(call.Kind[0]) + call.Kind.Substring(1);
                 name = FieldName(holder, holderType, kind + "Informer", taken);
                 fields[key] = name;
-                TypeSyntax informerType = GenericName(Identifier("Informer"), listWatch.Types);
+                TypeSyntax informerType = TypeNames.Of(informer, listWatch.Types);
                 if (model.GetNullableContext(holder.SpanStart).AnnotationsEnabled())
                 {
                     informerType = NullableType(informerType);
@@ -93,9 +95,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     .WithAdditionalAnnotations(Formatter.Annotation);
             }
 
-            var (lazyName, needsUsing) = FixHelpers.TypeName(model, statement.SpanStart, lazy);
             var ensure = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, lazyName, IdentifierName("EnsureInitialized")),
+                TypeNames.StaticMember(lazy, "EnsureInitialized"),
                 ArgumentList(SeparatedList(new[]
                 {
                     Argument(null, Token(SyntaxKind.RefKeyword), IdentifierName(name)),
@@ -114,8 +115,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 name,
                 new StatementSyntax[] { ExpressionStatement(AwaitExpression(start)).WithAdditionalAnnotations(Formatter.Annotation) },
                 holder,
-                field,
-                needsUsing ? lazy.ContainingNamespace.ToDisplayString() : null);
+                field);
         }
 
         /// <summary>
@@ -130,7 +130,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     && call.ArgumentList.Arguments.Count == 2
                     && call.ArgumentList.Arguments[0] is { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Expression: IdentifierNameSyntax field }
                     && call.ArgumentList.Arguments[1].Expression is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0, ExpressionBody: ExpressionSyntax made }
-                    && holder.SpanStart + ":" + made.NormalizeWhitespace().ToFullString() == key)
+                    && holder.SpanStart + ":" + CreationKey(made) == key)
                 {
                     return field.Identifier.ValueText;
                 }
@@ -138,6 +138,17 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             return null;
         }
+
+        /// <summary>
+        /// What makes two informer creations the same list: the <c>FromHttpOperation</c> type arguments and operation of
+        /// <c>Informers.Create(ListWatch.FromHttpOperation&lt;…&gt;(…))</c>, however the runtime's types are written (the fix
+        /// writes them qualified; the cleanup may shorten them). Null for any other expression.
+        /// </summary>
+        private static string? CreationKey(ExpressionSyntax creation)
+            => creation is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Create" }, ArgumentList.Arguments: { Count: 1 } createArguments }
+                && createArguments[0].Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { Identifier.ValueText: "FromHttpOperation" } fromHttp }, ArgumentList.Arguments: { Count: 1 } operation }
+                    ? fromHttp.TypeArgumentList.NormalizeWhitespace().ToFullString() + operation[0].NormalizeWhitespace().ToFullString()
+                    : null;
 
         /// <summary>
         /// The statement that evaluates <paramref name="awaited"/> every time it runs, before anything it does after:
@@ -322,42 +333,13 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// </summary>
         private static string FieldName(TypeDeclarationSyntax holder, INamedTypeSymbol holderType, string preferred, ISet<string> taken)
         {
-            var used = new HashSet<string>(taken);
+            var used = new HashSet<string>(FixHelpers.DeclaredNames(holder));
             for (var type = holderType; type != null; type = type.BaseType)
             {
                 used.UnionWith(type.MemberNames);
             }
 
-            foreach (var node in holder.DescendantNodes())
-            {
-                switch (node)
-                {
-                    case VariableDeclaratorSyntax variable:
-                        used.Add(variable.Identifier.ValueText);
-                        break;
-                    case ParameterSyntax parameter:
-                        used.Add(parameter.Identifier.ValueText);
-                        break;
-                    case SingleVariableDesignationSyntax designation:
-                        used.Add(designation.Identifier.ValueText);
-                        break;
-                    case ForEachStatementSyntax loop:
-                        used.Add(loop.Identifier.ValueText);
-                        break;
-                    case LocalFunctionStatementSyntax function:
-                        used.Add(function.Identifier.ValueText);
-                        break;
-                }
-            }
-
-            string name = preferred;
-            for (int i = 2; used.Contains(name); i++)
-            {
-                name = preferred + i;
-            }
-
-            taken.Add(name);
-            return name;
+            return FixHelpers.UniqueAmong(preferred, used, taken);
         }
 
         /// <summary>

@@ -39,16 +39,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     {
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.PollingList);
 
-        private protected override string RequiredType => "Resilience.Kubernetes.Informers";
+        private const string InformersType = "Resilience.Kubernetes.Informers";
+        private const string InformerType = "Resilience.Kubernetes.Informer`2";
+
+        private protected override string RequiredType => InformersType;
 
         private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             => Plan(root, model, diagnostic, new HashSet<string>(), new Dictionary<string, string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
 
         private sealed class FixPlan
         {
-            public FixPlan(StatementSyntax anchor, ExpressionSyntax target, string name, StatementSyntax[] setup, TypeDeclarationSyntax? holder = null, FieldDeclarationSyntax? field = null, string? import = null)
+            public FixPlan(StatementSyntax anchor, ExpressionSyntax target, string name, StatementSyntax[] setup, TypeDeclarationSyntax? holder = null, FieldDeclarationSyntax? field = null)
             {
-                Import = import;
                 Anchor = anchor;
                 Target = target;
                 Name = name;
@@ -59,9 +61,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             /// <summary>The statement the setup goes before: the loop, or (for a field) the statement that listed.</summary>
             public StatementSyntax Anchor { get; }
-
-            /// <summary>A namespace the setup needs imported besides Resilience.Kubernetes (<c>System.Threading</c>), if any.</summary>
-            public string? Import { get; }
 
             /// <summary>The class that gets <see cref="Field"/>.</summary>
             public TypeDeclarationSyntax? Holder { get; }
@@ -96,7 +95,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             if (!frequency.IsPeriodic
                 || !(frequency.Site is StatementSyntax loop)
-                || !(loop.Parent is BlockSyntax)
+                || !(loop.Parent is BlockSyntax || loop.Parent is GlobalStatementSyntax)
                 || !FixHelpers.CanAwait(loop)
                 || (isAsync && FixHelpers.AwaitOf(invocation) == null))
             {
@@ -104,20 +103,20 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var listWatch = ListWatchSyntax.TryCreate(model, operation, call);
-            if (listWatch == null || listWatch.CapturedLocals.Any(local => DeclaredInside(local, loop)))
+            if (listWatch == null || listWatch.CapturedLocals.Any(local => DeclaredInside(local, loop)) || !(model.Compilation.GetTypeByMetadataName(InformersType) is { } informers))
             {
                 return null;
             }
 
             string kind = char.ToLowerInvariant(call.Kind[0]) + call.Kind.Substring(1);
-            string name = FixHelpers.UniqueName(model, loop.SpanStart, kind + "Informer", taken);
+            string name = FixHelpers.UniqueLocalName(model, loop, kind + "Informer", taken);
 
             var create = LocalDeclarationStatement(
                 VariableDeclaration(
                     IdentifierName("var"),
                     SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(
                         InvocationExpression(
-                            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName("Informers"), IdentifierName("Create")),
+                            TypeNames.StaticMember(informers, "Create"),
                             ArgumentList(SingletonSeparatedList(Argument(listWatch.Expression)))))))))
                 .WithUsingKeyword(Token(SyntaxKind.UsingKeyword));
             var startArguments = listWatch.CancellationToken == null
@@ -159,7 +158,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             var fields = new Dictionary<string, string>();
             var added = new Dictionary<TypeDeclarationSyntax, List<FieldDeclarationSyntax>>();
             var seen = new HashSet<SyntaxNode>();
-            var imports = new SortedSet<string>(System.StringComparer.Ordinal) { "Resilience.Kubernetes" };
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             bool changed = false;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
@@ -170,7 +168,16 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     continue;
                 }
 
-                editor.InsertBefore(plan.Anchor, plan.Setup);
+                if (plan.Anchor.Parent is GlobalStatementSyntax global)
+                {
+                    // A top-level program: the setup goes before the loop as statements of the program too.
+                    editor.InsertBefore(global, plan.Setup.Select(s => GlobalStatement(s)));
+                }
+                else
+                {
+                    editor.InsertBefore(plan.Anchor, plan.Setup);
+                }
+
                 if (plan.Holder != null && plan.Field != null)
                 {
                     if (!added.TryGetValue(plan.Holder, out var list))
@@ -179,11 +186,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     }
 
                     list.Add(plan.Field);
-                }
-
-                if (plan.Import != null)
-                {
-                    imports.Add(plan.Import);
                 }
 
                 editor.ReplaceNode(plan.Target, InvocationExpression(
@@ -201,13 +203,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 AddFields(editor, pair.Key, pair.Value);
             }
 
-            var fixedRoot = editor.GetChangedRoot();
-            foreach (var import in imports)
-            {
-                fixedRoot = fixedRoot is CompilationUnitSyntax unit ? FixHelpers.EnsureUsing(unit, import) : fixedRoot;
-            }
-
-            return document.WithSyntaxRoot(fixedRoot);
+            return document.WithSyntaxRoot(editor.GetChangedRoot());
         }
     }
 }

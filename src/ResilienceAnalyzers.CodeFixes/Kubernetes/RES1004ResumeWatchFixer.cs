@@ -73,7 +73,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var replacement = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName("Informers"), IdentifierName(WatchEvents)),
+                TypeNames.StaticMember(informers, WatchEvents),
                 ArgumentList(SeparatedList(arguments)));
             return (invocation, replacement.WithTriviaFrom(invocation));
         }
@@ -102,7 +102,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            return FixHelpers.WithRootAndUsing(document, editor.GetChangedRoot(), "Resilience.Kubernetes");
+            return document.WithSyntaxRoot(editor.GetChangedRoot());
         }
     }
 }

@@ -31,7 +31,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     {
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIdentifiers.RetryWithoutBackoff);
 
-        private protected override string RequiredType => "Resilience.Kubernetes.ExponentialBackoff";
+        private const string BackoffType = "Resilience.Kubernetes.ExponentialBackoff";
+
+        private protected override string RequiredType => BackoffType;
 
         private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             => Find(root, model, diagnostic, cancellationToken) != null ? "Back off exponentially with full jitter (ExponentialBackoff)" : null;
@@ -58,14 +60,16 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 loop = ResilienceAnalyzers.Analysis.RetryLoops.Of(site);
             }
 
-            return loop != null && loop.Syntax.Parent is BlockSyntax ? (operation, loop) : ((IInvocationOperation, ILoopOperation)?)null;
+            return loop != null && (loop.Syntax.Parent is BlockSyntax || loop.Syntax.Parent is GlobalStatementSyntax) ? (operation, loop) : ((IInvocationOperation, ILoopOperation)?)null;
         }
 
         private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root == null || model == null)
+            var backoffType = model?.Compilation.GetTypeByMetadataName(BackoffType);
+            var thread = model?.Compilation.GetTypeByMetadataName("System.Threading.Thread");
+            if (root == null || model == null || backoffType == null || thread == null)
             {
                 return document;
             }
@@ -83,17 +87,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
                 var loopSyntax = (StatementSyntax)found.Loop.Syntax;
                 bool isAsync = FixHelpers.CanAwait(loopSyntax);
-                var member = loopSyntax.Ancestors().First(a => a is MemberDeclarationSyntax || a is LocalFunctionStatementSyntax || a is AnonymousFunctionExpressionSyntax);
+                // (The statements of a top-level program are one scope: the compilation unit.)
+                var member = loopSyntax.Ancestors().FirstOrDefault(a => (a is MemberDeclarationSyntax && !(a is GlobalStatementSyntax)) || a is LocalFunctionStatementSyntax || a is AnonymousFunctionExpressionSyntax) ?? root;
                 if (!takenByMember.TryGetValue(member, out var taken))
                 {
                     takenByMember[member] = taken = new HashSet<string>();
                 }
 
-                string name = FixHelpers.UniqueName(model, loopSyntax.SpanStart, "backoff", taken);
+                string name = FixHelpers.UniqueLocalName(model, loopSyntax, "backoff", taken);
                 var declaration = LocalDeclarationStatement(VariableDeclaration(
                         IdentifierName("var"),
                         SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(
-                            ObjectCreationExpression(IdentifierName("ExponentialBackoff")).WithArgumentList(ArgumentList()))))))
+                            ObjectCreationExpression(TypeNames.Of(backoffType)).WithArgumentList(ArgumentList()))))))
                     .WithAdditionalAnnotations(Formatter.Annotation);
 
                 var delay = Delay.In(found.Loop.Body);
@@ -116,7 +121,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     StatementSyntax wait = isAsync
                         ? ExpressionStatement(AwaitExpression(Wait(name, token?.Expression)))
                         : ExpressionStatement(InvocationExpression(
-                            ParseExpression("System.Threading.Thread.Sleep"),
+                            TypeNames.StaticMember(thread, "Sleep"),
                             ArgumentList(SingletonSeparatedList(Argument(Next(name))))));
                     foreach (var @catch in CatchesAround(found.Call))
                     {
@@ -124,11 +129,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     }
                 }
 
-                editor.InsertBefore(loopSyntax, declaration);
+                if (loopSyntax.Parent is GlobalStatementSyntax global)
+                {
+                    // A top-level program: the declaration is a statement of the program too.
+                    editor.InsertBefore(global, GlobalStatement(declaration));
+                }
+                else
+                {
+                    editor.InsertBefore(loopSyntax, declaration);
+                }
             }
 
-            var updated = editor.GetChangedRoot();
-            return loops.Count > 0 ? FixHelpers.WithRootAndUsing(document, updated, "Resilience.Kubernetes") : document.WithSyntaxRoot(updated);
+            return document.WithSyntaxRoot(editor.GetChangedRoot());
         }
 
         private static InvocationExpressionSyntax Next(string backoff)

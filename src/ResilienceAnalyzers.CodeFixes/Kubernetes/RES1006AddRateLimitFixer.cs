@@ -57,13 +57,11 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            // RateLimitingHandler with a using, unless another type of that name is in scope: then fully qualified.
-            var (type, needsUsing) = FixHelpers.TypeName(model, targets.First().SpanStart, handlerType);
-            var handler = ObjectCreationExpression(type.WithLeadingTrivia(Space)).WithArgumentList(ArgumentList());
+            var handler = ObjectCreationExpression(TypeNames.Of(handlerType).WithLeadingTrivia(Space)).WithArgumentList(ArgumentList());
             var updated = root.ReplaceNodes(
                 targets,
                 (original, _) => original.WithArgumentList(original.ArgumentList!.AddArguments(Argument(handler))));
-            return needsUsing ? FixHelpers.WithRootAndUsing(document, updated, handlerType.ContainingNamespace.ToDisplayString()) : document.WithSyntaxRoot(updated);
+            return document.WithSyntaxRoot(updated);
         }
 
         /// <summary>The flagged <c>new Kubernetes(…)</c>, when its handlers are passed one by one (or not at all).</summary>

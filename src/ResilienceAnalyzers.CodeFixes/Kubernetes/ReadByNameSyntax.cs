@@ -30,10 +30,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     {
         internal const string RuntimeType = "Resilience.Kubernetes.Reads";
 
-        private ReadByNameSyntax(StatementSyntax? removed, StatementSyntax? next, ExpressionSyntax replaced, ExpressionSyntax replacement, string readName, bool needsUsing)
+        private ReadByNameSyntax(StatementSyntax? removed, StatementSyntax? next, ExpressionSyntax replaced, ExpressionSyntax replacement, string readName)
         {
             Next = next;
-            NeedsUsing = needsUsing;
             Removed = removed;
             Replaced = replaced;
             Replacement = replacement;
@@ -54,13 +53,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
         public string ReadName { get; }
 
-        /// <summary><c>Reads</c> is written bare: the file needs <c>using Resilience.Kubernetes;</c> (else it is written <c>global::</c>-qualified).</summary>
-        public bool NeedsUsing { get; }
-
         public static ReadByNameSyntax? TryCreate(SemanticModel model, IInvocationOperation list, ExpressionSyntax searchedName, CancellationToken cancellationToken)
         {
             var method = list.TargetMethod;
-            if (model.Compilation.GetTypeByMetadataName(RuntimeType) == null
+            if (!(model.Compilation.GetTypeByMetadataName(RuntimeType) is { } reads)
                 || !(list.Syntax is InvocationExpressionSyntax invocation)
                 || !(invocation.Expression is MemberAccessExpressionSyntax member)
                 // client.CoreV1.ListX(…): the group's extension called on its operations (IOperation shows it static, the
@@ -177,10 +173,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             // Reads.ReadOrNullAsync(name, n => read), with the list's own ConfigureAwait(…).
-            bool bare = model.LookupNamespacesAndTypes(bindAt, name: "Reads").All(t => t.ToDisplayString() == RuntimeType);
-            var readsType = bare ? (ExpressionSyntax)IdentifierName("Reads") : ParseExpression("global::" + RuntimeType);
             ExpressionSyntax call = InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, readsType, IdentifierName("ReadOrNullAsync")),
+                TypeNames.StaticMember(reads, "ReadOrNullAsync"),
                 ArgumentList(SeparatedList(new[]
                 {
                     Argument(searchedName.WithoutTrivia()),
@@ -192,7 +186,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 replacement = ParenthesizedExpression(replacement);
             }
 
-            return new ReadByNameSyntax(removed, removed == null ? null : (StatementSyntax)scope, replaced, replacement.WithTriviaFrom(replaced), readName, bare);
+            return new ReadByNameSyntax(removed, removed == null ? null : (StatementSyntax)scope, replaced, replacement.WithTriviaFrom(replaced), readName);
         }
 
         /// <summary>The lambda's body is the name comparison and nothing else: <c>p.Metadata.Name == x</c>, <c>x == p.Name()</c>, <c>p.Metadata.Name.Equals(x)</c>, <c>string.Equals(p.Metadata.Name, x[, StringComparison.Ordinal])</c>.</summary>

@@ -137,9 +137,9 @@ namespace ResilienceAnalyzers.Tests.Dns
                 }
                 """;
             const string fixedSource = """
+                using System.Net.Http;
                 using Grpc.Net.Client;
                 using Resilience.Dns;
-                using System.Net.Http;
 
                 class Channels
                 {

@@ -251,12 +251,13 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 }
                 """;
             const string fixedSource = """
+                using System;
                 using System.Threading.Tasks;
                 using k8s;
 
                 class Agent
                 {
-                    Task Run(IKubernetes client) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "status.phase=Running,spec.nodeName=" + (System.Environment.GetEnvironmentVariable("NODE_NAME") ?? throw new System.InvalidOperationException("NODE_NAME is not set: add it to the pod spec from the downward API (env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
+                    Task Run(IKubernetes client) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "status.phase=Running,spec.nodeName=" + (Environment.GetEnvironmentVariable("NODE_NAME") ?? throw new InvalidOperationException("NODE_NAME is not set: add it to the pod spec from the downward API (env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
                 }
                 """;
             var test = new Fix(source, fixedSource, Client.V21, Config.DaemonSet());

@@ -202,6 +202,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 }
                 """;
             const string fixedSource = """
+                using System;
                 using System.Collections.Generic;
                 using System.Threading.Tasks;
                 using k8s;
@@ -214,7 +215,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     {
                         foreach (var info in infos)
                         {
-                            await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=" + (System.Environment.GetEnvironmentVariable("NODE_NAME") ?? throw new System.InvalidOperationException("NODE_NAME is not set: add it to the pod spec from the downward API (env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
+                            await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=" + (Environment.GetEnvironmentVariable("NODE_NAME") ?? throw new InvalidOperationException("NODE_NAME is not set: add it to the pod spec from the downward API (env: [{name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
                         }
                     }
                 }
@@ -238,13 +239,14 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 }
                 """;
             const string fixedSource = """
+                using System;
                 using System.Threading.Tasks;
                 using k8s;
                 using Microsoft.Extensions.Configuration;
 
                 class Agent
                 {
-                    Task Run(IKubernetes client, IConfiguration configuration) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=" + (configuration["MY_NODE"] ?? throw new System.InvalidOperationException("MY_NODE is not set: add it to the pod spec from the downward API (env: [{name: MY_NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
+                    Task Run(IKubernetes client, IConfiguration configuration) => client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=" + (configuration["MY_NODE"] ?? throw new InvalidOperationException("MY_NODE is not set: add it to the pod spec from the downward API (env: [{name: MY_NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}])")));
                 }
                 """;
             var test = WithExtensions(new Fix(source, fixedSource, Client.V21, Config.DaemonSet(), Config.EditorConfig("resilience.node_name_variable = MY_NODE")));

@@ -163,7 +163,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 class Lookup
                 {
                     async Task<V1ConfigMap?> Find(IKubernetes client, string ns, string name)
-                        => await global::Resilience.Kubernetes.Reads.ReadOrNullAsync(name, n => client.CoreV1.ReadNamespacedConfigMapAsync(n, namespaceParameter: ns));
+                        => await Resilience.Kubernetes.Reads.ReadOrNullAsync(name, n => client.CoreV1.ReadNamespacedConfigMapAsync(n, namespaceParameter: ns));
                 }
                 """;
             var test = RuntimeFixTests.WithRuntime(new Fix(source, fixedSource, Client.V21, Replicas));

@@ -108,6 +108,50 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// The runtime's types are named by their symbols (issue 12): where <c>using Resilience.Kubernetes;</c> would make the
+        /// file's own <c>ListPager</c> (imported from another library) ambiguous, no <c>using</c> is added and the names are
+        /// qualified; a <c>using</c> alias of the namespace does not stand in for the import.
+        /// </summary>
+        [Theory]
+        [InlineData("using Lib;\n", "using Lib;\n", "Resilience.Kubernetes.ListPager.ListAllAsync(Resilience.Kubernetes.ListWatch.FromHttpOperation")]
+        [InlineData("using K = Resilience.Kubernetes;\n", "using Resilience.Kubernetes;\nusing K = Resilience.Kubernetes;\n", "ListPager.ListAllAsync(ListWatch.FromHttpOperation")]
+        public async Task RES1001_names_the_runtime_by_its_symbols(string usings, string fixedUsings, string fixedCall)
+        {
+            const string template = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                USINGS
+                class Inventory
+                {
+                    private static readonly System.Type Mine = typeof(ListPager);
+
+                    async Task<int> Count(IKubernetes client)
+                    {
+                        V1PodList pods = await CALL<V1Pod, V1PodList>((o, c) => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(namespaceParameter: "team-a", labelSelector: "app=web", fieldSelector: o.FieldSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)));
+                        return pods.Items.Count;
+                    }
+                }
+                """;
+            string source = template
+                .Replace("USINGS", usings, System.StringComparison.Ordinal)
+                .Replace("CALL<V1Pod, V1PodList>((o, c) => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(namespaceParameter: \"team-a\", labelSelector: \"app=web\", fieldSelector: o.FieldSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)))", "client.CoreV1.{|#0:ListNamespacedPodAsync|}(\"team-a\", labelSelector: \"app=web\")", System.StringComparison.Ordinal);
+            string fixedSource = template.Replace("USINGS", fixedUsings, System.StringComparison.Ordinal).Replace("CALL", fixedCall, System.StringComparison.Ordinal);
+            const string library = "namespace Lib { public sealed class ListPager { } }\n";
+            if (!usings.Contains("Lib", System.StringComparison.Ordinal))
+            {
+                source = source.Replace("typeof(ListPager)", "typeof(int)", System.StringComparison.Ordinal);
+                fixedSource = fixedSource.Replace("typeof(ListPager)", "typeof(int)", System.StringComparison.Ordinal);
+            }
+
+            var test = WithRuntime(new Paginate(source, fixedSource));
+            test.TestState.Sources.Add(("/0/Lib.cs", library));
+            test.FixedState.Sources.Add(("/0/Lib.cs", library));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1001UnboundedListAnalyzer.Rule));
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task RES1001_no_fix_without_the_runtime_or_for_sync_calls()
         {

@@ -36,7 +36,7 @@ namespace ResilienceAnalyzers.Tests.Robustness
                 .Append(References.ResilienceDns)
                 .Append(References.ResilienceKubernetes);
 
-        public static Project CreateProject(IEnumerable<(string Name, string Text)> documents)
+        public static Project CreateProject(IEnumerable<(string Name, string Text)> documents, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
         {
             var workspace = new AdhocWorkspace();
             var project = workspace.AddProject(ProjectInfo.Create(
@@ -46,7 +46,7 @@ namespace ResilienceAnalyzers.Tests.Robustness
                 "Corpus",
                 LanguageNames.CSharp,
                 // RES2003 at Info everywhere, so its one-shot suggestions and its fix are exercised too.
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                compilationOptions: new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable)
                     .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["RES2003"] = ReportDiagnostic.Info }),
                 parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
                 metadataReferences: AllReferences()));
