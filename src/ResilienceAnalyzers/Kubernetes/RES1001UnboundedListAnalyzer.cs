@@ -76,9 +76,10 @@ namespace ResilienceAnalyzers.Kubernetes
 
             var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
 
-            // Configured as one copy (a CLI, a tool run by hand) and not repeated here: only a caller that repeats it makes
-            // a large response more than a suggestion (issue 11: "suggestion only for the truly one-shot").
-            if (fanOut.Kind == FanOutKind.Single
+            // One copy (a CLI or a tool run by hand, a Deployment of one replica, the elected leader) and not repeated here:
+            // only a caller that repeats it makes a large response more than a suggestion (issue 11: "suggestion only for
+            // the truly one-shot"; the third unseen survey set's start-up list in a one-replica Deployment, docs/survey.md).
+            if ((fanOut.Kind == FanOutKind.Single || fanOut.IsReplicated && fanOut.Copies <= 1)
                 && !Periodicity.Of(call.Operation, callPages: false, run.Model).IsPeriodic
                 && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {

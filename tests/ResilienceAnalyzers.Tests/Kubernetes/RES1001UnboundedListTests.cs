@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System.Threading.Tasks;
 using ResilienceAnalyzers.Kubernetes;
 using ResilienceAnalyzers.Tests.Infrastructure;
@@ -27,6 +28,50 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 "ListPodForAllNamespacesAsync lists pods in all namespaces in one unbounded response: 150,000 pods (~2.1 GB as JSON) in one response from etcd "
                 + "and ~10.5 GB of API-server memory while it is built, at 5,000 nodes × 30 pods per node; "
                 + "pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        /// <summary>
+        /// A list across namespaces made once, at start-up, by a singleton of a Deployment of one replica (the third unseen
+        /// survey set: GZCTF's provider): one copy, once, so a suggestion — as for a program configured as one copy. Three
+        /// replicas, or the same one copy listing in a loop, keep the warning.
+        /// </summary>
+        [Theory]
+        [InlineData(1, false, DiagnosticSeverity.Info)]
+        [InlineData(3, false, DiagnosticSeverity.Warning)]
+        [InlineData(1, true, DiagnosticSeverity.Warning)]
+        public async Task A_one_shot_list_in_one_replica_is_a_suggestion(int replicas, bool inLoop, DiagnosticSeverity severity)
+        {
+            string call = inLoop
+                ? "while (true) { await client.CoreV1.{|#0:ListNamespaceAsync|}(); await Task.Delay(30_000); }"
+                : "await client.CoreV1.{|#0:ListNamespaceAsync|}();";
+            string source = """
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Provider
+                {
+                    private readonly IKubernetes client;
+
+                    public Provider(IKubernetes client)
+                    {
+                        this.client = client;
+                        _ = StartAsync();
+                    }
+
+                    private async Task StartAsync()
+                    {
+                        CALL
+                    }
+                }
+                """.Replace("CALL", call);
+            var test = new Verify(source, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = " + replicas + "\nbuild_property.ResilienceClusterNodes = 5000"));
+            var expected = Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule).WithSeverity(severity);
+            test.ExpectedDiagnostics.Add(severity == DiagnosticSeverity.Info
+                ? expected.WithMessage("ListNamespaceAsync lists namespaces in the cluster in one unbounded response: every namespace in the cluster (count unknown: the scalability thresholds allow 10,000; "
+                    + "no typical count is published) in one response from etcd and about 5× its size in API-server memory while it is built, at 5,000 nodes × 30 pods per node "
+                    + "(once: one copy, and nothing in this compilation repeats it); pass limit and continueParameter (page by 500 as client-go does) or use an informer (package Resilience.Kubernetes)")
+                : expected);
             await test.RunAsync();
         }
 
