@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -114,11 +115,11 @@ namespace ResilienceAnalyzers.Analysis
 
         /// <summary>
         /// A method handed over as a delegate that is kept in a field or property (<c>this.listOperation = ListAsync</c>,
-        /// <c>Resolver = () =&gt; ResolveAsync()</c>, a field initializer) runs wherever that member is invoked
+        /// <c>Resolver = () =&gt; ResolveAsync()</c>, a field initializer, or an argument of a method — a constructor, mostly —
+        /// that keeps its parameter in one: <see cref="StoredFrom"/>) runs wherever that member is invoked
         /// (<c>listOperation(…)</c>, <c>this.Resolver(…)</c>): those invocations are its call sites too (the shape of
-        /// Kaponata's <c>listOperation</c> and RabbitMQ's endpoint resolver; in those two the delegate reaches the member
-        /// through a constructor parameter, which is not followed, so the survey's rows stay missed). <c>member.Invoke(…)</c>
-        /// is not followed either.
+        /// Kaponata's <c>listOperation</c>, RabbitMQ's endpoint resolver and KubeSharper's event sources).
+        /// <c>member.Invoke(…)</c> is not followed.
         /// </summary>
         private IEnumerable<CallSite> ThroughStoredDelegate(IOperation site)
         {
@@ -140,6 +141,7 @@ namespace ResilienceAnalyzers.Analysis
                 ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } when target.Member is IFieldSymbol || target.Member is IPropertySymbol => target.Member,
                 IFieldInitializerOperation { InitializedFields.Length: 1 } field => field.InitializedFields[0],
                 IPropertyInitializerOperation { InitializedProperties.Length: 1 } property => property.InitializedProperties[0],
+                IArgumentOperation { Parameter: IParameterSymbol parameter } => StoredFrom(parameter),
                 _ => null,
             };
             if (member == null || !byName.TryGetValue(member.Name, out var candidates))
@@ -164,6 +166,61 @@ namespace ResilienceAnalyzers.Analysis
                 }
             }
         }
+
+        /// <summary>
+        /// The field or property a source method (a constructor, mostly) keeps its delegate parameter in: <c>_watchMaker =
+        /// watchMaker;</c>, <c>this.Resolver = resolver ?? throw …</c>. A method handed to that parameter runs wherever the
+        /// member is invoked (the shape of KubeSharper's event sources, Kaponata's <c>listOperation</c> and RabbitMQ's endpoint
+        /// resolver in the surveys). Null when the method keeps it nowhere, or keeps it in more than one member. Asked once per
+        /// parameter; the method's body is bound only when no recorded operation of it is at hand.
+        /// </summary>
+        private ISymbol? StoredFrom(IParameterSymbol parameter)
+            => storedParameters.GetOrAdd(parameter.OriginalDefinition, p => FindStore((IParameterSymbol)p));
+
+        private readonly ConcurrentDictionary<IParameterSymbol, ISymbol?> storedParameters =
+            new ConcurrentDictionary<IParameterSymbol, ISymbol?>(SymbolEqualityComparer.Default);
+
+        private ISymbol? FindStore(IParameterSymbol parameter)
+        {
+            if (parameter.Type.TypeKind != TypeKind.Delegate || !(parameter.ContainingSymbol is IMethodSymbol method) || method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return null;
+            }
+
+            var declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
+            if (!model.Compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+            {
+                return null;
+            }
+
+            ISymbol? stored = null;
+            var semanticModel = model.ModelFor(declaration.SyntaxTree);
+            foreach (var assignment in declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                // Only assignments whose right side names the parameter (cheap, from syntax) are bound.
+                if (!assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == parameter.Name)
+                    || !(semanticModel.GetOperation(assignment) is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } bound)
+                    || !(target.Member is IFieldSymbol || target.Member is IPropertySymbol)
+                    || !(Unwrap.Conversions(StoredValue(bound.Value)) is IParameterReferenceOperation reference)
+                    || !SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter))
+                {
+                    continue;
+                }
+
+                if (stored != null && !SymbolEqualityComparer.Default.Equals(stored, target.Member.OriginalDefinition))
+                {
+                    return null;
+                }
+
+                stored = target.Member.OriginalDefinition;
+            }
+
+            return stored;
+        }
+
+        /// <summary><c>p ?? throw new ArgumentNullException(…)</c> → <c>p</c>.</summary>
+        private static IOperation StoredValue(IOperation value)
+            => Unwrap.Conversions(value) is ICoalesceOperation coalesce && Unwrap.Conversions(coalesce.WhenNull) is IThrowOperation ? coalesce.Value : value;
 
         /// <summary>The method a bound call or method group names; null for a call that does not bind.</summary>
         private static IMethodSymbol? BoundTarget(IOperation? operation)

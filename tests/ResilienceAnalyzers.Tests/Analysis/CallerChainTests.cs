@@ -1078,6 +1078,64 @@ namespace ResilienceAnalyzers.Tests.Analysis
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// KubeSharper's and Kaponata's shape: the list operation is handed to another type's constructor, which keeps its
+        /// parameter in a field (here behind <c>?? throw</c>); that type's loop invokes the field. When the constructor
+        /// keeps the parameter nowhere (it only calls it once), nothing repeats the list.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task RES1003_a_method_handed_to_a_constructor_that_keeps_it_runs_where_the_field_is_invoked(bool kept)
+        {
+            string constructor = kept
+                ? "this.list = list ?? throw new ArgumentNullException(nameof(list));"
+                : "_ = list();";
+            string source = """
+                using System;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Source<T>
+                {
+                    private readonly Func<Task<T>> list = () => Task.FromResult(default(T)!);
+
+                    public Source(Func<Task<T>> list)
+                    {
+                        CONSTRUCTOR
+                    }
+
+                    public async Task RunAsync()
+                    {
+                        while (true)
+                        {
+                            await LIST();
+                            await Task.Delay(TimeSpan.FromSeconds(30));
+                        }
+                    }
+                }
+
+                class Sources
+                {
+                    public Source<V1PodList> Pods(IKubernetes client)
+                    {
+                        Task<V1PodList> Lister() => client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(limit: 500);
+                        return new Source<V1PodList>(Lister);
+                    }
+                }
+                """.Replace("CONSTRUCTOR", constructor).Replace("LIST", kept ? "{|#1:list|}" : "list");
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            if (kept)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.CallerRule, 0).WithLocation(1).WithMessage(
+                    "ListPodForAllNamespacesAsync lists pods in all namespaces every 30 s (a while loop: Source.RunAsync (Test0.cs:19) → Sources.Pods.Lister) from one copy: 0.033 LIST/s making the API server process 1,000 pods/s (~14 MB/s) from etcd, "
+                    + "at 1,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task RES2001_a_lambda_kept_in_a_property_runs_where_the_property_is_invoked()
         {
