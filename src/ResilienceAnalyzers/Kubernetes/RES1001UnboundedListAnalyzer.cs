@@ -76,10 +76,13 @@ namespace ResilienceAnalyzers.Kubernetes
 
             var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
 
-            // One copy (a CLI or a tool run by hand, a Deployment of one replica, the elected leader) and not repeated here:
-            // only a caller that repeats it makes a large response more than a suggestion (issue 11: "suggestion only for
-            // the truly one-shot"; the third unseen survey set's start-up list in a one-replica Deployment, docs/survey.md).
-            if ((fanOut.Kind == FanOutKind.Single || fanOut.IsReplicated && fanOut.Copies <= 1)
+            // One copy (a CLI or a tool run by hand; in a program, a Deployment of one replica or the elected leader) and not
+            // repeated here: only a caller that repeats it makes a large response more than a suggestion (issue 11:
+            // "suggestion only for the truly one-shot"; the third unseen survey set's start-up list in a one-replica
+            // Deployment, docs/survey.md). A library's public methods are called from outside the compilation, where
+            // nothing says they run once (that set's KubeSharper: the list runs from another project's resync loop).
+            if ((fanOut.Kind == FanOutKind.Single
+                    || fanOut.IsReplicated && fanOut.Copies <= 1 && run.Model.Compilation.Options.OutputKind != OutputKind.DynamicallyLinkedLibrary)
                 && !Periodicity.Of(call.Operation, callPages: false, run.Model).IsPeriodic
                 && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {
