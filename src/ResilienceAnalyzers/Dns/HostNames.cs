@@ -41,12 +41,36 @@ namespace ResilienceAnalyzers.Dns
                 return IsLocal(value.Text) ? null : "\"" + value.Text + "\"";
             }
 
-            if (IsOwnName(host))
+            if (IsOwnName(host) || NamedAsAddress(host))
             {
                 return null;
             }
 
             return Written(host);
+        }
+
+        /// <summary>
+        /// A value whose name says it is an IP address, not a host name: <c>pod.Status.PodIP</c>, <c>service.Spec.ClusterIP</c>,
+        /// <c>container.IP</c>, a local <c>podIp</c>, <c>address.ToString()</c> of an <c>IPAddress</c>. The resolver parses an
+        /// address literal without asking DNS (getaddrinfo with a numeric host), so nothing depends on DNS there (the third
+        /// unseen survey set: GZCTF's proxy resolves a container's ClusterIP).
+        /// </summary>
+        private static bool NamedAsAddress(IOperation host)
+        {
+            host = Unwrap.Conversions(host);
+            string? name = host switch
+            {
+                IPropertyReferenceOperation property => property.Property.Name,
+                IFieldReferenceOperation field => field.Field.Name,
+                ILocalReferenceOperation local => local.Local.Name,
+                IParameterReferenceOperation parameter => parameter.Parameter.Name,
+                IInvocationOperation { TargetMethod.Name: "ToString", Instance: { } instance } => Namespaces.IsType(instance.Type, "System.Net", "IPAddress") ? "IP" : null,
+                _ => null,
+            };
+            return name != null
+                && (name.EndsWith("IP", StringComparison.Ordinal) || name.EndsWith("Ip", StringComparison.Ordinal)
+                    || name.EndsWith("IPAddress", StringComparison.Ordinal) || name.EndsWith("IpAddress", StringComparison.Ordinal)
+                    || name == "ip");
         }
 
         /// <summary>An expression as written, cut to 60 characters for a message.</summary>

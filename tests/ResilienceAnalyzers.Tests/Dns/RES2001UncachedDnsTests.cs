@@ -195,5 +195,47 @@ namespace ResilienceAnalyzers.Tests.Dns
                 """;
             await new Verify(source, Client.None, Config.DaemonSet()).RunAsync();
         }
+
+        /// <summary>
+        /// A value named as an IP address (a pod's or service's IP, a local <c>podIp</c>, an <c>IPAddress</c> as text) is
+        /// parsed, not looked up (the third unseen survey set: GZCTF's proxy resolves a container's ClusterIP); a value
+        /// named as a host still warns.
+        /// </summary>
+        [Fact]
+        public async Task Values_named_as_IP_addresses_are_silent_host_names_are_not()
+        {
+            const string source = """
+                using System.Net;
+                using System.Threading.Tasks;
+                using k8s.Models;
+
+                class Container
+                {
+                    public string IP { get; set; } = "";
+                    public string Host { get; set; } = "";
+                }
+
+                class Proxy
+                {
+                    async Task Run(Container container, V1Pod pod, V1Service service, IPAddress address)
+                    {
+                        while (true)
+                        {
+                            string podIp = pod.Status.PodIP;
+                            await Dns.GetHostAddressesAsync(container.IP);
+                            await Dns.GetHostAddressesAsync(pod.Status.PodIP);
+                            await Dns.GetHostAddressesAsync(service.Spec.ClusterIP);
+                            await Dns.GetHostAddressesAsync(podIp);
+                            await Dns.GetHostAddressesAsync(address.ToString());
+                            await Dns.{|#0:GetHostAddressesAsync|}(container.Host);
+                            await Task.Delay(1000);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet());
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2001UncachedDnsAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
     }
 }
