@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Infrastructure;
@@ -178,7 +179,7 @@ namespace ResilienceAnalyzers.Workload
 
                         return new Frequency(
                             parent is IWhileLoopOperation w && !w.ConditionIsTop ? "a do-while loop" : parent is IForLoopOperation ? "a for(;;) loop" : "a while loop",
-                            FindDelay(loop.Body) ?? PeriodicTimerPeriod((parent as IWhileLoopOperation)?.Condition),
+                            FindDelay(loop.Body) ?? CalleeDelay(loop.Body, model) ?? PeriodicTimerPeriod((parent as IWhileLoopOperation)?.Condition),
                             parent.Syntax);
 
                     // await foreach over a watch stream: the body runs once per watch event (every change of every
@@ -455,6 +456,51 @@ namespace ResilienceAnalyzers.Workload
 
         /// <summary>The constant period of the first <c>Task.Delay(…)</c> / <c>Thread.Sleep(…)</c> inside the loop, if any.</summary>
         internal static TimeSpan? FindDelay(IOperation body) => Delay.In(body).Constant;
+
+        /// <summary>
+        /// A loop with no wait of its own whose pass calls a source method that waits a constant time as one of its own
+        /// statements — <c>while (…) { await DoOneCycle(); }</c> where <c>DoOneCycle</c> starts with <c>await Task.Delay(1000)</c>
+        /// (SlimFaas' job workers, the third unseen survey set, were priced "with no delay between passes"). Only a wait at
+        /// the top of the callee's body counts: one inside a branch or a <c>catch</c> (a backoff on failure) is not the
+        /// period. Callers' calls in nested lambdas and catches are not looked at.
+        /// </summary>
+        private static TimeSpan? CalleeDelay(IOperation body, ResilienceCompilation? model)
+        {
+            if (model == null)
+            {
+                return null;
+            }
+
+            foreach (var descendant in body.DescendantsAndSelf())
+            {
+                if (!(descendant is IInvocationOperation call)
+                    || call.TargetMethod.DeclaringSyntaxReferences.Length == 0
+                    || IsInsideCatchOrLambda(call, body)
+                    || !model.Compilation.ContainsSyntaxTree(call.TargetMethod.DeclaringSyntaxReferences[0].SyntaxTree)
+                    || !(model.BodyOf(call.TargetMethod.OriginalDefinition) is IOperation callee))
+                {
+                    continue;
+                }
+
+                var block = callee is IMethodBodyOperation method ? method.BlockBody ?? method.ExpressionBody : callee as IBlockOperation;
+                foreach (var statement in block?.Operations ?? ImmutableArray<IOperation>.Empty)
+                {
+                    var awaited = statement is IExpressionStatementOperation expression ? Unwrap.Conversions(expression.Operation) : null;
+                    if (awaited is IAwaitOperation awaitOperation)
+                    {
+                        awaited = Unwrap.Conversions(awaitOperation.Operation);
+                    }
+
+                    var wait = awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured } ? configured : awaited as IInvocationOperation;
+                    if (wait != null && Delay.In(wait) is { Constant: TimeSpan period } delay && delay.Call == wait)
+                    {
+                        return period;
+                    }
+                }
+            }
+
+            return null;
+        }
     }
 
     /// <summary>A wait inside a loop: none, a constant one, or one computed at run time (backoff).</summary>

@@ -39,6 +39,47 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// A worker loop with no wait of its own whose pass starts by waiting (SlimFaas' job workers, the third unseen survey
+        /// set): the callee's wait is the period. A wait only in the callee's catch (a backoff on failure) is not.
+        /// </summary>
+        [Theory]
+        [InlineData("await Task.Delay(1000);", "every 1 s (a while loop: Worker.RunAsync (Test0.cs:14) → Worker.DoOneCycle) from 5,000 copies (<ResilienceWorkload> = DaemonSet): 5,000 LIST/s making the API server process every job in the namespace (count unknown: the scalability thresholds leave it TBD) each time from etcd")]
+        [InlineData("await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);", "every 2 s (a while loop: Worker.RunAsync (Test0.cs:14) → Worker.DoOneCycle) from 5,000 copies (<ResilienceWorkload> = DaemonSet): 2,500 LIST/s making the API server process every job in the namespace (count unknown: the scalability thresholds leave it TBD) each time from etcd")]
+        [InlineData("try { } catch (Exception) { await Task.Delay(1000); }", "on every pass of a while loop (Worker.RunAsync (Test0.cs:14) → Worker.DoOneCycle) from 5,000 copies (<ResilienceWorkload> = DaemonSet): every job in the namespace (count unknown: the scalability thresholds leave it TBD) processed per pass by each of 5,000 copies, with no delay between passes")]
+        public async Task The_wait_a_pass_starts_with_in_a_called_method_is_the_period(string wait, string expected)
+        {
+            expected = "ListNamespacedJobAsync lists jobs in the namespace " + expected + ", at 5,000 nodes × 30 pods per node; use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)";
+            string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Worker
+                {
+                    private readonly IKubernetes client = null!;
+
+                    public async Task RunAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await {|#1:DoOneCycle|}(ct);
+                        }
+                    }
+
+                    private async Task DoOneCycle(CancellationToken ct)
+                    {
+                        WAIT
+                        await client.BatchV1.{|#0:ListNamespacedJobAsync|}("functions", limit: 100, cancellationToken: ct);
+                    }
+                }
+                """.Replace("WAIT", wait);
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Message(RES1003PollingListAnalyzer.Rule, expected).WithLocation(1));
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Timers_and_PeriodicTimer_loops_are_polling()
         {
