@@ -283,10 +283,13 @@ namespace ResilienceAnalyzers.Workload
 
             // …and its onClosed/onError: the callback runs every time the watch ends — at the server's timeout (30–60 min
             // by default) or at once when the API server fails — so what it starts is restarted again and again.
+            // Also a project's own watch factory that hands its onClosed/onError on: a method or delegate that returns the
+            // client's Watcher<T> (KubeSharper's WatchMaker delegate, kept in a field and invoked with the event source's
+            // restart callbacks: the third unseen survey set).
             if (parent is IArgumentOperation closedArgument
                 && (closedArgument.Parameter?.Name == "onClosed" || closedArgument.Parameter?.Name == "onError")
                 && closedArgument.Parent is IInvocationOperation closedWatch
-                && closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace)
+                && (closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace || ReturnsWatcher(closedWatch.TargetMethod)))
             {
                 return Frequency.Restart(closedArgument.Parameter.Name, closedWatch.Syntax, handedOver);
             }
@@ -452,6 +455,18 @@ namespace ResilienceAnalyzers.Workload
             }
 
             return false;
+        }
+
+        /// <summary>The method returns the client's <c>k8s.Watcher&lt;T&gt;</c> (or a task of one).</summary>
+        private static bool ReturnsWatcher(IMethodSymbol method)
+        {
+            var type = method.ReturnType as INamedTypeSymbol;
+            if (type is { Name: "Task" or "ValueTask", TypeArguments.Length: 1 })
+            {
+                type = type.TypeArguments[0] as INamedTypeSymbol;
+            }
+
+            return type is { Name: "Watcher" } && type.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace;
         }
 
         /// <summary>The constant period of the first <c>Task.Delay(…)</c> / <c>Thread.Sleep(…)</c> inside the loop, if any.</summary>

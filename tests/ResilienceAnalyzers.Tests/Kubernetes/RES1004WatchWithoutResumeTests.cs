@@ -75,6 +75,61 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// KubeSharper's shape (the third unseen survey set): a watch factory handed to an event source's constructor and
+        /// kept in a field; the source invokes it with restart callbacks of its own, which the factory hands on to the
+        /// watch's onError/onClosed. Every end of the watch starts it again, from scratch. Shared with RES1005's test.
+        /// </summary>
+        internal const string StoredWatchFactory = """
+            using System;
+            using k8s;
+            using k8s.Models;
+
+            delegate Watcher<V1Pod> WatchMaker(Action<Exception> onError, Action onClosed);
+
+            class PodSource
+            {
+                private readonly WatchMaker watchMaker;
+                private Watcher<V1Pod>? watcher;
+
+                public PodSource(WatchMaker watchMaker) => this.watchMaker = watchMaker;
+
+                public void Start() => InitWatcher();
+
+                private void InitWatcher()
+                {
+                    void OnError(Exception e) => {|#3:InitWatcher|}();
+                    void OnClosed() => InitWatcher();
+                    watcher = {|#1:watchMaker|}({|#2:OnError|}, OnClosed);
+                }
+            }
+
+            class Sources
+            {
+                public PodSource Pods(IKubernetes client, string ns)
+                {
+                    Watcher<V1Pod> Make(Action<Exception> onError, Action onClosed)
+                    {
+                        var response = client.CoreV1.{|#0:ListNamespacedPodWithHttpMessagesAsync|}(ns, watch: true);
+                        return response.Watch<V1Pod, V1PodList>((type, pod) => { }, onError, onClosed);
+                    }
+
+                    return new PodSource(Make);
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task A_watch_factory_kept_in_a_field_and_restarted_from_the_callbacks_it_hands_on()
+        {
+            var test = new Verify(StoredWatchFactory);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0).WithLocation(2).WithLocation(3).WithLocation(1).WithMessage(
+                "ListNamespacedPodWithHttpMessagesAsync watches pods in the namespace without a resourceVersion and is restarted by a watch's onError callback with no delay between restarts "
+                + "(PodSource.InitWatcher (Test0.cs:20) → PodSource.InitWatcher.OnError → PodSource.InitWatcher → Sources.Pods.Make): every start replays 600 pods (~8.4 MB as JSON) as ADDED events, at 1,000 nodes × 30 pods per node; "
+                + "resume from the last resourceVersion seen (list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Watches_that_resume_from_the_list_or_the_last_event_are_silent()
         {

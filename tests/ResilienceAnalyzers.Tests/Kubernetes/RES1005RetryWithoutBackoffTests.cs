@@ -9,6 +9,17 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
     /// <summary>RES1005: retries without exponential backoff and jitter.</summary>
     public class RES1005RetryWithoutBackoffTests
     {
+        /// <summary>KubeSharper's stored watch factory (<see cref="RES1004WatchWithoutResumeTests.StoredWatchFactory"/>): reopened from its own onError at once.</summary>
+        [Fact]
+        public async Task A_watch_factory_kept_in_a_field_and_reopened_from_its_onError_at_once()
+        {
+            var test = new Verify(RES1004WatchWithoutResumeTests.StoredWatchFactory);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 0).WithLocation(2).WithLocation(3).WithLocation(1).WithMessage(
+                "ListNamespacedPodWithHttpMessagesAsync is retried by a watch's onError callback (PodSource.InitWatcher (Test0.cs:20) → PodSource.InitWatcher.OnError → PodSource.InitWatcher → Sources.Pods.Make) with no delay: "
+                + "each copy retries as fast as the server fails it; back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429 (ExponentialBackoff in package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Fixed_delay_retry_from_every_node_warns_with_the_lockstep_rate()
         {
