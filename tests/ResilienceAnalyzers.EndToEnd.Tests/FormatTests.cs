@@ -48,7 +48,9 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Assert.Contains("using var podInformer = Informers.Create(ListWatch.FromHttpOperation<V1Pod, V1PodList>(", after);
             Assert.Contains("fieldSelector: \"spec.nodeName=\" + nodeName", after);
             Assert.Contains("V1PodList pods = podInformer.List();", after);
-            Assert.Contains("V1NodeList nodes = nodeInformer.List();", after);
+            // RES1002 narrows the node list to this node by name; a cluster-scoped kind read by metadata.name= is one key,
+            // so RES1003 no longer turns that poll into an informer (docs/rules/RES1003.md).
+            Assert.Contains("V1NodeList nodes = await client.CoreV1.ListNodeAsync(cancellationToken: stoppingToken, fieldSelector: \"metadata.name=\" + nodeName);", after);
             Assert.Contains("await backoff.DelayAsync(cancellationToken: cancellationToken);", after);
             Assert.Contains("await CachedDns.GetHostAddressesAsync(collectorHost, cancellationToken)", after);
             Assert.Contains("await foreach (var (type, service) in Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Service, V1ServiceList>((o, c) => client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(", after);
