@@ -329,6 +329,13 @@ namespace ResilienceAnalyzers.Analysis
             return false;
         }
 
+        /// <summary>The constant wait a source method starts with (<see cref="Periodicity.LeadingWait"/>), read once per method: its body is bound to read it.</summary>
+        internal TimeSpan? LeadingWait(IMethodSymbol method)
+            => leadingWaits.GetOrAdd(method.OriginalDefinition, m => Periodicity.LeadingWait(BodyOf(m)));
+
+        private readonly ConcurrentDictionary<IMethodSymbol, TimeSpan?> leadingWaits =
+            new ConcurrentDictionary<IMethodSymbol, TimeSpan?>(SymbolEqualityComparer.Default);
+
         /// <summary>The operation tree of a member declared in source, for reading a helper's body from another method.</summary>
         internal IOperation? BodyOf(IMethodSymbol method)
         {

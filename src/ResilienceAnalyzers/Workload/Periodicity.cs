@@ -457,6 +457,28 @@ namespace ResilienceAnalyzers.Workload
             return false;
         }
 
+        /// <summary>The constant wait a method body starts with as one of its own statements (<c>await Task.Delay(1000);</c>, <c>Thread.Sleep(…)</c>), if any.</summary>
+        internal static TimeSpan? LeadingWait(IOperation? callee)
+        {
+            var block = callee is IMethodBodyOperation method ? method.BlockBody ?? method.ExpressionBody : callee as IBlockOperation;
+            foreach (var statement in block?.Operations ?? ImmutableArray<IOperation>.Empty)
+            {
+                var awaited = statement is IExpressionStatementOperation expression ? Unwrap.Conversions(expression.Operation) : null;
+                if (awaited is IAwaitOperation awaitOperation)
+                {
+                    awaited = Unwrap.Conversions(awaitOperation.Operation);
+                }
+
+                var wait = awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured } ? configured : awaited as IInvocationOperation;
+                if (wait != null && Delay.In(wait) is { Constant: TimeSpan period } delay && delay.Call == wait)
+                {
+                    return period;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The method returns the client's <c>k8s.Watcher&lt;T&gt;</c> (or a task of one).</summary>
         private static bool ReturnsWatcher(IMethodSymbol method)
         {
@@ -477,7 +499,8 @@ namespace ResilienceAnalyzers.Workload
         /// statements — <c>while (…) { await DoOneCycle(); }</c> where <c>DoOneCycle</c> starts with <c>await Task.Delay(1000)</c>
         /// (SlimFaas' job workers, the third unseen survey set, were priced "with no delay between passes"). Only a wait at
         /// the top of the callee's body counts: one inside a branch or a <c>catch</c> (a backoff on failure) is not the
-        /// period. Callers' calls in nested lambdas and catches are not looked at.
+        /// period. Callers' calls in nested lambdas and catches are not looked at. Each callee is read once per compilation
+        /// (<see cref="ResilienceCompilation.LeadingWait"/>).
         /// </summary>
         private static TimeSpan? CalleeDelay(IOperation body, ResilienceCompilation? model)
         {
@@ -488,29 +511,13 @@ namespace ResilienceAnalyzers.Workload
 
             foreach (var descendant in body.DescendantsAndSelf())
             {
-                if (!(descendant is IInvocationOperation call)
-                    || call.TargetMethod.DeclaringSyntaxReferences.Length == 0
-                    || IsInsideCatchOrLambda(call, body)
-                    || !model.Compilation.ContainsSyntaxTree(call.TargetMethod.DeclaringSyntaxReferences[0].SyntaxTree)
-                    || !(model.BodyOf(call.TargetMethod.OriginalDefinition) is IOperation callee))
+                if (descendant is IInvocationOperation call
+                    && call.TargetMethod.DeclaringSyntaxReferences.Length != 0
+                    && !IsInsideCatchOrLambda(call, body)
+                    && model.Compilation.ContainsSyntaxTree(call.TargetMethod.DeclaringSyntaxReferences[0].SyntaxTree)
+                    && model.LeadingWait(call.TargetMethod) is TimeSpan period)
                 {
-                    continue;
-                }
-
-                var block = callee is IMethodBodyOperation method ? method.BlockBody ?? method.ExpressionBody : callee as IBlockOperation;
-                foreach (var statement in block?.Operations ?? ImmutableArray<IOperation>.Empty)
-                {
-                    var awaited = statement is IExpressionStatementOperation expression ? Unwrap.Conversions(expression.Operation) : null;
-                    if (awaited is IAwaitOperation awaitOperation)
-                    {
-                        awaited = Unwrap.Conversions(awaitOperation.Operation);
-                    }
-
-                    var wait = awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured } ? configured : awaited as IInvocationOperation;
-                    if (wait != null && Delay.In(wait) is { Constant: TimeSpan period } delay && delay.Call == wait)
-                    {
-                        return period;
-                    }
+                    return period;
                 }
             }
 
