@@ -72,7 +72,7 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>
         /// One tree's recorded sites in the order the driver handed them over, and their operations in a list of their own
         /// that is let go of at once. Appends only, under the store's lock: a node handed over twice (a resumed analysis)
-        /// is kept twice here and counted once where the sites are read (<see cref="CopyTo"/>).
+        /// is kept twice here and counted once where the sites are read (<see cref="SiteLists"/>).
         /// </summary>
         internal sealed class TreeSites
         {
@@ -141,18 +141,31 @@ namespace ResilienceAnalyzers.Analysis
                 }
             }
 
-            /// <summary>Adds the tree's sites to <paramref name="into"/>, each node once.</summary>
-            public void CopyTo(List<Site> into)
+            /// <summary>
+            /// Adds each of the tree's sites to the list of the name it spells. A node handed over twice (a resumed
+            /// analysis) is added twice here and counted once when its list is first read (<see cref="SiteLists"/>): a set
+            /// per tree to drop it here, and a list of every site of the compilation to gather them in first, made the
+            /// compilation-end index cost more than the search over it (a profile of KubeOps, docs/performance.md).
+            /// </summary>
+            public void AddTo(Dictionary<string, List<Site>> index)
             {
                 lock (sites)
                 {
-                    var seen = new HashSet<SyntaxNode>();
                     foreach (var site in sites)
                     {
-                        if (seen.Add(site.Node))
+                        string? name = CallerIndex.SpelledName(site.Node);
+                        if (name == null)
                         {
-                            into.Add(site);
+                            continue;
                         }
+
+                        if (!index.TryGetValue(name, out var list))
+                        {
+                            list = new List<Site>();
+                            index.Add(name, list);
+                        }
+
+                        list.Add(site);
                     }
                 }
             }
@@ -216,27 +229,9 @@ namespace ResilienceAnalyzers.Analysis
         public SiteLists ByName(Compilation compilation)
         {
             var index = new Dictionary<string, List<Site>>();
-            var all = new List<Site>();
             foreach (var entry in trees)
             {
-                entry.Value.CopyTo(all);
-            }
-
-            foreach (var site in all)
-            {
-                string? name = CallerIndex.SpelledName(site.Node);
-                if (name == null)
-                {
-                    continue;
-                }
-
-                if (!index.TryGetValue(name, out var list))
-                {
-                    list = new List<Site>();
-                    index.Add(name, list);
-                }
-
-                list.Add(site);
+                entry.Value.AddTo(index);
             }
 
             return new SiteLists(index, new System.Lazy<Dictionary<SyntaxTree, int>>(() => TreeOrder(compilation)));
@@ -285,7 +280,25 @@ namespace ResilienceAnalyzers.Analysis
                     if (!entry.Sorted)
                     {
                         var trees = order!.Value;
-                        entry.Sites.Sort((a, b) => Key(trees, a.Node).CompareTo(Key(trees, b.Node)));
+                        var list = entry.Sites;
+                        list.Sort((a, b) =>
+                        {
+                            int byStart = Key(trees, a.Node).CompareTo(Key(trees, b.Node));
+                            return byStart != 0 ? byStart : a.Node.Span.End.CompareTo(b.Node.Span.End);
+                        });
+
+                        // A node recorded twice (a resumed analysis) is next to itself once sorted (nodes of one name never share a
+                        // span: a chained call starts where the call it is chained to starts, but ends after it): kept once.
+                        int kept = 0;
+                        for (int i = 0; i < list.Count; i++)
+                        {
+                            if (kept == 0 || list[i].Node != list[kept - 1].Node)
+                            {
+                                list[kept++] = list[i];
+                            }
+                        }
+
+                        list.RemoveRange(kept, list.Count - kept);
                         entry.Sorted = true;
                     }
                 }

@@ -25,6 +25,13 @@ namespace ResilienceAnalyzers.Analysis
             // profile of KubeOps charged RES1001 ~6 ms per analysis for it, docs/performance.md).
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
+
+            // What the rule registers for is the same in every compilation: worked out once here, not at each compilation's
+            // start (the union allocated at every start, and a profile of KubeOps showed it there; docs/performance.md).
+            var kinds = ObservedKinds;
+            bool records = kinds.Contains(OperationKind.Invocation);
+            var registered = records ? Recorded.Union(kinds).ToImmutableArray() : kinds;
+            var observed = new OperationKinds(kinds);
             context.RegisterCompilationStartAction(start =>
             {
                 var model = ResilienceCompilation.GetOrCreate(start.Compilation, start.Options);
@@ -44,9 +51,7 @@ namespace ResilienceAnalyzers.Analysis
                 // Every rule that looks at calls also observes what the caller index is made of (calls, calls that do not
                 // bind, method groups), and the one that claims a tree records them for all (CallRecorder). A rule that
                 // only looks at object creations (RES1006) is not handed every call for that.
-                var kinds = ObservedKinds;
-                bool records = kinds.Contains(OperationKind.Invocation);
-                var state = (Rule: this, Run: run, Kinds: kinds, Records: records);
+                var state = (Rule: this, Run: run, Kinds: observed, Records: records);
                 start.RegisterOperationAction(
                     c => AnalyzerGuard.Run(RuleId, c.Operation.Syntax, c, state, static (ctx, s) =>
                     {
@@ -62,7 +67,7 @@ namespace ResilienceAnalyzers.Analysis
                             s.Rule.JudgeWithinType(call, s.Run, ctx);
                         }
                     }),
-                    records ? Recorded.Union(kinds).ToImmutableArray() : kinds);
+                    registered);
 
                 // Across types: at compilation end (builds, CI, full-solution analysis in the IDE).
                 start.RegisterCompilationEndAction(end =>
@@ -86,6 +91,26 @@ namespace ResilienceAnalyzers.Analysis
                     }
                 });
             });
+        }
+
+        /// <summary>
+        /// A set of operation kinds asked on every operation the rule is handed: an array lookup, not a search of an
+        /// <see cref="ImmutableArray{T}"/> through the generic equality comparer (seen in a profile of KubeOps).
+        /// </summary>
+        private sealed class OperationKinds
+        {
+            private readonly bool[] kinds;
+
+            public OperationKinds(ImmutableArray<OperationKind> of)
+            {
+                kinds = new bool[of.IsEmpty ? 0 : of.Max(k => (int)k) + 1];
+                foreach (var kind in of)
+                {
+                    kinds[(int)kind] = true;
+                }
+            }
+
+            public bool Contains(OperationKind kind) => (uint)kind < (uint)kinds.Length && kinds[(int)kind];
         }
 
         /// <summary>The calls one callback deferred, judged with the callers inside their type; the rest wait for compilation end.</summary>

@@ -43,6 +43,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly ConcurrentDictionary<INamedTypeSymbol, CallChains> typeChains =
             new ConcurrentDictionary<INamedTypeSymbol, CallChains>(SymbolEqualityComparer.Default);
         private readonly Lazy<bool> kubernetesReferenced;
+        private readonly Lazy<bool> dnsClientReferenced;
         private Lazy<CallerIndex> callers;
         private Lazy<CallChains> chains;
 
@@ -55,6 +56,7 @@ namespace ResilienceAnalyzers.Analysis
             var additionalFiles = options.AdditionalFiles;
             FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)), ModelFor);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
+            dnsClientReferenced = new Lazy<bool>(() => Infrastructure.ReferencedAssemblies.Contains(compilation, "DnsClient", prefix: false));
             (callers, chains) = NewCallGraph();
         }
 
@@ -71,6 +73,9 @@ namespace ResilienceAnalyzers.Analysis
         public FanOutResolver FanOut { get; }
 
         public bool KubernetesReferenced => kubernetesReferenced.Value;
+
+        /// <summary>DnsClient.NET is referenced (RES2002's bail-out): asked once per compilation, not at each of its analyzers' starts.</summary>
+        public bool DnsClientReferenced => dnsClientReferenced.Value;
 
         /// <summary>The calls the driver handed to the rules, for <see cref="Callers"/>.</summary>
         public CallRecorder Recorder { get; }

@@ -34,7 +34,7 @@ namespace ResilienceAnalyzers.Dns
 
         private protected override string RuleId => RuleIdentifiers.DnsClientWithoutStale;
 
-        private protected override bool AppliesTo(ResilienceCompilation model) => ReferencedAssemblies.Contains(model.Compilation, "DnsClient", prefix: false);
+        private protected override bool AppliesTo(ResilienceCompilation model) => model.DnsClientReferenced;
 
         private protected override bool MayMatch(SyntaxNode invocation)
             => !(CalledNames.Method(invocation) is string written) || QueryMethods.Contains(written);
