@@ -135,7 +135,7 @@ public static class RealProjects
         for (int run = 0; run <= runs; run++)
         {
             var o = await AnalyzeAsync(compilation.Clone(), ours, analyzerOptions).ConfigureAwait(false);
-            Console.WriteLine($"  run {run}: ours {o.Wall:F0} ms (CPU {o.CpuMs:F0}, telemetry {o.Total:F1} ms); {o.Diagnostics}");
+            Console.WriteLine($"  run {run}: ours {o.Wall:F0} ms (CPU {o.CpuMs:F0}, telemetry {o.Total:F1} ms, allocated {o.Allocated / 1048576.0:F1} MB); {o.Diagnostics}");
         }
     }
 
@@ -161,6 +161,7 @@ public static class RealProjects
         var compile = new List<(double Bind, double Emit)>();
         var emptyWall = new List<double>();
         var emptyCpu = new List<double>();
+        var emptyAllocated = new List<double>();
         var ourRuns = new List<Analysis>();
         var theirRuns = new List<Analysis>();
         for (int run = 0; run <= runs; run++)
@@ -181,6 +182,7 @@ public static class RealProjects
                 compile.Add(c);
                 emptyWall.Add(e.Wall);
                 emptyCpu.Add(e.CpuMs);
+                emptyAllocated.Add(e.Allocated / 1048576.0);
                 ourRuns.Add(o);
                 theirRuns.Add(m);
             }
@@ -209,12 +211,15 @@ public static class RealProjects
         double cpuDelta = Telemetry.Median(ourRuns.Select(r => r.CpuMs).ToList()) - Telemetry.Median(emptyCpu);
         double theirCpuDelta = Telemetry.Median(theirRuns.Select(r => r.CpuMs).ToList()) - Telemetry.Median(emptyCpu);
         Console.WriteLine($"  CPU time, GetAnalyzerDiagnosticsAsync (median): empty analyzer {Telemetry.Median(emptyCpu):F0} ms, ours {Telemetry.Median(ourRuns.Select(r => r.CpuMs).ToList()):F0} ms: ours add {cpuDelta:F0} ms ({100 * cpuDelta / compileMs:F1} % of compile); Meziantou adds {theirCpuDelta:F0} ms");
+        double MegaBytes(IEnumerable<Analysis> measured) => Telemetry.Median(measured.Select(r => r.Allocated / 1048576.0).ToList());
+        double emptyMb = Telemetry.Median(emptyAllocated), oursMb = MegaBytes(ourRuns), theirsMb = MegaBytes(theirRuns);
+        Console.WriteLine($"  allocated, GetAnalyzerDiagnosticsAsync (median): empty analyzer {emptyMb:F1} MB, ours {oursMb:F1} MB: ours add {oursMb - emptyMb:F2} MB ({100 * (oursMb - emptyMb) / emptyMb:F2} % of the analysis' own); Meziantou adds {theirsMb - emptyMb:F1} MB");
         if (alone)
         {
             await AloneAsync(compilation, analyzerOptions, ours).ConfigureAwait(false);
         }
 
-        return $"SUMMARY {name}: {files} trees, compile {compileMs:F0} ms; ours {oursMs:F1} ms = {percent:F2} %; slowest {Rule(slowest.Analyzer)} {slowest.Milliseconds:F1} ms vs Meziantou median {theirMedian:F2} ms = {ratio:F1}x; wall delta vs empty analyzer {wallDelta:F0} ms, CPU delta {cpuDelta:F0} ms";
+        return $"SUMMARY {name}: {files} trees, compile {compileMs:F0} ms; ours {oursMs:F1} ms = {percent:F2} %; slowest {Rule(slowest.Analyzer)} {slowest.Milliseconds:F1} ms vs Meziantou median {theirMedian:F2} ms = {ratio:F1}x; wall delta vs empty analyzer {wallDelta:F0} ms, CPU delta {cpuDelta:F0} ms, allocated {oursMb - emptyMb:F2} MB over the empty analyzer";
     }
 
     /// <summary>
@@ -283,21 +288,23 @@ public static class RealProjects
     /// <summary>Each of our analyzers on its own (it then pays for everything it shares), and the caller index built alone.</summary>
     private static async Task AloneAsync(CSharpCompilation compilation, AnalyzerOptions analyzerOptions, ImmutableArray<DiagnosticAnalyzer> ours)
     {
-        Console.WriteLine("  each of ours alone (telemetry, median of 3; wall of GetAnalyzerDiagnosticsAsync minus the empty analyzer's in the same round):");
+        Console.WriteLine("  each of ours alone (telemetry, median of 3; wall and bytes allocated of GetAnalyzerDiagnosticsAsync minus the empty analyzer's in the same round):");
         var empty = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer());
         foreach (var analyzer in ours.Where(a => !Telemetry.IsSuppressed(a, compilation.Options)))
         {
             var times = new List<double>();
             var walls = new List<double>();
+            var allocated = new List<double>();
             for (int run = 0; run < 3; run++)
             {
                 var e = await AnalyzeAsync(compilation.Clone(), empty, analyzerOptions).ConfigureAwait(false);
                 var a = await AnalyzeAsync(compilation.Clone(), ImmutableArray.Create(analyzer), analyzerOptions).ConfigureAwait(false);
                 times.Add(a.Total);
                 walls.Add(a.Wall - e.Wall);
+                allocated.Add((a.Allocated - e.Allocated) / 1048576.0);
             }
 
-            Console.WriteLine($"    {Telemetry.Name(analyzer),-55} {Telemetry.Median(times),9:F2} ms   wall {Telemetry.Median(walls),7:F0} ms");
+            Console.WriteLine($"    {Telemetry.Name(analyzer),-55} {Telemetry.Median(times),9:F2} ms   wall {Telemetry.Median(walls),7:F0} ms   allocated {Telemetry.Median(allocated),6:F2} MB");
         }
 
         // The caller index (src/ResilienceAnalyzers/Analysis/CallerIndex.cs) is internal: reached by reflection, like
@@ -430,6 +437,14 @@ public static class RealProjects
     {
         /// <summary>CPU time of the process during the analysis: unlike wall time, not inflated by other processes on a busy machine.</summary>
         public double CpuMs { get; init; }
+
+        /// <summary>
+        /// Bytes the process allocated during the analysis (binding included). Against the empty analyzer's, what the
+        /// analyzers allocate: the same from run to run whatever the machine's load, and what decides how many of the
+        /// build's garbage collections they cause (a collection is charged by the telemetry to whichever callback
+        /// allocates when the budget runs out, so it lands in ours in some runs and not in others).
+        /// </summary>
+        public long Allocated { get; init; }
     }
 
     /// <summary>The garbage of the previous measurement is collected before the next one starts, not during it.</summary>
@@ -459,10 +474,12 @@ public static class RealProjects
                 reportSuppressedDiagnostics: false));
         Settle();
         var cpu = Cpu();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(default).ConfigureAwait(false);
         double wall = watch.Elapsed.TotalMilliseconds;
         cpu = Cpu() - cpu;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         if (failure != null)
         {
             throw failure;
@@ -476,7 +493,7 @@ public static class RealProjects
 
         inspect?.Invoke(withAnalyzers);
         string byId = string.Join(" ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "x" + g.Count()));
-        return new Analysis(wall, times.Values.Sum(), diagnostics.Length + (byId.Length > 0 ? " (" + byId + ")" : ""), times) { CpuMs = cpu.TotalMilliseconds };
+        return new Analysis(wall, times.Values.Sum(), diagnostics.Length + (byId.Length > 0 ? " (" + byId + ")" : ""), times) { CpuMs = cpu.TotalMilliseconds, Allocated = allocated };
     }
 
     /// <summary>Each enabled analyzer's median over the runs, slowest first.</summary>

@@ -74,13 +74,13 @@ namespace ResilienceAnalyzers.Analysis
                 {
                     try
                     {
-                        if (run.Deferred.IsEmpty)
+                        if (!run.AnyDeferred)
                         {
                             return;
                         }
 
                         var across = new Judgement(model.CallChains, final: true, end.ReportDiagnostic);
-                        while (run.Deferred.TryDequeue(out var deferred))
+                        while (run.TryTakeDeferred(out var deferred))
                         {
                             Judge(across, deferred, run);
                         }
@@ -116,18 +116,18 @@ namespace ResilienceAnalyzers.Analysis
         /// <summary>The calls one callback deferred, judged with the callers inside their type; the rest wait for compilation end.</summary>
         private void JudgeWithinType(RuleRun call, RuleRun run, OperationAnalysisContext context)
         {
-            if (call.Deferred.IsEmpty)
+            if (!call.AnyDeferred)
             {
                 return;
             }
 
             var type = context.ContainingSymbol as INamedTypeSymbol ?? context.ContainingSymbol.ContainingType;
             var within = type != null ? new Judgement(run.Model.TypeChains(type), final: false, context.ReportDiagnostic) : null;
-            while (call.Deferred.TryDequeue(out var deferred))
+            while (call.TryTakeDeferred(out var deferred))
             {
                 if (within == null || !Judge(within, deferred, run))
                 {
-                    run.Deferred.Enqueue(deferred);
+                    run.Defer(deferred);
                 }
             }
         }
@@ -189,7 +189,25 @@ namespace ResilienceAnalyzers.Analysis
 
         public ResilienceCompilation Model { get; }
 
-        public ConcurrentQueue<DeferredCall> Deferred { get; } = new ConcurrentQueue<DeferredCall>();
+        // Made by the first Defer: a run is made for every call a rule is handed (RES1005 is handed every call), and an
+        // empty concurrent queue is an array of 32 slots — most of what the rules allocated on Npgsql's 10,608 calls
+        // (docs/performance.md, "Seventh session").
+        private ConcurrentQueue<DeferredCall>? deferred;
+
+        /// <summary>Whether any call waits to be judged with callers.</summary>
+        public bool AnyDeferred => deferred is { IsEmpty: false };
+
+        /// <summary>Takes the next call waiting to be judged with callers.</summary>
+        public bool TryTakeDeferred(out DeferredCall call)
+        {
+            if (deferred == null)
+            {
+                call = null!;
+                return false;
+            }
+
+            return deferred.TryDequeue(out call!);
+        }
 
         private TreeClaim? last;
 
@@ -226,7 +244,13 @@ namespace ResilienceAnalyzers.Analysis
         }
 
         public void Defer(IOperation operation, IMethodSymbol method, object? state = null)
-            => Deferred.Enqueue(new DeferredCall(operation, method, state));
+            => Defer(new DeferredCall(operation, method, state));
+
+        public void Defer(DeferredCall call)
+        {
+            var queue = deferred ?? System.Threading.Interlocked.CompareExchange(ref deferred, new ConcurrentQueue<DeferredCall>(), null) ?? deferred!;
+            queue.Enqueue(call);
+        }
     }
 
     /// <summary>Where a deferred call is judged: with which callers, and whether this is the last chance to report it.</summary>
