@@ -39,6 +39,14 @@ namespace Resilience.CostModel
         /// <summary><c>fieldSelector=metadata.name=…</c> (or a GET by name): one object.</summary>
         public bool NameScoped { get; set; }
 
+        /// <summary>
+        /// Named in a scope where the API server can build the object's key (one namespace, or a cluster-scoped kind): it
+        /// reads that one key through the list path instead of the kind's range (kubernetes apiserver
+        /// registry/generic/registry/store.go, <c>ListPredicate</c>/<c>WatchPredicate</c>: <c>p.MatchesSingle()</c> →
+        /// <c>GetList(key, Recursive: false)</c>). Across namespaces there is no key: "the optimization is skipped".
+        /// </summary>
+        public bool IsKeyedByName => NameScoped && Scope != RequestScope.AllNamespaces;
+
         /// <summary><c>resourceVersion="0"</c>: served from the watch cache, <c>limit</c> ignored.</summary>
         public bool ResourceVersionZero { get; set; }
 

@@ -131,11 +131,20 @@ namespace Resilience.CostModel
             bool indexed = servedFrom == ServedFrom.WatchCache && IsIndexed(request);
 
             // etcd has no index on spec.nodeName: it reads every object in the key range and the API server
-            // filters (KEP-2340: 150,000 pods processed to return 30). The watch cache indexes pods by node.
-            long processed = indexed ? returned : storedInScope;
+            // filters (KEP-2340: 150,000 pods processed to return 30). The watch cache indexes pods by node. A name
+            // the server can build a key from is one key read, the work of a GET (ListRequest.IsKeyedByName).
+            long processed = indexed || request.IsKeyedByName ? returned : storedInScope;
 
             long estimatedObjects;
-            if (servedFrom == ServedFrom.WatchCache || !request.IsPaginated || request.NodeScoped || request.NameScoped)
+            if (request.NameScoped)
+            {
+                // APF's list estimator: "Requests with metadata.name specified are usually executed as get requests in
+                // storage layer so their width should be 1" (kubernetes apiserver util/flowcontrol/request/
+                // list_work_estimator.go, matchesSingle; it reads the name from the request, so across namespaces too).
+                // Older releases charged such a list as any selected one: stored + limit, up to 10 seats (facts.md).
+                estimatedObjects = 1;
+            }
+            else if (servedFrom == ServedFrom.WatchCache || !request.IsPaginated || request.NodeScoped)
             {
                 estimatedObjects = storedInScope;
             }
@@ -205,7 +214,7 @@ namespace Resilience.CostModel
             }
 
             bool indexed = IsIndexed(request);
-            long processed = indexed ? matchingInScope : storedInScope;
+            long processed = indexed || request.IsKeyedByName ? matchingInScope : storedInScope;
             return new RequestCost(ServedFrom.WatchCache, processed, matchingInScope, matchingInScope * objectBytes, WatchSeats, objectBytes, 1, indexed, objectBytes);
         }
 

@@ -282,6 +282,15 @@ namespace Resilience.Kubernetes.Testing
                 if (gone is null)
                 {
                     var scope = ScopeAt(type, ns, snapshotRv);
+                    // metadata.name= where the object's key can be built (a namespace in the path, or a cluster-scoped kind):
+                    // the API server reads that one key, from etcd or the cache (kubernetes apiserver
+                    // registry/generic/registry/store.go, ListPredicate: p.MatchesSingle() → GetList(key, Recursive: false)).
+                    // Across namespaces "the optimization is skipped": every object in scope is read.
+                    if (fields.EqualityValue("metadata.name") is { } named && (ns is not null || !type.Namespaced) && !record.HasContinue)
+                    {
+                        scope = scope.Where(s => s.Name == named).ToList();
+                    }
+
                     if (from == ServedFrom.Cache)
                     {
                         var matching = scope.Where(s => Matches(s, fields, labels)).ToList();

@@ -20,6 +20,34 @@ namespace Resilience.CostModel.Tests
             Assert.False(cost.IndexLookup);
         }
 
+        [Theory]
+        [InlineData(ResourceKind.Pod, RequestScope.Namespace)]
+        [InlineData(ResourceKind.Node, RequestScope.Cluster)]
+        [InlineData(ResourceKind.ConfigMap, RequestScope.Namespace)]
+        public void NameSelectedListWithAKeyReadsOneObjectLikeAGet(ResourceKind kind, RequestScope scope)
+        {
+            // store.go ListPredicate: metadata.name= where the key can be built is a read of that one key, not of the range;
+            // APF's list_work_estimator.go (matchesSingle) charges it one object's width.
+            var cost = ApiServerCost.Estimate(Envelope, new ListRequest(kind, scope) { NameScoped = true });
+            Assert.Equal(ServedFrom.Etcd, cost.ServedFrom);
+            Assert.Equal(1, cost.ObjectsProcessed);
+            Assert.Equal(1, cost.ObjectsReturned);
+            Assert.Equal(1, cost.Seats);
+            Assert.Equal(ApiServerCost.ListMemoryAmplification * (long)Envelope.ObjectBytes(kind), cost.ApiServerMemoryBytes);
+            var watch = ApiServerCost.EstimateWatch(Envelope, new ListRequest(kind, scope) { NameScoped = true }, resumes: false);
+            Assert.Equal(1, watch.ObjectsProcessed);
+        }
+
+        [Fact]
+        public void NameSelectedListAcrossNamespacesStillReadsEveryObjectOfTheKind()
+        {
+            // No namespace, no key: "the optimization is skipped" (store.go); APF still reads the name (matchesSingle).
+            var cost = ApiServerCost.Estimate(Envelope, new ListRequest(ResourceKind.Pod, RequestScope.AllNamespaces) { NameScoped = true });
+            Assert.Equal(150_000, cost.ObjectsProcessed);
+            Assert.Equal(1, cost.ObjectsReturned);
+            Assert.Equal(1, cost.Seats);
+        }
+
         [Fact]
         public void NodeScopedListAtRvZeroUsesThePodIndex()
         {

@@ -30,6 +30,8 @@ namespace Resilience.Kubernetes.Tests
             "all pods, limit 50",
             "one namespace",
             "nodes by name",
+            "a pod by name in its namespace",
+            "a pod by name across namespaces",
             "all nodes",
         };
 
@@ -90,6 +92,26 @@ namespace Resilience.Kubernetes.Tests
                     await client.CoreV1.ListNodeAsync(fieldSelector: "metadata.name=node-7", cancellationToken: Timeout());
                     request = new ListRequest(ResourceKind.Node, RequestScope.Cluster) { NameScoped = true };
                     (stored, matching) = (server.Count("nodes"), 1);
+                    break;
+                case "a pod by name in its namespace":
+                case "a pod by name across namespaces":
+                    // One key where the namespace is in the path; every pod read to find it where it is not (store.go).
+                    var pod = pods.Keys.OrderBy(k => k, StringComparer.Ordinal).Last();
+                    string podNamespace = pod.Substring(0, pod.IndexOf('/', StringComparison.Ordinal));
+                    string podName = pod.Substring(pod.IndexOf('/', StringComparison.Ordinal) + 1);
+                    bool namespaced = pattern.EndsWith("its namespace", StringComparison.Ordinal);
+                    if (namespaced)
+                    {
+                        await client.CoreV1.ListNamespacedPodAsync(podNamespace, fieldSelector: "metadata.name=" + podName, cancellationToken: Timeout());
+                    }
+                    else
+                    {
+                        await client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "metadata.name=" + podName, cancellationToken: Timeout());
+                    }
+
+                    request = new ListRequest(ResourceKind.Pod, namespaced ? RequestScope.Namespace : RequestScope.AllNamespaces) { NameScoped = true };
+                    stored = namespaced ? pods.Count(p => p.Key.StartsWith(podNamespace + "/", StringComparison.Ordinal)) : pods.Count;
+                    matching = pods.Count(p => p.Key.EndsWith("/" + podName, StringComparison.Ordinal));
                     break;
                 case "all nodes":
                     await client.CoreV1.ListNodeAsync(cancellationToken: Timeout());

@@ -27,6 +27,26 @@ namespace Resilience.Kubernetes.Tests
             Assert.Empty(server.Lists);
         }
 
+        [Fact]
+        public async Task ReadsANodeByNameWhereTheNameSelectedListGaveOneOrNone()
+        {
+            // What the fix writes for ListNodeAsync(fieldSelector: "metadata.name=" + name) searched for its one item.
+            await using var server = await FakeApiServer.StartAsync();
+            server.AddCluster(nodes: 3, podsPerNode: 1);
+            using var client = server.CreateClient();
+
+            var listed = (await client.CoreV1.ListNodeAsync(fieldSelector: "metadata.name=node-2", cancellationToken: TestKit.Timeout())).Items.FirstOrDefault();
+            var read = await Reads.ReadOrNullAsync("node-2", n => client.CoreV1.ReadNodeAsync(n, cancellationToken: TestKit.Timeout()));
+            Assert.Equal(listed?.Metadata.Name, read?.Metadata.Name);
+            Assert.Equal("node-2", read?.Metadata.Name);
+
+            var listedMissing = (await client.CoreV1.ListNodeAsync(fieldSelector: "metadata.name=node-9", cancellationToken: TestKit.Timeout())).Items.FirstOrDefault();
+            var readMissing = await Reads.ReadOrNullAsync("node-9", n => client.CoreV1.ReadNodeAsync(n, cancellationToken: TestKit.Timeout()));
+            Assert.Null(listedMissing);
+            Assert.Null(readMissing);
+            Assert.Equal(new[] { "list", "get", "list", "get" }, server.Requests.Select(r => r.Verb).ToArray());
+        }
+
         [Theory]
         [InlineData(null)]
         [InlineData("")]

@@ -43,6 +43,15 @@ namespace Resilience.Simulator.Tests
             Assert.True(code == Cli.Ok, error);
             Assert.Contains("Agent.cs:12:5: no published count for Secret objects; priced at the model's placeholder of one per node, not a figure", output, StringComparison.Ordinal);
 
+            // Named in one namespace: one key read, priced without the placeholder (docs/cost-model.md), so no note.
+            string named = properties.Replace("\"Scope\": \"AllNamespaces\"", "\"Scope\": \"Namespace\"").Replace("\"NameScoped\": \"false\"", "\"NameScoped\": \"true\"") + ", \"OneKey\": \"true\"";
+            (code, output, error) = Run.Cli("forecast", Run.TempFile("secret.sarif", Sarif("RES1003", named)), "--nodes", "100", "--quiet");
+            Assert.True(code == Cli.Ok, error);
+            Assert.DoesNotContain("no published count", output, StringComparison.Ordinal);
+            // Its RES1003 variant is the GET (priced as the one-key list it is), not an informer.
+            Assert.Contains("RES1003 by-name", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("RES1003 informer", output, StringComparison.Ordinal);
+
             // A known count has no such note.
             (code, output, error) = Run.Cli("forecast", Run.TempFile("pods.sarif", Sarif("RES1003", PollingProperties + ", \"CountKnown\": \"true\"")), "--nodes", "100", "--quiet");
             Assert.True(code == Cli.Ok, error);

@@ -21,7 +21,9 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
 
             Assert.NotEqual(before, after);
             Assert.Contains("ListPodForAllNamespacesAsync(cancellationToken: stoppingToken, fieldSelector: \"spec.nodeName=\" + nodeName)", after);
-            Assert.Contains("ListNodeAsync(cancellationToken: stoppingToken, fieldSelector: \"metadata.name=\" + nodeName)", after);
+            // The node list is searched for this node only: the fix reads it by name (issue 13) instead of narrowing the list.
+            Assert.Contains("var self = await Reads.ReadOrNullAsync(nodeName, n => client.CoreV1.ReadNodeAsync(n, cancellationToken: stoppingToken));", after);
+            Assert.DoesNotContain("ListNodeAsync", after);
 
             string build = Dotnet.RunOk(project, "build", "-nologo", "--no-restore");
             Assert.DoesNotContain(Dotnet.Warnings(build), w => w.Id == "RES1002");
@@ -48,9 +50,10 @@ namespace ResilienceAnalyzers.EndToEnd.Tests
             Assert.Contains("using var podInformer = Informers.Create(ListWatch.FromHttpOperation<V1Pod, V1PodList>(", after);
             Assert.Contains("fieldSelector: \"spec.nodeName=\" + nodeName", after);
             Assert.Contains("V1PodList pods = podInformer.List();", after);
-            // RES1002 narrows the node list to this node by name; a cluster-scoped kind read by metadata.name= is one key,
-            // so RES1003 no longer turns that poll into an informer (docs/rules/RES1003.md).
-            Assert.Contains("V1NodeList nodes = await client.CoreV1.ListNodeAsync(cancellationToken: stoppingToken, fieldSelector: \"metadata.name=\" + nodeName);", after);
+            // RES1002 reads this node by name where the code listed every node to pick it (docs/rules/RES1002.md): a GET,
+            // which no later rule rewrites.
+            Assert.Contains("var self = await Reads.ReadOrNullAsync(nodeName, n => client.CoreV1.ReadNodeAsync(n, cancellationToken: stoppingToken));", after);
+            Assert.DoesNotContain("ListNodeAsync", after);
             Assert.Contains("await backoff.DelayAsync(cancellationToken: cancellationToken);", after);
             Assert.Contains("await CachedDns.GetHostAddressesAsync(collectorHost, cancellationToken)", after);
             Assert.Contains("await foreach (var (type, service) in Informers.WatchEventsAsync(ListWatch.FromHttpOperation<V1Service, V1ServiceList>((o, c) => client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(", after);

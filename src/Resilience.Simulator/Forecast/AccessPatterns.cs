@@ -91,7 +91,11 @@ namespace Resilience.Simulator.Forecast
                         : kind == "Node" || kind == "ByName" || kind == "PodByName"
                         ? new OfferedFix("RES1002", "by-name", "read its own object by name (metadata.name)")
                         : new OfferedFix("RES1002", "node-scoped", "fieldSelector spec.nodeName=<node>");
-                case "RES1003": return new OfferedFix("RES1003", "informer", "an informer: list once at RV=0, then watch");
+                case "RES1003":
+                    return finding.Get("OneKey") == "true"
+                        // A one-key metadata.name= list: its fix is the GET, which the model prices as that list already is.
+                        ? new OfferedFix("RES1003", "by-name", "read it by name (Read…: priced as the one-key list it already is)")
+                        : new OfferedFix("RES1003", "informer", "an informer: list once at RV=0, then watch");
                 case "RES1004": return new OfferedFix("RES1004", "informer", "a resumed watch (informer)");
                 case "RES1005": return site.Request != null ? new OfferedFix("RES1005", "backoff", "exponential backoff with full jitter (0.8 s → 30 s)") : null;
                 case "RES2001":
@@ -175,6 +179,10 @@ namespace Resilience.Simulator.Forecast
             var request = site.Request;
             if (request?.Get("CountKnown") is null) return null;
             if (Flag(request, "CountKnown", site.Site + " " + request.RuleId)) return null;
+
+            // Named where the key can be built (one namespace, a cluster-scoped kind): one key read, whatever the count
+            // (ListRequest.IsKeyedByName): the placeholder does not enter the price.
+            if (request.Get("NameScoped") == "true" && request.Get("Scope") != "AllNamespaces") return null;
             return site.Site + ": no published count for " + request.Get("Resource") + " objects; priced at the model's placeholder of one per node, not a figure (a scenario file's cluster.objects gives 'resilience-sim run' a real count)";
         }
 

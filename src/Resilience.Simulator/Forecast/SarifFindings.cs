@@ -64,7 +64,7 @@ namespace Resilience.Simulator.Forecast
         public static readonly IReadOnlyList<string> Rules = new[] { "RES0001", "RES1001", "RES1002", "RES1003", "RES1004", "RES1005", "RES1006", "RES2001", "RES2002", "RES2003", "RES2004" };
 
         /// <summary>
-        /// Every property a RES diagnostic carries (Kubernetes/CostText.cs, RES1002's fixer hints, RES1005's delay, RES2001's
+        /// Every property a RES diagnostic carries (Kubernetes/CostText.cs, RES1002's fixer hints, RES1003's OneKey, RES1005's delay, RES2001's
         /// replacement, RES2004's site kind). Anything else means a log from another version: refused rather than misread.
         /// </summary>
         public static readonly IReadOnlyCollection<string> KnownProperties = new HashSet<string>(StringComparer.Ordinal)
@@ -72,7 +72,7 @@ namespace Resilience.Simulator.Forecast
             "Verb", "Resource", "Scope", "NodeScoped", "NameScoped", "ResourceVersionZero", "PageSize", "PeriodSeconds", "Repeats",
             "FanOut", "Copies", "ClusterNodes", "PodsPerNode", "ServedFrom", "ObjectsProcessedPerCall", "ObjectsReturnedPerCall",
             "BytesPerCall", "ApiServerMemoryBytesPerCall", "SeatsPerCall", "RequestsPerMinute", "ObjectsProcessedPerMinute",
-            "CountKnown", "Kind", "Variable", "RetryDelay", "RetryDelaySeconds", "Replacement",
+            "CountKnown", "Kind", "Variable", "RetryDelay", "RetryDelaySeconds", "Replacement", "OneKey",
         };
 
         /// <summary>What every RES1001–RES1004 result carries: the request the forecast prices.</summary>

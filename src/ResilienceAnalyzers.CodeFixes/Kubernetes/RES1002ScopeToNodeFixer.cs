@@ -57,20 +57,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 if (Plan(root, model, diagnostic, cancellationToken) is { } plan && seen.Add(plan.Replaced))
                 {
                     editor.ReplaceNode(plan.Replaced, plan.Replacement);
-                    if (plan.Removed != null && plan.Next != null)
-                    {
-                        // The removed statement's comments (its leading trivia up to its own indentation) go to the next one.
-                        var trivia = plan.Removed.GetLeadingTrivia();
-                        int lastLine = -1;
-                        for (int i = 0; i < trivia.Count; i++)
-                        {
-                            lastLine = trivia[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i : lastLine;
-                        }
-
-                        var kept = lastLine < 0 ? SyntaxTriviaList.Empty : SyntaxFactory.TriviaList(trivia.Take(lastLine + 1));
-                        editor.RemoveNode(plan.Removed, SyntaxRemoveOptions.KeepNoTrivia);
-                        editor.ReplaceNode(plan.Next, (current, _) => current.WithLeadingTrivia(kept.AddRange(current.GetLeadingTrivia())));
-                    }
+                    ReadByNameSyntax.RemoveList(editor, plan.Removed, plan.Next);
 
                     changed = true;
                 }
@@ -142,9 +129,16 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 // Listing to find one object by name: a GET by name where it means the same (ReadByNameSyntax says where).
                 if (kind == "ByName" && ReadByNameSyntax.TryCreate(model, operation, searchedName, cancellationToken) is { } read)
                 {
-                    return new FixPlan(read.Replaced, read.Replacement.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation),
-                        "Read the " + call.Kind + " by name (" + read.ReadName + ")", read.Removed, read.Next);
+                    return ReadPlan(read, call);
                 }
+            }
+
+            // Per-node code listing every node to pick its own by name (the analyzer reports the cluster-wide list first, with
+            // no anchor): the GET of that node where it means the same, rather than a list narrowed by metadata.name=.
+            if (kind == "Node" && OwnObjectScan.Find(operation)?.Syntax is ExpressionSyntax ownNode
+                && ReadByNameSyntax.TryCreate(model, operation, ownNode, cancellationToken) is { } readNode)
+            {
+                return ReadPlan(readNode, call);
             }
 
             string selectorKey = kind == "Pod" || kind == "PodOnNode" ? "spec.nodeName=" : "metadata.name=";
@@ -214,6 +208,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
             return new FixPlan(invocation, updated.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation), title);
         }
+
+        private static FixPlan ReadPlan(ReadByNameSyntax read, KubernetesCall call)
+            => new FixPlan(read.Replaced, read.Replacement.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation),
+                "Read the " + call.Kind + " by name (" + read.ReadName + ")", read.Removed, read.Next);
 
         /// <summary><c>"metadata.name=" + (a ?? b)</c>: an operand of lower precedence than <c>+</c> keeps its meaning.</summary>
         private static ExpressionSyntax ParenthesizeIfNeeded(ExpressionSyntax expression)

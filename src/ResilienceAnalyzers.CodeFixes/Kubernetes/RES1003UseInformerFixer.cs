@@ -31,7 +31,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// Offered in async methods for loops (not timers), when the call's arguments use nothing declared inside
     /// the loop, and when the project references Resilience.Kubernetes. When the loop is in a caller, the informer
     /// goes into a field of the class that makes the LIST (<see cref="PlanField"/>). Fix All puts one informer per
-    /// call, and one per field for the calls of a class that list the same thing.
+    /// call, and one per field for the calls of a class that list the same thing. A polled one-key LIST becomes the GET
+    /// instead (RES1003UseInformerFixer.ReadByName.cs).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1003UseInformerFixer))]
     [Shared]
@@ -45,7 +46,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         private protected override string RequiredType => InformersType;
 
         private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => Plan(root, model, diagnostic, new HashSet<string>(), new Dictionary<string, string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
+            => IsOneKey(diagnostic)
+                ? PlanRead(root, model, diagnostic, cancellationToken) is { } read ? "Read the object by name (" + read.ReadName + ")" : null
+                : Plan(root, model, diagnostic, new HashSet<string>(), new Dictionary<string, string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
 
         private sealed class FixPlan
         {
@@ -79,6 +82,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         {
             var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
             if (invocation == null
+                // A polled one-key LIST: its remedy is the GET (PlanRead), not an informer.
+                || IsOneKey(diagnostic)
                 || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation)
                 || !KubernetesApi.TryGetCall(operation, out var call) || call == null
                 || call.Verb != KubernetesVerb.List)
@@ -162,6 +167,18 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             bool changed = false;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
+                if (IsOneKey(diagnostic))
+                {
+                    if (PlanRead(root, model, diagnostic, cancellationToken) is { } read && seen.Add(read.Replaced))
+                    {
+                        editor.ReplaceNode(read.Replaced, read.Replacement.WithAdditionalAnnotations(Formatter.Annotation, Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation));
+                        ReadByNameSyntax.RemoveList(editor, read.Removed, read.Next);
+                        changed = true;
+                    }
+
+                    continue;
+                }
+
                 var plan = Plan(root, model, diagnostic, taken, fields, cancellationToken);
                 if (plan == null || !seen.Add(plan.Target))
                 {

@@ -25,6 +25,8 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// not); the search runs right after the list (the next statement, or the same expression), in the same function,
     /// where it can be awaited; and a <c>Read…</c> twin exists on the same operations — bound speculatively at the search, so
     /// the result compiles. Anywhere else the selector fix applies.
+    /// A list already narrowed by <c>fieldSelector: "metadata.name=" + name</c> and taken for its one item becomes the same GET
+    /// (<see cref="TryCreateFromSelector"/>: RES1003's fix for a polled one-key LIST, RES1002's after it narrowed a node list).
     /// </summary>
     internal sealed class ReadByNameSyntax
     {
@@ -54,6 +56,62 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         public string ReadName { get; }
 
         public static ReadByNameSyntax? TryCreate(SemanticModel model, IInvocationOperation list, ExpressionSyntax searchedName, CancellationToken cancellationToken)
+            => Create(model, list, searchedName, selector: null, cancellationToken);
+
+        /// <summary>
+        /// A LIST already narrowed to one object by <c>fieldSelector: "metadata.name=" + name</c> (or <c>$"metadata.name={name}"</c>,
+        /// nothing else in the selector), searched for its one item — <c>.Items.FirstOrDefault()</c>, <c>SingleOrDefault()</c>, or
+        /// the name comparison with the same name — becomes the GET of that name: the same one object or null. The list must
+        /// be in a namespace or of a cluster-scoped kind (the <c>Read…</c> twin needs the namespace; the caller checks the
+        /// scope), and the name a string read without side effects (a local, parameter, field or property).
+        /// </summary>
+        public static ReadByNameSyntax? TryCreateFromSelector(SemanticModel model, IInvocationOperation list, CancellationToken cancellationToken)
+        {
+            var selector = list.Arguments.FirstOrDefault(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Name == "fieldSelector");
+            if (!(selector?.Syntax is ArgumentSyntax written))
+            {
+                return null;
+            }
+
+            const string Key = "metadata.name=";
+            ExpressionSyntax? name = written.Expression switch
+            {
+                BinaryExpressionSyntax add when add.IsKind(SyntaxKind.AddExpression) && add.Left is LiteralExpressionSyntax literal
+                    && literal.IsKind(SyntaxKind.StringLiteralExpression) && literal.Token.ValueText == Key => add.Right,
+                InterpolatedStringExpressionSyntax interpolated when interpolated.Contents.Count == 2
+                    && interpolated.Contents[0] is InterpolatedStringTextSyntax text && text.TextToken.ValueText == Key
+                    && interpolated.Contents[1] is InterpolationSyntax hole && hole.AlignmentClause == null && hole.FormatClause == null => hole.Expression,
+                _ => null,
+            };
+            if (name == null
+                || model.GetTypeInfo(name, cancellationToken).Type?.SpecialType != SpecialType.System_String
+                || !ReadsWithoutSideEffects(model, name, cancellationToken))
+            {
+                return null;
+            }
+
+            return Create(model, list, name, selector, cancellationToken);
+        }
+
+        /// <summary>A local, parameter, field or property read (through <c>this.</c> or other such reads): evaluated once where the list was, or once where the GET is, it is the same value.</summary>
+        private static bool ReadsWithoutSideEffects(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken)
+        {
+            switch (expression)
+            {
+                case IdentifierNameSyntax _:
+                    var read = model.GetSymbolInfo(expression, cancellationToken).Symbol;
+                    return read is ILocalSymbol || read is IParameterSymbol || read is IFieldSymbol || read is IPropertySymbol;
+                case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                    var symbol = model.GetSymbolInfo(member, cancellationToken).Symbol;
+                    return (symbol is IFieldSymbol || symbol is IPropertySymbol)
+                        && (member.Expression is ThisExpressionSyntax || ReadsWithoutSideEffects(model, member.Expression, cancellationToken));
+                default:
+                    return false;
+            }
+        }
+
+        /// <param name="selector">The one-key field selector that names the object (<see cref="TryCreateFromSelector"/>), or null: the list passes none and the search names it (<see cref="TryCreate"/>).</param>
+        private static ReadByNameSyntax? Create(SemanticModel model, IInvocationOperation list, ExpressionSyntax searchedName, IArgumentOperation? selector, CancellationToken cancellationToken)
         {
             var method = list.TargetMethod;
             if (!(model.Compilation.GetTypeByMetadataName(RuntimeType) is { } reads)
@@ -64,7 +122,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 || !method.IsExtensionMethod || list.Arguments.Length == 0 || list.Arguments[0].Syntax is ArgumentSyntax
                 || !method.Name.StartsWith("List", StringComparison.Ordinal)
                 || !method.Name.EndsWith("Async", StringComparison.Ordinal)
-                || list.Arguments.Skip(1).Any(a => a.ArgumentKind == ArgumentKind.Explicit
+                || list.Arguments.Skip(1).Any(a => a.ArgumentKind == ArgumentKind.Explicit && a != selector
                     && a.Parameter?.Name != "namespaceParameter" && a.Parameter?.Name != "pretty" && a.Parameter?.Name != "cancellationToken")
                 || invocation.ArgumentList.DescendantNodes().OfType<AwaitExpressionSyntax>().Any()
                 || FixHelpers.AwaitOf(invocation) is not { } awaited)
@@ -133,13 +191,20 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
+            // Searched by the name; or, where the selector already named it, the one item taken as it is (or searched by that
+            // same name: the same symbol read again).
+            bool Searched(ExpressionSyntax e) => selector == null
+                ? e.Span == searchedName.Span
+                : SyntaxFactory.AreEquivalent(e, searchedName) && ReadsWithoutSideEffects(model, e, cancellationToken)
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(e, cancellationToken).Symbol, model.GetSymbolInfo(searchedName, cancellationToken).Symbol);
             if (!(model.GetOperation(search, cancellationToken) is IInvocationOperation searchOperation)
                 || !(searchOperation.TargetMethod.Name == "FirstOrDefault" || searchOperation.TargetMethod.Name == "SingleOrDefault")
                 || searchOperation.TargetMethod.ContainingType?.ToDisplayString() != "System.Linq.Enumerable"
-                || search.ArgumentList.Arguments.Count != 1
-                || !(search.ArgumentList.Arguments[0].Expression is SimpleLambdaExpressionSyntax lambda)
-                || !(lambda.ExpressionBody is { } body)
-                || !ComparesOnlyTheName(model, body, lambda.Parameter.Identifier.ValueText, searchedName, cancellationToken)
+                || !(search.ArgumentList.Arguments.Count == 0 && selector != null
+                    || search.ArgumentList.Arguments.Count == 1
+                        && search.ArgumentList.Arguments[0].Expression is SimpleLambdaExpressionSyntax lambda
+                        && lambda.ExpressionBody is { } body
+                        && ComparesOnlyTheName(model, body, lambda.Parameter.Identifier.ValueText, Searched, cancellationToken))
                 || !SameFunction(invocation, search)
                 || !FixHelpers.CanAwait(search))
             {
@@ -152,7 +217,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             var arguments = new System.Collections.Generic.List<ArgumentSyntax> { Argument(IdentifierName(n)) };
             foreach (var argument in list.Arguments.Skip(1))
             {
-                if (argument.ArgumentKind == ArgumentKind.Explicit && argument.Syntax is ArgumentSyntax written && argument.Parameter != null)
+                if (argument.ArgumentKind == ArgumentKind.Explicit && argument != selector && argument.Syntax is ArgumentSyntax written && argument.Parameter != null)
                 {
                     arguments.Add(Argument(NameColon(IdentifierName(argument.Parameter.Name)), default, written.Expression.WithoutTrivia()));
                 }
@@ -189,10 +254,32 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             return new ReadByNameSyntax(removed, removed == null ? null : (StatementSyntax)scope, replaced, replacement.WithTriviaFrom(replaced), readName);
         }
 
-        /// <summary>The lambda's body is the name comparison and nothing else: <c>p.Metadata.Name == x</c>, <c>x == p.Name()</c>, <c>p.Metadata.Name.Equals(x)</c>, <c>string.Equals(p.Metadata.Name, x[, StringComparison.Ordinal])</c>.</summary>
-        private static bool ComparesOnlyTheName(SemanticModel model, ExpressionSyntax body, string parameter, ExpressionSyntax searchedName, CancellationToken cancellationToken)
+        /// <summary>
+        /// Removes the list's own statement (<paramref name="removed"/>, when the search was in the next one) and gives its
+        /// comments — its leading trivia up to its own indentation — to <paramref name="next"/>.
+        /// </summary>
+        public static void RemoveList(Microsoft.CodeAnalysis.Editing.SyntaxEditor editor, StatementSyntax? removed, StatementSyntax? next)
         {
-            bool IsSearched(ExpressionSyntax e) => e.Span == searchedName.Span;
+            if (removed == null || next == null)
+            {
+                return;
+            }
+
+            var trivia = removed.GetLeadingTrivia();
+            int lastLine = -1;
+            for (int i = 0; i < trivia.Count; i++)
+            {
+                lastLine = trivia[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i : lastLine;
+            }
+
+            var kept = lastLine < 0 ? SyntaxTriviaList.Empty : TriviaList(trivia.Take(lastLine + 1));
+            editor.RemoveNode(removed, SyntaxRemoveOptions.KeepNoTrivia);
+            editor.ReplaceNode(next, (current, _) => current.WithLeadingTrivia(kept.AddRange(current.GetLeadingTrivia())));
+        }
+
+        /// <summary>The lambda's body is the name comparison and nothing else: <c>p.Metadata.Name == x</c>, <c>x == p.Name()</c>, <c>p.Metadata.Name.Equals(x)</c>, <c>string.Equals(p.Metadata.Name, x[, StringComparison.Ordinal])</c>.</summary>
+        private static bool ComparesOnlyTheName(SemanticModel model, ExpressionSyntax body, string parameter, Func<ExpressionSyntax, bool> isSearched, CancellationToken cancellationToken)
+        {
             bool IsItemName(ExpressionSyntax e)
                 => (e is MemberAccessExpressionSyntax name && name.Name.Identifier.ValueText == "Name"
                         && name.Expression is MemberAccessExpressionSyntax metadata && metadata.Name.Identifier.ValueText == "Metadata"
@@ -204,19 +291,19 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             switch (body)
             {
                 case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression):
-                    return (IsItemName(binary.Left) && IsSearched(binary.Right)) || (IsSearched(binary.Left) && IsItemName(binary.Right));
+                    return (IsItemName(binary.Left) && isSearched(binary.Right)) || (isSearched(binary.Left) && IsItemName(binary.Right));
                 case InvocationExpressionSyntax equalsCall when equalsCall.Expression is MemberAccessExpressionSyntax equalsMember && equalsMember.Name.Identifier.ValueText == "Equals":
                     var args = equalsCall.ArgumentList.Arguments;
                     if (args.Count == 1)
                     {
-                        return IsItemName(equalsMember.Expression) && IsSearched(args[0].Expression);
+                        return IsItemName(equalsMember.Expression) && isSearched(args[0].Expression);
                     }
 
                     bool ordinal = args.Count == 2
                         || (args.Count == 3 && model.GetOperation(args[2].Expression, cancellationToken) is IFieldReferenceOperation field && field.Field.Name == "Ordinal" && field.Field.ContainingType?.Name == "StringComparison");
                     return ordinal && (args.Count == 2 || args.Count == 3)
                         && model.GetSymbolInfo(equalsMember.Expression, cancellationToken).Symbol is ITypeSymbol { SpecialType: SpecialType.System_String }
-                        && ((IsItemName(args[0].Expression) && IsSearched(args[1].Expression)) || (IsSearched(args[0].Expression) && IsItemName(args[1].Expression)));
+                        && ((IsItemName(args[0].Expression) && isSearched(args[1].Expression)) || (isSearched(args[0].Expression) && IsItemName(args[1].Expression)));
                 default:
                     return false;
             }

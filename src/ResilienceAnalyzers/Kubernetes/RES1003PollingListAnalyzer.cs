@@ -44,12 +44,30 @@ namespace ResilienceAnalyzers.Kubernetes
         internal static readonly DiagnosticDescriptor MetricsCallerRule = Descriptors.ForCallers(MetricsRule);
 
         /// <summary>
+        /// The same rule for a polled LIST of one object by <c>metadata.name=</c> where the API server can build the object's
+        /// key (one namespace, or a cluster-scoped kind): the work of a GET through the list path, so a suggestion whose
+        /// remedy is the GET (<c>Read…</c>), not an informer. <see cref="OneKeyProperty"/> tells the fixer.
+        /// </summary>
+        internal static readonly DiagnosticDescriptor OneKeyRule = Descriptors.Create(
+            RuleIdentifiers.PollingList,
+            title: Title,
+            messageFormat: "{0} lists one {1} by metadata.name {2} from {3}: {4}; read it with {5} (a GET by name; Resilience.Kubernetes' Reads.ReadOrNullAsync keeps the list's empty answer as null)",
+            RuleCategories.Kubernetes,
+            DiagnosticSeverity.Warning,
+            description: PollingDescription);
+
+        internal static readonly DiagnosticDescriptor OneKeyCallerRule = Descriptors.ForCallers(OneKeyRule);
+
+        /// <summary>Diagnostic property: "true" on a polled one-key LIST (<see cref="OneKeyRule"/>): the fix is a GET, not an informer.</summary>
+        public const string OneKeyProperty = "OneKey";
+
+        /// <summary>
         /// The same rule found through callers at compilation end (the loop, timer or handler is in another method):
         /// tagged so the IDE knows it needs the whole compilation (shown in builds, CI and full-solution analysis).
         /// </summary>
         internal static readonly DiagnosticDescriptor CallerRule = Descriptors.ForCallers(Rule);
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule, MetricsRule, MetricsCallerRule);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, CallerRule, MetricsRule, MetricsCallerRule, OneKeyRule, OneKeyCallerRule);
 
         private protected override string RuleId => RuleIdentifiers.PollingList;
 
@@ -62,9 +80,9 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             // One object by name in one namespace, or of a cluster-scoped kind: the API server reads one key, the cost of a
-            // GET, whatever repeats it (survey: Steeltoe's per-request endpoint lookups; kubernetes apiserver
-            // registry/generic/registry/store.go, ListPredicate). Across namespaces it still reads every object of the kind.
-            if (call.Verb != KubernetesVerb.List || (call.SelectsName == Knowledge.Yes && call.Scope != RequestScope.AllNamespaces))
+            // GET (kubernetes apiserver registry/generic/registry/store.go, ListPredicate); repeated, it is a suggestion to
+            // make it the GET (OneKey). Across namespaces it still reads every object of the kind: polling, as any list.
+            if (call.Verb != KubernetesVerb.List)
             {
                 return;
             }
@@ -110,8 +128,19 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
+        /// <summary>
+        /// <c>metadata.name=</c> where the API server can build the object's key: one key read through the list path
+        /// (<see cref="ListRequest.IsKeyedByName"/>).
+        /// </summary>
+        internal static bool IsOneKey(KubernetesCall call) => call.SelectsName == Knowledge.Yes && call.Scope != RequestScope.AllNamespaces;
+
         private static Diagnostic Create(DiagnosticDescriptor descriptor, KubernetesCall call, Frequency frequency, FanOut fanOut, string? chain, System.Collections.Generic.IEnumerable<Location>? chainLocations)
         {
+            if (IsOneKey(call))
+            {
+                return OneKey(descriptor == Rule ? OneKeyRule : OneKeyCallerRule, call, frequency, fanOut, chain, chainLocations);
+            }
+
             var cluster = fanOut.Settings.Cluster;
             var cost = ApiServerCost.Estimate(cluster, CostText.ToRequest(call));
             string plural = KubernetesApi.PluralForMessage(call.Kind);
@@ -187,6 +216,51 @@ namespace ResilienceAnalyzers.Kubernetes
                 when,
                 fanOut.IsReplicated || fanOut.Elected ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
                 costText);
+        }
+
+        /// <summary>
+        /// A polled one-key LIST. The cost model prices it as what the API server does (docs/cost-model.md): one key read,
+        /// 1 object, 1 APF seat — a GET's work, hence a suggestion. What the message adds is what separates it from the GET:
+        /// the list path answers an empty list where a GET answers 404, and API servers whose APF list estimator predates
+        /// <c>matchesSingle</c> charged it as a LIST with a selector, stored + limit objects (apiserver
+        /// util/flowcontrol/request/list_work_estimator.go): up to 10 seats where the GET takes 1.
+        /// </summary>
+        private static Diagnostic OneKey(DiagnosticDescriptor descriptor, KubernetesCall call, Frequency frequency, FanOut fanOut, string? chain, System.Collections.Generic.IEnumerable<Location>? chainLocations)
+        {
+            var cluster = fanOut.Settings.Cluster;
+            var request = CostText.ToRequest(call);
+            var cost = ApiServerCost.Estimate(cluster, request);
+            long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
+            string singular = KubernetesApi.SingularForMessage(call.Kind);
+            string plural = KubernetesApi.PluralForMessage(call.Kind);
+            string when = frequency.Period.HasValue
+                ? "every " + Quantity.Duration(frequency.Period.Value) + " (" + frequency.Trigger + (chain != null ? ": " + chain : string.Empty) + ")"
+                : frequency.Describe() + (chain != null ? " (" + chain + ")" : string.Empty);
+            string rate = frequency.Period.HasValue
+                ? Quantity.Rate(copies / frequency.Period.Value.TotalSeconds) + " LIST/s, each"
+                : frequency.PerRequest ? "one LIST for every " + (frequency.Trigger == "HTTP request" ? "request served" : frequency.Trigger) + ", each"
+                : "each pass";
+
+            // Older estimators: stored + limit (limit = stored when unset), ceil(/100), clamped to 1..10 (facts.md, APF).
+            long stored = ApiServerCost.StoredInScope(cluster, request);
+            string olderSeats = CostText.CountKnown(call.CostKind)
+                ? ApiServerCost.SeatsFor(2 * stored) + " seats (" + CostText.Floor(call.CostKind) + Quantity.Count(stored) + " " + plural + " stored + as many again)"
+                : "up to " + ApiServerCost.MaxSeatsPerRequest + " seats";
+            string costText = rate + " a read of one key through the list path (" + cost.ObjectsProcessed + " " + singular + " processed, "
+                + cost.Seats + " APF seat: the work of a GET); it answers an empty list where the GET answers 404, and API servers whose APF list estimator predates matchesSingle charge it as a LIST, "
+                + olderSeats + " against the GET's 1, " + CostText.ClusterText(cluster);
+            return Diagnostic.Create(
+                descriptor,
+                NameLocation(call.Operation),
+                DiagnosticSeverity.Info,
+                additionalLocations: chainLocations,
+                properties: CostText.Properties(call, fanOut, cluster, cost, frequency.Period).Add(CostText.RepeatsProperty, Repeats(frequency)).Add(OneKeyProperty, "true"),
+                call.MethodName,
+                singular,
+                when,
+                fanOut.IsReplicated || fanOut.Elected ? CostText.Copies(fanOut) + " (" + fanOut.Reason + ")" : "one copy",
+                costText,
+                KubernetesApi.ReadByNameMethod(call));
         }
 
         /// <summary>The repetition as the <see cref="CostText.RepeatsProperty"/> property says it.</summary>

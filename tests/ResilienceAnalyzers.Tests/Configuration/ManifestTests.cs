@@ -175,6 +175,67 @@ namespace ResilienceAnalyzers.Tests.Configuration
             await test.RunAsync();
         }
 
+        private const string TwoReplicas = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: node-agent\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: app\n        image: node-agent\n";
+
+        private const string Autoscaler = """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: node-agent-hpa
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: node-agent
+              minReplicas: 2
+              maxReplicas: 12
+              metrics:
+              - type: Resource
+                resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
+            """;
+
+        [Fact]
+        public async Task A_HorizontalPodAutoscaler_sets_the_replicas_to_its_maxReplicas()
+        {
+            var test = Res1002(("/0/deploy/app.yaml", TwoReplicas), ("/0/deploy/hpa.yaml", Autoscaler));
+            test.ExpectedDiagnostics.Add(EveryReplica(
+                "runs in every replica (12 copies; Deployment node-agent in deploy/app.yaml:2, scaled by HorizontalPodAutoscaler node-agent-hpa (maxReplicas 12) in deploy/hpa.yaml:11)",
+                "360,000 pods (~5.04 GB as JSON) for one round of 12 copies"));
+            await test.RunAsync();
+
+            // Its twin: an autoscaler of another workload, or of another kind of the same name, leaves the Deployment's own 2.
+            foreach (var other in new[] { Autoscaler.Replace("name: node-agent\n", "name: collector\n"), Autoscaler.Replace("kind: Deployment", "kind: StatefulSet") })
+            {
+                var twin = Res1002(("/0/deploy/app.yaml", TwoReplicas), ("/0/deploy/hpa.yaml", other));
+                twin.ExpectedDiagnostics.Add(EveryReplica("runs in every replica (2 copies; Deployment node-agent in deploy/app.yaml:2)", "60,000 pods (~840 MB as JSON) for one round of 2 copies"));
+                await twin.RunAsync();
+            }
+        }
+
+        [Fact]
+        public async Task A_kustomization_replicas_entry_sets_the_count_the_largest_overlay_wins_and_an_autoscaler_over_both()
+        {
+            const string dev = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../../base\nreplicas:\n- name: node-agent\n  count: 1\n";
+            const string prod = "resources:\n- ../../base\nreplicas:\n- name: collector\n  count: 9\n- name: node-agent\n  count: 6\n";
+            var test = Res1002(("/0/deploy/base/app.yaml", TwoReplicas), ("/0/deploy/overlays/dev/kustomization.yaml", dev), ("/0/deploy/overlays/prod/kustomization.yaml", prod));
+            test.ExpectedDiagnostics.Add(EveryReplica(
+                "runs in every replica (6 copies; Deployment node-agent in deploy/base/app.yaml:2, scaled by kustomization replicas node-agent (count 6) in deploy/overlays/prod/kustomization.yaml:7)",
+                "180,000 pods (~2.52 GB as JSON) for one round of 6 copies"));
+            await test.RunAsync();
+
+            var withAutoscaler = Res1002(("/0/deploy/base/app.yaml", TwoReplicas), ("/0/deploy/overlays/prod/kustomization.yaml", prod), ("/0/deploy/base/hpa.yaml", Autoscaler));
+            withAutoscaler.ExpectedDiagnostics.Add(EveryReplica(
+                "runs in every replica (12 copies; Deployment node-agent in deploy/base/app.yaml:2, scaled by HorizontalPodAutoscaler node-agent-hpa (maxReplicas 12) in deploy/base/hpa.yaml:11)",
+                "360,000 pods (~5.04 GB as JSON) for one round of 12 copies"));
+            await withAutoscaler.RunAsync();
+
+            // Kustomize's own output (kustomize build > all.yaml) is plain manifests: read as any other (no kustomization in it).
+            const string built = "apiVersion: v1\nkind: Service\nmetadata:\n  name: node-agent\n---\n" + TwoReplicas;
+            var output = Res1002(("/0/deploy/all.yaml", built.Replace("replicas: 2", "replicas: 4")));
+            output.ExpectedDiagnostics.Add(EveryReplica("runs in every replica (4 copies; Deployment node-agent in deploy/all.yaml:7)", "120,000 pods (~1.68 GB as JSON) for one round of 4 copies"));
+            await output.RunAsync();
+        }
+
         /// <summary>What <c>helm create node-agent</c> scaffolds, cut down: names and replicas are template expressions.</summary>
         private const string HelmTemplate = """
             apiVersion: apps/v1

@@ -124,7 +124,7 @@ namespace ResilienceAnalyzers.Tests.Configuration
                         var workloads = new System.Collections.Generic.List<ManifestWorkload>();
                         foreach (var document in YamlSubset.Read(variant))
                         {
-                            ManifestWorkloads.Collect(document, "/deploy/a.yaml", workloads);
+                            ManifestWorkloads.Collect(document, "/deploy/a.yaml", workloads, new System.Collections.Generic.List<ManifestScaler>());
                         }
 
                         read++;

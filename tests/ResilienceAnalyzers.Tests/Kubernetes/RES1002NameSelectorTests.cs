@@ -98,7 +98,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
-        public async Task Polling_by_name_across_namespaces_says_what_is_read_and_one_namespace_stays_silent()
+        public async Task Polling_by_name_across_namespaces_says_what_is_read_and_one_key_is_a_suggestion_to_GET()
         {
             const string source = """
                 using System.Threading.Tasks;
@@ -111,8 +111,8 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                         while (true)
                         {
                             await client.CoreV1.{|#0:ListPodForAllNamespacesAsync|}(fieldSelector: "metadata.name=" + name);
-                            await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=" + name);
-                            await client.CoreV1.ListNodeAsync(fieldSelector: "metadata.name=" + name);
+                            await client.CoreV1.{|#1:ListNamespacedPodAsync|}("default", fieldSelector: "metadata.name=" + name);
+                            await client.CoreV1.{|#2:ListNodeAsync|}(fieldSelector: "metadata.name=" + name);
                             await Task.Delay(10_000);
                         }
                     }
@@ -124,6 +124,9 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                 "ListPodForAllNamespacesAsync lists pods in all namespaces every 10 s (a while loop) from one copy: 0.1 LIST/s making the API server process 3,000 pods/s (~42 MB/s) from etcd "
                 + "to return one pod by metadata.name (across namespaces it narrows what is returned, not what is read; ReadNamespacedPod in its namespace reads one object), at 1,000 nodes × 30 pods per node; "
                 + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            // One key (in a namespace, or of a cluster-scoped kind): a GET's work through the list path (RES1003OneKeyListTests).
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.OneKeyRule, 1));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.OneKeyRule, 2));
             await test.RunAsync();
         }
     }

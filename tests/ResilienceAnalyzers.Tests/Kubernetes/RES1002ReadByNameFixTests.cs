@@ -218,6 +218,61 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task Per_node_code_listing_every_node_to_pick_its_own_reads_it_instead_of_narrowing_the_list()
+        {
+            // The NodeTelemetryAgent sample's shape (issue 13): the cluster-wide node list is reported first ("Node"); the fix
+            // used to narrow it with metadata.name=, leaving a one-key LIST; where the list is only searched for this node, it
+            // is the GET.
+            const string source = """
+                using System;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Agent
+                {
+                    private readonly IKubernetes client = null!;
+                    private readonly string nodeName = Environment.GetEnvironmentVariable("NODE_NAME") ?? "";
+
+                    async Task<string> ZoneAsync(CancellationToken stoppingToken)
+                    {
+                        // Lists every node to read this one's labels.
+                        V1NodeList nodes = await client.CoreV1.{|#0:ListNodeAsync|}(cancellationToken: stoppingToken);
+                        var self = nodes.Items.FirstOrDefault(n => n.Metadata.Name == nodeName);
+                        return self?.Metadata.Labels?["topology.kubernetes.io/zone"] ?? "unknown";
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Resilience.Kubernetes;
+
+                class Agent
+                {
+                    private readonly IKubernetes client = null!;
+                    private readonly string nodeName = Environment.GetEnvironmentVariable("NODE_NAME") ?? "";
+
+                    async Task<string> ZoneAsync(CancellationToken stoppingToken)
+                    {
+                        // Lists every node to read this one's labels.
+                        var self = await Reads.ReadOrNullAsync(nodeName, n => client.CoreV1.ReadNodeAsync(n, cancellationToken: stoppingToken));
+                        return self?.Metadata.Labels?["topology.kubernetes.io/zone"] ?? "unknown";
+                    }
+                }
+                """;
+            var test = RuntimeFixTests.WithRuntime(new Fix(source, fixedSource, Client.V21, Config.DaemonSet(1000)));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1002ClusterWideAccessAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task No_read_where_it_would_not_mean_the_same_the_selector_instead()
         {
             // The list is used as a list too; a label selector narrows what a GET would not; First throws where the read

@@ -14,7 +14,7 @@ namespace ResilienceAnalyzers.Workload.Manifests
     /// </summary>
     internal sealed class ManifestWorkload
     {
-        public ManifestWorkload(WorkloadKind kind, string? name, int? replicas, ImmutableArray<string> matchNames, string path, int line, string label)
+        public ManifestWorkload(WorkloadKind kind, string? name, int? replicas, ImmutableArray<string> matchNames, string path, int line, string label, ManifestScaler? scaledBy = null)
         {
             Kind = kind;
             Name = name;
@@ -23,7 +23,15 @@ namespace ResilienceAnalyzers.Workload.Manifests
             Path = path;
             Line = line;
             Label = label;
+            ScaledBy = scaledBy;
         }
+
+        /// <summary>The HorizontalPodAutoscaler or kustomization whose count <see cref="Replicas"/> is, or null: the workload's own.</summary>
+        public ManifestScaler? ScaledBy { get; }
+
+        /// <summary>This workload running <paramref name="scaler"/>'s count.</summary>
+        public ManifestWorkload ScaledTo(ManifestScaler scaler)
+            => new ManifestWorkload(Kind, Name, scaler.Count, MatchNames, Path, Line, Label, scaler);
 
         public WorkloadKind Kind { get; }
 
@@ -45,6 +53,46 @@ namespace ResilienceAnalyzers.Workload.Manifests
         public string Describe(string displayPath) => Label + " in " + displayPath + ":" + Line.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A count that replaces a Deployment's or StatefulSet's own <c>replicas</c>: a HorizontalPodAutoscaler's
+    /// <c>maxReplicas</c>, or a kustomization's <c>replicas:</c> entry.
+    /// </summary>
+    internal sealed class ManifestScaler
+    {
+        public ManifestScaler(WorkloadKind? targetKind, string targetName, int count, bool autoscaler, string path, int line, string label)
+        {
+            TargetKind = targetKind;
+            TargetName = targetName;
+            Count = count;
+            Autoscaler = autoscaler;
+            Path = path;
+            Line = line;
+            Label = label;
+        }
+
+        /// <summary>The kind it scales (an autoscaler's <c>scaleTargetRef.kind</c>); null: any workload of that name (kustomize).</summary>
+        public WorkloadKind? TargetKind { get; }
+
+        public string TargetName { get; }
+
+        public int Count { get; }
+
+        /// <summary>A HorizontalPodAutoscaler (it decides the count at run time, so it wins over a kustomization's static one).</summary>
+        public bool Autoscaler { get; }
+
+        public string Path { get; }
+
+        public int Line { get; }
+
+        /// <summary>"HorizontalPodAutoscaler api (maxReplicas 10)", "kustomization replicas api (count 5)".</summary>
+        public string Label { get; }
+
+        public bool Scales(ManifestWorkload workload)
+            => workload.Kind != WorkloadKind.DaemonSet && workload.Name != null
+                && (TargetKind == null || TargetKind == workload.Kind)
+                && string.Equals(workload.Name, TargetName, StringComparison.Ordinal);
+    }
+
     /// <summary>Reads the workloads out of the documents of one manifest file.</summary>
     internal static class ManifestWorkloads
     {
@@ -55,9 +103,14 @@ namespace ResilienceAnalyzers.Workload.Manifests
         /// </summary>
         internal const int DefaultReplicas = 1;
 
-        public static void Collect(YamlNode document, string path, List<ManifestWorkload> workloads)
+        public static void Collect(YamlNode document, string path, List<ManifestWorkload> workloads, List<ManifestScaler> scalers)
         {
             if (!(document is YamlMap root))
+            {
+                return;
+            }
+
+            if (CollectScalers(root, path, scalers))
             {
                 return;
             }
@@ -75,7 +128,7 @@ namespace ResilienceAnalyzers.Workload.Manifests
                 // kubectl get -o yaml / kustomize build piped to one file: a v1 List of objects.
                 foreach (var item in items.Items)
                 {
-                    Collect(item, path, workloads);
+                    Collect(item, path, workloads, scalers);
                 }
 
                 return;
@@ -148,6 +201,81 @@ namespace ResilienceAnalyzers.Workload.Manifests
             AddName(names, chart);
             string label = "Helm chart " + (fullName ?? chart ?? "values") + " (replicaCount " + replicas.Value.ToString(CultureInfo.InvariantCulture) + ")";
             workloads.Add(new ManifestWorkload(WorkloadKind.Deployment, fullName ?? chart, replicas, names.ToImmutable(), path, countNode.Line, label));
+        }
+
+        /// <summary>
+        /// A HorizontalPodAutoscaler (autoscaling/v1 and v2): the workload named by <c>spec.scaleTargetRef</c> runs between
+        /// <c>minReplicas</c> and <c>maxReplicas</c> copies ("HorizontalPodAutoscaler Walkthrough" and the autoscaling/v2 API
+        /// reference, kubernetes.io); the fan-out that matters for the API server is the most it can reach, <c>maxReplicas</c>
+        /// (a required field). A kustomization (<c>kind: Kustomization</c>, or a file named kustomization.yaml/.yml):
+        /// each <c>replicas:</c> entry sets the count of the resource of that name ("replicas", kubectl.docs.kubernetes.io
+        /// kustomization reference). True when the document was one of them.
+        /// </summary>
+        private static bool CollectScalers(YamlMap root, string path, List<ManifestScaler> scalers)
+        {
+            var kindNode = root.Scalar("kind");
+            string? kind = kindNode?.Literal;
+            if (kind == "HorizontalPodAutoscaler")
+            {
+                var spec = root.Map("spec");
+                var target = spec?.Map("scaleTargetRef");
+                string? targetName = target?.Scalar("name")?.Literal;
+                var maxNode = spec?.Scalar("maxReplicas");
+                if (targetName != null && ReadCount(maxNode) is int max && TargetKind(target!.Scalar("kind")?.Literal) is WorkloadKind targetKind)
+                {
+                    string name = root.Map("metadata")?.Scalar("name")?.Literal ?? targetName;
+                    scalers.Add(new ManifestScaler(targetKind, targetName, max, autoscaler: true, path, maxNode!.Line,
+                        "HorizontalPodAutoscaler " + name + " (maxReplicas " + max.ToString(CultureInfo.InvariantCulture) + ")"));
+                }
+
+                return true;
+            }
+
+            string file = System.IO.Path.GetFileName(path);
+            bool kustomizationFile = string.Equals(file, "kustomization.yaml", StringComparison.Ordinal) || string.Equals(file, "kustomization.yml", StringComparison.Ordinal);
+            if (kind == "Kustomization" || (kind == null && kustomizationFile))
+            {
+                if (root.Get("replicas") is YamlList entries)
+                {
+                    foreach (var entry in entries.Items)
+                    {
+                        if (entry is YamlMap map && map.Scalar("name")?.Literal is string target && map.Scalar("count") is YamlScalar countNode && ReadCount(countNode) is int count)
+                        {
+                            scalers.Add(new ManifestScaler(null, target, count, autoscaler: false, path, countNode.Line,
+                                "kustomization replicas " + target + " (count " + count.ToString(CultureInfo.InvariantCulture) + ")"));
+                        }
+                    }
+                }
+
+                return true;
+            }
+
+            return false;
+        }
+
+        private static WorkloadKind? TargetKind(string? kind)
+            => kind == "Deployment" ? WorkloadKind.Deployment : kind == "StatefulSet" ? WorkloadKind.StatefulSet : (WorkloadKind?)null;
+
+        /// <summary>
+        /// Each Deployment or StatefulSet a scaler names runs the scaler's count: an autoscaler's <c>maxReplicas</c> over a
+        /// kustomization's count (the autoscaler sets the count at run time), and of several (overlays for several
+        /// environments), the largest — the most copies the repository deploys it with, which is what the API server must
+        /// survive.
+        /// </summary>
+        public static List<ManifestWorkload> ApplyScalers(List<ManifestWorkload> workloads, List<ManifestScaler> scalers)
+        {
+            if (scalers.Count == 0)
+            {
+                return workloads;
+            }
+
+            return workloads.Select(w =>
+            {
+                var scaler = scalers.Where(s => s.Scales(w))
+                    .OrderByDescending(s => s.Autoscaler).ThenByDescending(s => s.Count).ThenBy(s => s.Path, StringComparer.Ordinal).ThenBy(s => s.Line)
+                    .FirstOrDefault();
+                return scaler == null ? w : w.ScaledTo(scaler);
+            }).ToList();
         }
 
         /// <summary>

@@ -77,6 +77,7 @@ namespace ResilienceAnalyzers.Workload.Manifests
         public static ProjectManifests Read(ImmutableArray<AdditionalText> files, ImmutableArray<string> projectNames, string? projectDirectory, CancellationToken cancellationToken)
         {
             var workloads = new List<ManifestWorkload>();
+            var scalers = new List<ManifestScaler>();
             var errors = ImmutableArray.CreateBuilder<ManifestError>();
             foreach (var file in files)
             {
@@ -104,7 +105,7 @@ namespace ResilienceAnalyzers.Workload.Manifests
                     text = source.ToString();
                     foreach (var document in YamlSubset.Read(text))
                     {
-                        ManifestWorkloads.Collect(document, file.Path, workloads);
+                        ManifestWorkloads.Collect(document, file.Path, workloads, scalers);
                     }
                 }
                 catch (YamlError error)
@@ -119,7 +120,7 @@ namespace ResilienceAnalyzers.Workload.Manifests
                 }
             }
 
-            return new ProjectManifests(ManifestWorkloads.MergeCharts(workloads).ToImmutableArray(), errors.ToImmutable(), projectNames, projectDirectory);
+            return new ProjectManifests(ManifestWorkloads.ApplyScalers(ManifestWorkloads.MergeCharts(workloads), scalers).ToImmutableArray(), errors.ToImmutable(), projectNames, projectDirectory);
         }
 
         internal static bool IsYaml(string path)
@@ -187,7 +188,11 @@ namespace ResilienceAnalyzers.Workload.Manifests
             return display.Replace('\\', '/');
         }
 
-        public string Describe(ManifestWorkload workload) => workload.Describe(DisplayPath(workload.Path));
+        public string Describe(ManifestWorkload workload)
+            => workload.Describe(DisplayPath(workload.Path))
+                + (workload.ScaledBy is ManifestScaler scaler
+                    ? ", scaled by " + scaler.Label + " in " + DisplayPath(scaler.Path) + ":" + scaler.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : string.Empty);
 
         /// <summary>"DaemonSet node-agent (deploy/agent.yaml:3), Deployment api (deploy/api.yaml:2)".</summary>
         public string List(IEnumerable<ManifestWorkload> workloads)
