@@ -180,11 +180,59 @@ namespace ResilienceAnalyzers.Tests.Dns
                 "AddHttpClient(\"collector\") resolves its clients' hosts through the system resolver on every new connection, with no stale fallback: "
                 + "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often; "
                 + "30 s into a DNS outage every new connection fails; add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
-            test.ExpectedDiagnostics.Add(Expect.Info(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 1).WithArguments(
-                "AddHttpClient<Collector>", "its clients' hosts", string.Empty,
+            test.ExpectedDiagnostics.Add(OneCopyRegistration(1, "AddHttpClient<Collector>"));
+            await test.RunAsync();
+        }
+
+        /// <summary>A factory registration of one copy, not repeated: the suggestion, with the handler lifetime as the reason.</summary>
+        private static Microsoft.CodeAnalysis.Testing.DiagnosticResult OneCopyRegistration(int markup, string registration)
+            => Expect.Info(RES2004UncachedHttpConnectionAnalyzer.CallerRule, markup).WithArguments(
+                registration, "its clients' hosts", string.Empty,
                 "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often",
                 "30 s into a DNS outage every new connection fails",
-                "add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
+                "add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)");
+
+        [Fact]
+        public async Task A_primary_handler_made_by_a_helper_that_returns_an_HttpClientHandler_is_flagged()
+        {
+            // SlimFaas (third unseen survey set): ConfigurePrimaryHttpMessageHandler(() => InternalHandler.Create(…)), whose
+            // helper returns a plain HttpClientHandler: whoever built it, it has no ConnectCallback. Twins, silent: a helper
+            // that returns a SocketsHttpHandler (it may carry a callback) and one that returns any HttpMessageHandler.
+            const string source = """
+                using System;
+                using System.Net.Http;
+                using Microsoft.Extensions.DependencyInjection;
+
+                static class Handlers
+                {
+                    public static HttpClientHandler Plain(bool insecure)
+                    {
+                        var handler = new HttpClientHandler { UseProxy = false };
+                        if (insecure)
+                        {
+                            handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+                        }
+
+                        return handler;
+                    }
+
+                    public static SocketsHttpHandler Sockets() => new SocketsHttpHandler();
+
+                    public static HttpMessageHandler Any() => Sockets();
+                }
+
+                static class Startup
+                {
+                    public static void Configure(IServiceCollection services, bool insecure)
+                    {
+                        services.{|#0:AddHttpClient|}("peers").ConfigurePrimaryHttpMessageHandler(() => Handlers.Plain(insecure));
+                        services.AddHttpClient("sockets").ConfigurePrimaryHttpMessageHandler(() => Handlers.Sockets());
+                        services.AddHttpClient("any").ConfigurePrimaryHttpMessageHandler(() => Handlers.Any());
+                    }
+                }
+                """;
+            var test = Test(source);
+            test.ExpectedDiagnostics.Add(OneCopyRegistration(0, "AddHttpClient(\"peers\")"));
             await test.RunAsync();
         }
 
