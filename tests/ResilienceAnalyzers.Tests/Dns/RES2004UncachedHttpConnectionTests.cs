@@ -322,6 +322,71 @@ namespace ResilienceAnalyzers.Tests.Dns
         }
 
         [Fact]
+        public async Task A_registration_whose_clients_are_created_on_every_retry_warns_at_the_registration()
+        {
+            // SlimFaas (third unseen survey set): a batch is sent again after each failure, and each attempt creates a client
+            // of the named registration, whose peers are DNS names. Twin: another registration whose client is created once
+            // gets the one-copy suggestion only.
+            const string source = """
+                using System;
+                using System.Net.Http;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.DependencyInjection;
+
+                static class Registration
+                {
+                    public static void Add(IServiceCollection services)
+                    {
+                        services.{|#0:AddHttpClient|}("peers");
+                        services.{|#2:AddHttpClient|}("once");
+                    }
+                }
+
+                class BatchSender
+                {
+                    private readonly IHttpClientFactory factory;
+                    public BatchSender(IHttpClientFactory factory) => this.factory = factory;
+
+                    public async Task<string> SendWithRetriesAsync(byte[] payload, CancellationToken ct)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                return await {|#3:SendAsync|}(payload, ct);
+                            }
+                            catch (HttpRequestException)
+                            {
+                                await Task.Delay(500, ct);
+                            }
+                        }
+                    }
+
+                    private async Task<string> SendAsync(byte[] payload, CancellationToken ct)
+                    {
+                        using var http = factory.{|#1:CreateClient|}("peers");
+                        var response = await http.PostAsync("http://leader.peers.svc:3262/batch", new ByteArrayContent(payload), ct);
+                        return await response.Content.ReadAsStringAsync(ct);
+                    }
+
+                    public async Task<string> SendOnceAsync(CancellationToken ct)
+                    {
+                        using var http = factory.CreateClient("once");
+                        return await http.GetStringAsync("http://leader.peers.svc:3262/state", ct);
+                    }
+                }
+                """;
+            var test = Test(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 0).WithLocation(3).WithLocation(1).WithMessage(
+                "AddHttpClient(\"peers\") resolves its clients' hosts through the system resolver on every new connection, with no stale fallback, and a client of it is created on every retry (BatchSender.SendWithRetriesAsync (Test0.cs:27) → BatchSender.SendAsync → IHttpClientFactory.CreateClient): "
+                + "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often; "
+                + "30 s into a DNS outage every new connection fails; add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
+            test.ExpectedDiagnostics.Add(OneCopyRegistration(2, "AddHttpClient(\"once\")"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task A_registration_whose_clients_are_created_on_every_probe_warns_at_the_registration()
         {
             // The shape of the health-check libraries: registered once, CreateClient(name) on every kubelet probe.
