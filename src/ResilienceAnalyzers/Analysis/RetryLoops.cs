@@ -178,13 +178,16 @@ namespace ResilienceAnalyzers.Analysis
         }
 
         /// <summary>
-        /// A <c>while</c> whose condition asks the program's state (a call: <c>Any</c>, <c>Count</c>, <c>IsReady()</c>), with
-        /// no await and nothing of <c>CancellationToken</c> in it: it leaves when that state holds, the success exit of a
-        /// wait. A bare flag or a constant does not count (a worker's shutdown flag reads the same).
+        /// A <c>while</c> that waits (a delay in its body) and whose condition asks the program's state (a call: <c>Any</c>,
+        /// <c>Count</c>, <c>IsReady()</c>), with no await and nothing of <c>CancellationToken</c> in it: it leaves when that
+        /// state holds, the success exit of a wait. A bare flag or a constant does not count (a worker's shutdown flag reads
+        /// the same).
         /// </summary>
         internal static bool WaitsForCondition(IWhileLoopOperation loop)
         {
-            if (!(loop.Condition is IOperation condition) || condition.ConstantValue.HasValue)
+            // A wait waits between its checks: a loop with no delay in its body that asks a question each pass is a paging
+            // loop (do { … } while (!string.IsNullOrEmpty(continueToken)): YARP's informer, first survey) or a drain.
+            if (!(loop.Condition is IOperation condition) || condition.ConstantValue.HasValue || !Delay.In(loop.Body).Exists)
             {
                 return false;
             }
@@ -192,7 +195,12 @@ namespace ResilienceAnalyzers.Analysis
             bool asks = false;
             foreach (var operation in condition.DescendantsAndSelf())
             {
-                if (operation is IAwaitOperation || Namespaces.IsType(operation.Type, "System.Threading", "CancellationToken"))
+                // Threading calls in a condition are waits or shutdown flags, not questions about the state: a wait handle's
+                // timed WaitOne (a period), Interlocked/Volatile reads of a running flag.
+                if (operation is IAwaitOperation
+                    || Namespaces.IsType(operation.Type, "System.Threading", "CancellationToken")
+                    || Namespaces.IsType(operation.Type, "System.Threading", "CancellationTokenSource")
+                    || operation is IInvocationOperation threading && Namespaces.IsWithin(threading.TargetMethod.ContainingNamespace, "System.Threading"))
                 {
                     return false;
                 }
