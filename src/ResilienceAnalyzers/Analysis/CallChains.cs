@@ -98,6 +98,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly Dictionary<IMethodSymbol, Memo> retried = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, Memo> perCopy = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, Memo> retriedOnFailure = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, Memo> waitedFor = new Dictionary<IMethodSymbol, Memo>(SymbolEqualityComparer.Default);
 
         public CallChains(ResilienceCompilation model, CallerIndex index)
         {
@@ -139,6 +140,22 @@ namespace ResilienceAnalyzers.Analysis
                 return Search(method.OriginalDefinition, retriedOnFailure, RetriesOnFailure, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
             }
         }
+
+        /// <summary>
+        /// The caller whose loop waits for a condition around a call of <paramref name="method"/> (<see cref="RetryLoops.WaitingFor"/>):
+        /// it runs the method again until what it waits for holds, so a failure the method catches and answers with
+        /// "not yet" is retried at the loop's pace.
+        /// </summary>
+        public CallChain? WaitedForBy(IMethodSymbol method)
+        {
+            lock (gate)
+            {
+                return Search(method.OriginalDefinition, waitedFor, WaitsFor, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), 0);
+            }
+        }
+
+        private static CallChain? WaitsFor(CallSite site)
+            => RetryLoops.WaitingFor(site.Operation) is ILoopOperation loop ? new CallChain(Frequency.Once, loop, ImmutableArray.Create(site)) : null;
 
         private CallChain? RetriesOnFailure(CallSite site)
             => RetryLoops.StopsFailure(site.Operation) && !(RetryLoops.Of(site.Operation, model) is ILoopOperation) ? Stopped : Retries(site);

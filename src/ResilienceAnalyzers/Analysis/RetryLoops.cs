@@ -33,7 +33,7 @@ namespace ResilienceAnalyzers.Analysis
             bool inTry = false;
             bool catchWaits = false;
             ITryOperation? swallowing = null;
-            for (var parent = call.Parent; parent != null; parent = parent.Parent)
+            for (IOperation? current = call, parent = call.Parent; parent != null; current = parent, parent = parent.Parent)
             {
                 switch (parent)
                 {
@@ -59,7 +59,8 @@ namespace ResilienceAnalyzers.Analysis
                         // unseen survey set) — on failure it retries as fast as the API server answers.
                         // A loop that waits for something else first (a work queue's next item, a channel read) is paced
                         // by that, not a retry (YARP's work-queue loop).
-                        return inTry && (Periodicity.LeavesOnSuccess(loop, call) || catchWaits || Spins(loop, swallowing!)) ? loop : null;
+                        // A while loop that waits for a condition leaves on success through that condition (WaitingFor).
+                        return inTry && (Periodicity.LeavesOnSuccess(loop, call) || loop is IWhileLoopOperation waiting && current == waiting.Body && WaitsForCondition(waiting) || catchWaits || Spins(loop, swallowing!)) ? loop : null;
                     case IAnonymousFunctionOperation lambda:
                         return inTry ? null : ThroughHelper(lambda, model, depth);
                     case ILocalFunctionOperation _:
@@ -147,6 +148,67 @@ namespace ResilienceAnalyzers.Analysis
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The loop around <paramref name="site"/> that waits for a condition: <c>while (!pods.Any(p =&gt; …)) { await
+        /// Task.Delay(1000); await SyncAsync(); }</c>. Its way out is its condition, so it goes round until what it waits
+        /// for holds; a call below it whose failure is caught and turned into a "not yet" answer (the previous state, an
+        /// empty list) is then retried at the loop's pace while the API server fails it (SlimFaas' start-up loops, third
+        /// unseen survey set). Shutdown loops (<c>while (true)</c>, <c>while (!ct.IsCancellationRequested)</c>, a
+        /// <c>running</c> flag) and loops paced by what they await in their condition (a channel, a timer) are not waits.
+        /// </summary>
+        public static ILoopOperation? WaitingFor(IOperation site)
+        {
+            for (IOperation? current = site, parent = site.Parent; parent != null; current = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IWhileLoopOperation loop when current == loop.Body:
+                        return WaitsForCondition(loop) ? loop : null;
+                    case ILoopOperation _:
+                    case IAnonymousFunctionOperation _:
+                    case ILocalFunctionOperation _:
+                    case IMethodBodyOperation _:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A <c>while</c> that waits (a delay in its body) and whose condition asks the program's state (a call: <c>Any</c>,
+        /// <c>Count</c>, <c>IsReady()</c>), with no await and nothing of <c>CancellationToken</c> in it: it leaves when that
+        /// state holds, the success exit of a wait. A bare flag or a constant does not count (a worker's shutdown flag reads
+        /// the same).
+        /// </summary>
+        internal static bool WaitsForCondition(IWhileLoopOperation loop)
+        {
+            // A wait waits between its checks: a loop with no delay in its body that asks a question each pass is a paging
+            // loop (do { … } while (!string.IsNullOrEmpty(continueToken)): YARP's informer, first survey) or a drain.
+            if (!(loop.Condition is IOperation condition) || condition.ConstantValue.HasValue || !Delay.In(loop.Body).Exists)
+            {
+                return false;
+            }
+
+            bool asks = false;
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                // Threading calls in a condition are waits or shutdown flags, not questions about the state: a wait handle's
+                // timed WaitOne (a period), Interlocked/Volatile reads of a running flag.
+                if (operation is IAwaitOperation
+                    || Namespaces.IsType(operation.Type, "System.Threading", "CancellationToken")
+                    || Namespaces.IsType(operation.Type, "System.Threading", "CancellationTokenSource")
+                    || operation is IInvocationOperation threading && Namespaces.IsWithin(threading.TargetMethod.ContainingNamespace, "System.Threading"))
+                {
+                    return false;
+                }
+
+                asks |= operation is IInvocationOperation;
+            }
+
+            return asks;
         }
 
         private static ILoopOperation? ThroughHelper(IOperation handedOver, ResilienceCompilation? model, int depth)

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
@@ -78,7 +79,7 @@ namespace ResilienceAnalyzers.Dns
             if (chain == null && judgement.Final && site.Kind == HttpConnectionKind.Factory && RepeatedUse(judgement, run.Model, site) is var (use, createClient))
             {
                 chain = use;
-                where = ", and a client of it is created " + use.Frequency.Describe() + " (" + use.Describe(createClient) + ")";
+                where = ", and a client of it is created " + (use.RetryLoop != null ? "on every retry" : use.Frequency.Describe()) + " (" + use.Describe(createClient) + ")";
             }
 
             // Only at compilation end is a one-shot creation a suggestion; the factory alone (AddHttpClient()) is said
@@ -92,14 +93,19 @@ namespace ResilienceAnalyzers.Dns
             judgement.Report(Create(judgement.Pick(Rule, CallerRule), deferred.Operation, site, where, fanOut, chain?.Locations));
         }
 
-        /// <summary>The first <c>CreateClient</c> of the registration's clients that a loop, timer, handler or probe repeats.</summary>
+        /// <summary>
+        /// The first <c>CreateClient</c> of the registration's clients that a loop, timer, handler or probe repeats, or that a
+        /// retry loop runs again (each attempt's new connections resolve again, as for a client created in the retry:
+        /// SlimFaas' batch sender, third unseen survey set).
+        /// </summary>
         private static (CallChain Chain, IMethodSymbol CreateClient)? RepeatedUse(Judgement judgement, ResilienceCompilation model, HttpConnectionSite site)
         {
             foreach (var createClient in HttpConnections.CreateClientMethods(model.Compilation))
             {
                 foreach (var use in judgement.Chains.Index.SitesOf(createClient))
                 {
-                    if (HttpConnections.CreatesClientOf(use.Operation, site) && judgement.Chains.RepeatedAt(use) is CallChain chain)
+                    if (HttpConnections.CreatesClientOf(use.Operation, site)
+                        && (judgement.Chains.RepeatedAt(use) ?? RetriedAt(judgement, model, use)) is CallChain chain)
                     {
                         return (chain, createClient);
                     }
@@ -108,6 +114,11 @@ namespace ResilienceAnalyzers.Dns
 
             return null;
         }
+
+        private static CallChain? RetriedAt(Judgement judgement, ResilienceCompilation model, CallSite use)
+            => RetryLoops.Of(use.Operation, model) is ILoopOperation loop
+                ? new CallChain(Frequency.Once, loop, ImmutableArray.Create(use))
+                : judgement.Chains.RetriedBy(use.Caller) is CallChain above ? new CallChain(above.Frequency, above.RetryLoop, above.Sites.Add(use)) : null;
 
         /// <summary>
         /// A warning where the creation repeats (<paramref name="where"/> says how) or the code runs on every node — every

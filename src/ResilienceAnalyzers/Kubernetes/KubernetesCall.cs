@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Infrastructure;
@@ -179,6 +181,35 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary>A label selector is passed (its value may narrow the result to a few objects, such as a workload's own replicas).</summary>
         public bool SelectsLabels => Passes(KubernetesParameter.LabelSelector);
+
+        /// <summary>
+        /// A constant label selector that keeps only control-plane nodes: the well-known role label
+        /// <c>node-role.kubernetes.io/control-plane</c> (or the older <c>…/master</c>) required to exist or to hold, or any
+        /// role label (a key naming a role) set to <c>control-plane</c> or <c>master</c> (neonKUBE's
+        /// <c>neonkube.io/node.role=control-plane</c>, unseen survey set). Labels: kubernetes.io/docs/reference/labels-annotations-taints.
+        /// </summary>
+        public bool SelectsControlPlane
+            => StringValue.Of(Argument(KubernetesParameter.LabelSelector)) is StringValue selector
+                && selector.IsConstant
+                && selector.Text.Replace(" ", string.Empty).Split(',').Any(IsControlPlaneRequirement);
+
+        private static bool IsControlPlaneRequirement(string requirement)
+        {
+            int equals = requirement.IndexOf('=');
+            string key = (equals < 0 ? requirement : requirement.Substring(0, equals)).TrimEnd('!', '=');
+            string value = equals < 0 ? string.Empty : requirement.Substring(equals).TrimStart('=');
+            if (key.StartsWith("!", StringComparison.Ordinal) || requirement.Contains("!="))
+            {
+                return false;
+            }
+
+            if (key == "node-role.kubernetes.io/control-plane" || key == "node-role.kubernetes.io/master")
+            {
+                return value.Length == 0 || value == "true";
+            }
+
+            return key.IndexOf("role", StringComparison.OrdinalIgnoreCase) >= 0 && (value == "control-plane" || value == "master");
+        }
 
         /// <summary>The field selector narrows pods to one node (<c>spec.nodeName=</c>).</summary>
         public Knowledge SelectsNode => FieldSelectorMentions("spec.nodeName=");

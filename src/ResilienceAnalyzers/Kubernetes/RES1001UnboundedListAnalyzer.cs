@@ -45,6 +45,10 @@ namespace ResilienceAnalyzers.Kubernetes
                 || call.SelectsName == Knowledge.Yes
                 || (call.SelectsName == Knowledge.Unknown && !ReadsEveryObjectAnyway(call))
                 || (call.CostKind == ResourceKind.Pod && call.SelectsNode != Knowledge.No)
+                // The control-plane nodes only: a handful however large the cluster (kubeadm's HA topology runs three or more,
+                // kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology; stacked etcd keeps odd member counts,
+                // seven at most, etcd.io/docs FAQ), not a response that grows with the nodes (neonKUBE's jobs, unseen survey set).
+                || (call.CostKind == ResourceKind.Node && call.SelectsControlPlane)
                 || KubernetesApi.IsConfigurationKind(call.Kind)
                 || !call.Accepts(KubernetesParameter.Limit))
             {

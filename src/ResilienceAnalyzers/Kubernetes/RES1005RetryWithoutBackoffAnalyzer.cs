@@ -111,6 +111,20 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
+            // A call whose own method catches its failure and answers "not yet" (the previous state), below a caller's loop
+            // that waits for a condition: while the API server fails, the loop runs it again at its own pace (SlimFaas'
+            // start-up loops, third unseen survey set).
+            if (RetryLoops.StopsFailure(call) && judgement.Chains.WaitedForBy(deferred.Method) is CallChain waiting && waiting.RetryLoop != null)
+            {
+                var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax, waiting);
+                if (Create(judgement.Pick(Rule, CallerRule), call, name, waiting.RetryLoop.Body, LoopText(waiting.RetryLoop) + " waiting for its condition in " + waiting.Describe(deferred.Method), fanOut, waiting.Locations, run.Model) is Diagnostic diagnostic)
+                {
+                    judgement.Report(diagnostic);
+                }
+
+                return;
+            }
+
             // A watch started again from its own onClosed/onError (the 1.x–9.x samples' shape): a restart whenever the watch
             // ends, which is at once, again and again, while the API server fails it.
             if (run.Model.Recognize(call)?.Verb == KubernetesVerb.Watch

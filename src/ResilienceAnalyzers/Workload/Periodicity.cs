@@ -162,6 +162,14 @@ namespace ResilienceAnalyzers.Workload
                             continue;
                         }
 
+                        // while (!pods.Any(…)) { await Task.Delay(1000); await SyncAsync(); }: a wait that ends when what it
+                        // waits for holds (SlimFaas' start-up), not a poll for the program's life; RES1005 judges it as the
+                        // retry it is when the call below answers a failure with "not yet" (RetryLoops.WaitingFor).
+                        if (parent is IWhileLoopOperation waiting && current == waiting.Body && Analysis.RetryLoops.WaitsForCondition(waiting))
+                        {
+                            continue;
+                        }
+
                         // try { … } catch (TimeoutException) { await Report(); return; }: the call ends the loop.
                         if (LeavesRightAfter(operation, loop))
                         {

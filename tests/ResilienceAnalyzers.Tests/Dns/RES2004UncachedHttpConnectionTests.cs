@@ -180,11 +180,59 @@ namespace ResilienceAnalyzers.Tests.Dns
                 "AddHttpClient(\"collector\") resolves its clients' hosts through the system resolver on every new connection, with no stale fallback: "
                 + "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often; "
                 + "30 s into a DNS outage every new connection fails; add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
-            test.ExpectedDiagnostics.Add(Expect.Info(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 1).WithArguments(
-                "AddHttpClient<Collector>", "its clients' hosts", string.Empty,
+            test.ExpectedDiagnostics.Add(OneCopyRegistration(1, "AddHttpClient<Collector>"));
+            await test.RunAsync();
+        }
+
+        /// <summary>A factory registration of one copy, not repeated: the suggestion, with the handler lifetime as the reason.</summary>
+        private static Microsoft.CodeAnalysis.Testing.DiagnosticResult OneCopyRegistration(int markup, string registration)
+            => Expect.Info(RES2004UncachedHttpConnectionAnalyzer.CallerRule, markup).WithArguments(
+                registration, "its clients' hosts", string.Empty,
                 "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often",
                 "30 s into a DNS outage every new connection fails",
-                "add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
+                "add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)");
+
+        [Fact]
+        public async Task A_primary_handler_made_by_a_helper_that_returns_an_HttpClientHandler_is_flagged()
+        {
+            // SlimFaas (third unseen survey set): ConfigurePrimaryHttpMessageHandler(() => InternalHandler.Create(…)), whose
+            // helper returns a plain HttpClientHandler: whoever built it, it has no ConnectCallback. Twins, silent: a helper
+            // that returns a SocketsHttpHandler (it may carry a callback) and one that returns any HttpMessageHandler.
+            const string source = """
+                using System;
+                using System.Net.Http;
+                using Microsoft.Extensions.DependencyInjection;
+
+                static class Handlers
+                {
+                    public static HttpClientHandler Plain(bool insecure)
+                    {
+                        var handler = new HttpClientHandler { UseProxy = false };
+                        if (insecure)
+                        {
+                            handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+                        }
+
+                        return handler;
+                    }
+
+                    public static SocketsHttpHandler Sockets() => new SocketsHttpHandler();
+
+                    public static HttpMessageHandler Any() => Sockets();
+                }
+
+                static class Startup
+                {
+                    public static void Configure(IServiceCollection services, bool insecure)
+                    {
+                        services.{|#0:AddHttpClient|}("peers").ConfigurePrimaryHttpMessageHandler(() => Handlers.Plain(insecure));
+                        services.AddHttpClient("sockets").ConfigurePrimaryHttpMessageHandler(() => Handlers.Sockets());
+                        services.AddHttpClient("any").ConfigurePrimaryHttpMessageHandler(() => Handlers.Any());
+                    }
+                }
+                """;
+            var test = Test(source);
+            test.ExpectedDiagnostics.Add(OneCopyRegistration(0, "AddHttpClient(\"peers\")"));
             await test.RunAsync();
         }
 
@@ -270,6 +318,71 @@ namespace ResilienceAnalyzers.Tests.Dns
                 "new HttpClient() resolves its requests' hosts through the system resolver on every new connection, with no stale fallback, created on every HTTP request (OrdersController.Get (Test0.cs:15) → Clients.Create): "
                 + "each new handler starts with an empty connection pool, so every creation resolves again; 30 s into a DNS outage every new connection fails; "
                 + "create it with new SocketsHttpHandler().UseCachedDns(CachedDns.Resolver) (Resilience.Dns), which serves the last good answer (RFC 8767)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_registration_whose_clients_are_created_on_every_retry_warns_at_the_registration()
+        {
+            // SlimFaas (third unseen survey set): a batch is sent again after each failure, and each attempt creates a client
+            // of the named registration, whose peers are DNS names. Twin: another registration whose client is created once
+            // gets the one-copy suggestion only.
+            const string source = """
+                using System;
+                using System.Net.Http;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Microsoft.Extensions.DependencyInjection;
+
+                static class Registration
+                {
+                    public static void Add(IServiceCollection services)
+                    {
+                        services.{|#0:AddHttpClient|}("peers");
+                        services.{|#2:AddHttpClient|}("once");
+                    }
+                }
+
+                class BatchSender
+                {
+                    private readonly IHttpClientFactory factory;
+                    public BatchSender(IHttpClientFactory factory) => this.factory = factory;
+
+                    public async Task<string> SendWithRetriesAsync(byte[] payload, CancellationToken ct)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                return await {|#3:SendAsync|}(payload, ct);
+                            }
+                            catch (HttpRequestException)
+                            {
+                                await Task.Delay(500, ct);
+                            }
+                        }
+                    }
+
+                    private async Task<string> SendAsync(byte[] payload, CancellationToken ct)
+                    {
+                        using var http = factory.{|#1:CreateClient|}("peers");
+                        var response = await http.PostAsync("http://leader.peers.svc:3262/batch", new ByteArrayContent(payload), ct);
+                        return await response.Content.ReadAsStringAsync(ct);
+                    }
+
+                    public async Task<string> SendOnceAsync(CancellationToken ct)
+                    {
+                        using var http = factory.CreateClient("once");
+                        return await http.GetStringAsync("http://leader.peers.svc:3262/state", ct);
+                    }
+                }
+                """;
+            var test = Test(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2004UncachedHttpConnectionAnalyzer.CallerRule, 0).WithLocation(3).WithLocation(1).WithMessage(
+                "AddHttpClient(\"peers\") resolves its clients' hosts through the system resolver on every new connection, with no stale fallback, and a client of it is created on every retry (BatchSender.SendWithRetriesAsync (Test0.cs:27) → BatchSender.SendAsync → IHttpClientFactory.CreateClient): "
+                + "IHttpClientFactory builds each client a new handler with an empty pool every 2 min (HandlerLifetime), so every client resolves again at least that often; "
+                + "30 s into a DNS outage every new connection fails; add .AddCachedDns() (Resilience.Dns.Http), which resolves through CachedDnsResolver and serves the last good answer (RFC 8767)"));
+            test.ExpectedDiagnostics.Add(OneCopyRegistration(2, "AddHttpClient(\"once\")"));
             await test.RunAsync();
         }
 

@@ -82,6 +82,46 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// neonKUBE's cluster jobs (unseen survey set) list the control-plane nodes by their role label, the well-known one or
+        /// the project's own: a handful of nodes whatever the cluster's size. Twins, warned: a selector that leaves the
+        /// control plane out (the workers, which grow with the cluster), and one on another label.
+        /// </summary>
+        [Theory]
+        [InlineData("node-role.kubernetes.io/control-plane=", false)]
+        [InlineData("node-role.kubernetes.io/master", false)]
+        [InlineData("example.io/node.role=control-plane", false)]
+        [InlineData("!node-role.kubernetes.io/control-plane", true)]
+        [InlineData("example.io/node.role!=control-plane", true)]
+        [InlineData("example.io/node.pool=workers", true)]
+        public async Task Lists_of_the_control_plane_nodes_by_role_label_are_silent(string selector, bool warns)
+        {
+            string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class CertificateJob
+                {
+                    public async Task ExecuteAsync(IKubernetes client, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var nodes = await client.CoreV1.{|#0:ListNodeAsync|}(labelSelector: "SELECTOR", cancellationToken: ct);
+                            await Task.Delay(60_000, ct);
+                        }
+                    }
+                }
+                """.Replace("SELECTOR", selector);
+            var test = new Verify(source, Client.V21, Config.DaemonSet());
+            if (warns)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Limit_zero_null_or_negative_is_unbounded_and_a_continue_loop_without_limit_too()
         {

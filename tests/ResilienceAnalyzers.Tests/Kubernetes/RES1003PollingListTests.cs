@@ -80,6 +80,54 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// A start-up loop that waits until what it lists shows what it waits for (SlimFaas, third unseen survey set: until its
+        /// own pod is listed) ends there: a wait, not a poll for the program's life (a retry, RES1005's, when the list's
+        /// failure is answered with "not yet"). Twins, warned: the same list under a shutdown check, a running flag read
+        /// through Volatile, and a wait handle's timed WaitOne (a period). A paging loop asks about its continue token with no
+        /// wait between pages (YARP's informer, first survey): its own loop, not a wait, so a caller's repetition still
+        /// counts — and here, with the token never changing, it repeats the list at once.
+        /// </summary>
+        [Theory]
+        [InlineData("pods.Items.Any(p => p.Metadata.Name == self) == false", false)]
+        [InlineData("pods.Items.Count(p => p.Status.PodIP != null) < 2", false)]
+        [InlineData("!ct.IsCancellationRequested", true)]
+        [InlineData("Volatile.Read(ref running)", true)]
+        [InlineData("!stop.WaitOne(1000)", true)]
+        [InlineData("!string.IsNullOrEmpty(pods.Metadata.ContinueProperty)", true, "")]
+        public async Task A_loop_that_waits_for_what_it_lists_to_hold_is_not_polling(string condition, bool polls, string wait = "await Task.Delay(1000);")
+        {
+            string source = """
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+
+                class Startup
+                {
+                    private bool running = true;
+                    private readonly ManualResetEvent stop = new ManualResetEvent(false);
+
+                    public async Task WaitAsync(IKubernetes client, string self, CancellationToken ct)
+                    {
+                        var pods = await client.CoreV1.ListNamespacedPodAsync("apps", labelSelector: "app=gateway");
+                        while (CONDITION)
+                        {
+                            WAIT
+                            pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}("apps", labelSelector: "app=gateway");
+                        }
+                    }
+                }
+                """.Replace("CONDITION", condition).Replace("WAIT", wait);
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            if (polls)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule).WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Timers_and_PeriodicTimer_loops_are_polling()
         {

@@ -200,6 +200,101 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
         }
 
         [Fact]
+        public async Task A_wait_until_ready_loop_retries_a_list_whose_failure_its_method_answers_with_the_old_state()
+        {
+            // SlimFaas (third unseen survey set): start-up waits until its own pod shows in the synced state, syncing again
+            // every second; the sync catches the API server's failure and keeps the previous state, so while the server
+            // fails, every replica lists again every second. Twins, silent: the same sync under a shutdown-checked worker
+            // loop (a poll: RES1003's), and a wait loop over a sync that lets its failure out (the wait ends with it).
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Autorest;
+
+                interface IReplicas
+                {
+                    IReadOnlyList<string> Pods { get; }
+                    Task SyncAsync(string ns);
+                    Task SyncOrThrowAsync(string ns);
+                }
+
+                class Replicas : IReplicas
+                {
+                    private readonly IKubernetes client;
+                    public Replicas(IKubernetes client) => this.client = client;
+                    public IReadOnlyList<string> Pods { get; private set; } = new List<string>();
+
+                    public async Task SyncAsync(string ns)
+                    {
+                        try
+                        {
+                            var list = await client.CoreV1.{|#0:ListNamespacedPodAsync|}(ns, labelSelector: "app=gateway");
+                            Pods = list.Items.Select(p => p.Metadata.Name).ToList();
+                        }
+                        catch (HttpOperationException)
+                        {
+                        }
+                    }
+
+                    public async Task SyncOrThrowAsync(string ns)
+                    {
+                        var list = await client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: "app=gateway");
+                        Pods = list.Items.Select(s => s.Metadata.Name).ToList();
+                    }
+                }
+
+                class Startup
+                {
+                    private readonly IReplicas replicas;
+                    public Startup(IReplicas replicas) => this.replicas = replicas;
+
+                    public async Task WaitUntilListedAsync(string ns, string self)
+                    {
+                        await replicas.SyncAsync(ns);
+                        while (replicas.Pods.Any(p => p.Contains(self)) == false)
+                        {
+                            await Task.Delay(1000);
+                            await replicas.{|#1:SyncAsync|}(ns);
+                        }
+                    }
+
+                    public async Task WaitUntilServedAsync(string ns)
+                    {
+                        while (replicas.Pods.Count < 2)
+                        {
+                            await Task.Delay(1000);
+                            await replicas.SyncOrThrowAsync(ns);
+                        }
+                    }
+                }
+
+                class Worker
+                {
+                    private readonly IReplicas replicas;
+                    public Worker(IReplicas replicas) => this.replicas = replicas;
+
+                    public async Task RunAsync(string ns, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            await replicas.SyncAsync(ns);
+                            await Task.Delay(3000, ct);
+                        }
+                    }
+                }
+                """;
+            var test = new Verify(source, Client.V21, Config.DaemonSet(5000));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.CallerRule, 0).WithLocation(1).WithMessage(
+                "ListNamespacedPodAsync is retried by a while loop waiting for its condition in Startup.WaitUntilListedAsync (Test0.cs:51) → Replicas.SyncAsync with a fixed 1 s delay and no jitter: "
+                + "5,000 copies retry in lockstep, 5,000 requests/s against a failing API server; "
+                + "back off exponentially with full jitter (client-go: 0.8 s → 30 s, ×2, full jitter) and honour Retry-After on 429 (ExponentialBackoff in package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Jittered_backoff_polling_loops_and_rethrowing_code_are_silent()
         {
             const string source = """
