@@ -105,7 +105,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
-            var constructorNames = new HashSet<string>(constructor == null ? Enumerable.Empty<string>() : FixHelpers.DeclaredNames(constructor));
+            var constructorNames = new HashSet<string>(constructor == null ? Enumerable.Empty<string>() : NamesAtTheEnd(constructor));
             var lambdaNames = listWatch.Expression.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText).ToList();
             if (lambdaNames.Any(constructorNames.Contains))
             {
@@ -204,6 +204,39 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 && constructor.Parent == holder
                 && (constructor.Body != null || constructor.ExpressionBody != null)
                 && !(constructor.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword });
+        }
+
+        /// <summary>
+        /// The names in scope at the end of <paramref name="constructor"/>'s body, where the fix appends its assignment: the
+        /// parameters and what the body's own statements declare (not the locals of nested blocks, or the parameters of the
+        /// lambdas an earlier fix appended, whose scopes have ended).
+        /// </summary>
+        private static IEnumerable<string> NamesAtTheEnd(ConstructorDeclarationSyntax constructor)
+        {
+            var names = constructor.ParameterList.Parameters.Select(p => p.Identifier.ValueText).ToList();
+            IEnumerable<SyntaxNode> statements = constructor.Body?.Statements ?? (IEnumerable<SyntaxNode>)new SyntaxNode[] { constructor.ExpressionBody! };
+            foreach (var statement in statements)
+            {
+                if (statement is LocalFunctionStatementSyntax function)
+                {
+                    names.Add(function.Identifier.ValueText);
+                    continue;
+                }
+
+                foreach (var node in statement.DescendantNodesAndSelf(n => n == statement || !(n is AnonymousFunctionExpressionSyntax || n is BlockSyntax || n is StatementSyntax)))
+                {
+                    if (node is VariableDeclaratorSyntax variable)
+                    {
+                        names.Add(variable.Identifier.ValueText);
+                    }
+                    else if (node is SingleVariableDesignationSyntax designation)
+                    {
+                        names.Add(designation.Identifier.ValueText);
+                    }
+                }
+            }
+
+            return names;
         }
 
         /// <summary>

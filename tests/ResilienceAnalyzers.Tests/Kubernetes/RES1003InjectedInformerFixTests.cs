@@ -566,5 +566,133 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             test.CodeActionVerifier = (action, verifier) => verifier.Equal("Use a private informer: list once, then watch (podInformer)", action.Title);
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task Two_identical_lists_of_a_registered_repository_share_one_injected_informer_one_fix_at_a_time_or_all_at_once()
+        {
+            const string source = """
+                using System;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Hosting;
+
+                var services = new ServiceCollection();
+                services.AddSingleton<IKubernetes>(new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+                services.AddHostedService<Worker>();
+
+                sealed class Worker : BackgroundService
+                {
+                    private readonly IKubernetes client;
+
+                    public Worker(IKubernetes client) => this.client = client;
+
+                    private async Task<int> CountAsync(CancellationToken ct)
+                    {
+                        var pods = await client.CoreV1.{|#0:ListNamespacedPodAsync|}("team-a", cancellationToken: ct);
+                        return pods.Items.Count;
+                    }
+
+                    private async Task<string[]> NamesAsync(CancellationToken ct)
+                    {
+                        var pods = await client.CoreV1.{|#1:ListNamespacedPodAsync|}("team-a", cancellationToken: ct);
+                        return pods.Items.Select(p => p.Metadata.Name).ToArray();
+                    }
+
+                    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                    {
+                        while (!stoppingToken.IsCancellationRequested)
+                        {
+                            Console.WriteLine(await CountAsync(stoppingToken) + " " + string.Join(",", await NamesAsync(stoppingToken)));
+                            await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
+                        }
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Microsoft.Extensions.DependencyInjection;
+                using Microsoft.Extensions.Hosting;
+                using Resilience.Kubernetes;
+                using Resilience.Kubernetes.Hosting;
+
+                var services = new ServiceCollection();
+                services.AddSingleton<IKubernetes>(new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+                services.AddKubernetesInformers();
+                services.AddHostedService<Worker>();
+
+                sealed class Worker : BackgroundService
+                {
+                    private readonly IKubernetes client;
+                    private readonly Informer<V1Pod, V1PodList> podInformer;
+
+                    public Worker(IKubernetes client, SharedInformerFactory informers)
+                    {
+                        this.client = client;
+                        podInformer = informers.GetOrCreate(new InformerKey("pods", "team-a", null, null), () => ListWatch.FromHttpOperation<V1Pod, V1PodList>((o, c) => this.client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(namespaceParameter: "team-a", fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, allowWatchBookmarks: o.AllowWatchBookmarks, continueParameter: o.Continue, limit: o.Limit, resourceVersion: o.ResourceVersion, resourceVersionMatch: o.ResourceVersionMatch, timeoutSeconds: o.TimeoutSeconds, watch: o.Watch, cancellationToken: c)));
+                    }
+
+                    private async Task<int> CountAsync(CancellationToken ct)
+                    {
+                        await podInformer.StartAsync(ct);
+                        var pods = podInformer.List();
+                        return pods.Items.Count;
+                    }
+
+                    private async Task<string[]> NamesAsync(CancellationToken ct)
+                    {
+                        await podInformer.StartAsync(ct);
+                        var pods = podInformer.List();
+                        return pods.Items.Select(p => p.Metadata.Name).ToArray();
+                    }
+
+                    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                    {
+                        while (!stoppingToken.IsCancellationRequested)
+                        {
+                            Console.WriteLine(await CountAsync(stoppingToken) + " " + string.Join(",", await NamesAsync(stoppingToken)));
+                            await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
+                        }
+                    }
+                }
+                """;
+            var test = Test(source, fixedSource, program: true);
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.CallerRule, 0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.CallerRule, 1).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_registered_class_that_the_code_also_makes_with_new_keeps_a_private_informer()
+        {
+            const string registration = """
+                using k8s;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public static class Registration
+                {
+                    public static void AddWorker(IServiceCollection services)
+                    {
+                        services.AddHostedService<Worker>();
+                    }
+
+                    public static Worker Make(IKubernetes client) => new Worker(client);
+                }
+                """;
+            var test = Test(UnregisteredWorker, PrivateInformerWorker);
+            test.TestState.Sources.Add(("/0/Registration.cs", registration));
+            test.FixedState.Sources.Add(("/0/Registration.cs", registration));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.Rule, 0));
+            test.CodeActionVerifier = (action, verifier) => verifier.Equal("Use a private informer: list once, then watch (podInformer)", action.Title);
+            await test.RunAsync();
+        }
     }
 }
