@@ -35,6 +35,9 @@ internal sealed class FixCompile
         MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Informers).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(global::Resilience.Dns.CachedDnsResolver).Assembly.Location));
 
+    /// <summary>Resilience.Kubernetes.Hosting (<c>SharedInformerFactory</c>, <c>AddKubernetesInformers</c>), referenced with <c>--hosting</c>.</summary>
+    public static MetadataReference HostingReference { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Hosting.SharedInformerFactory).Assembly.Location);
+
     private readonly Dictionary<string, RuleTotals> totals = new(StringComparer.Ordinal);
 
     private sealed class RuleTotals
@@ -49,11 +52,14 @@ internal sealed class FixCompile
         public int FixAllRemaining;
         public List<string> Failures { get; } = new();
         public List<string> NotOffered { get; } = new();
+
+        /// <summary>Offered fixes by the kind their title names (the part before ':'), e.g. RES1003's private or shared informer.</summary>
+        public SortedDictionary<string, int> Kinds { get; } = new(StringComparer.Ordinal);
     }
 
     public async Task RunAsync(Project surveyed, Options options, ImmutableArray<DiagnosticAnalyzer> analyzers, ImmutableArray<MetadataReference> references)
     {
-        var compilation = surveyed.Compile(references.AddRange(RuntimeReferences));
+        var compilation = surveyed.Compile(references.AddRange(RuntimeReferences).AddRange(options.Hosting ? ImmutableArray.Create(HostingReference) : ImmutableArray<MetadataReference>.Empty));
         using var workspace = new AdhocWorkspace();
         var id = ProjectId.CreateNewId();
         var documents = compilation.SyntaxTrees.Select(t => DocumentInfo.Create(
@@ -88,6 +94,8 @@ internal sealed class FixCompile
             foreach (var (fixer, action) in offered)
             {
                 rule.Offered++;
+                string kind = action.Title.Split(':')[0];
+                rule.Kinds[kind] = rule.Kinds.TryGetValue(kind, out int count) ? count + 1 : 1;
                 string where = $"{fixer.GetType().Name} '{action.Title}' for {diagnostic.Id} at {LabelEvaluation.Relative(options.Root, diagnostic.Location.GetLineSpan().Path)}:{diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1}";
                 var changed = await ApplyAsync(action, project.Solution).ConfigureAwait(false);
                 var fixedProject = changed.GetProject(id)!;
@@ -163,6 +171,11 @@ internal sealed class FixCompile
         foreach (var (id, rule) in totals.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"   {id,-8} {rule.Diagnostics,11} {rule.Offered,8} {rule.Applied,8} {rule.Compiled,9} {rule.Removed,8} {rule.FixAllRuns,8} {rule.FixAllCompiled,9} {rule.FixAllRemaining,10}");
+        }
+
+        foreach (var (id, rule) in totals.OrderBy(p => p.Key, StringComparer.Ordinal).Where(p => p.Value.Kinds.Count > 0))
+        {
+            output.WriteLine($"   {id} offered: " + string.Join(", ", rule.Kinds.Select(k => $"{k.Value} '{k.Key}'")));
         }
 
         foreach (var (id, rule) in totals.OrderBy(p => p.Key, StringComparer.Ordinal))

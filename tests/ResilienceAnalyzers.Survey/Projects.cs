@@ -64,6 +64,9 @@ internal sealed class Options
     /// <summary>--fixes: apply every offered code fix and check that it compiles and removes its diagnostic (<see cref="FixCompile"/>).</summary>
     public bool Fixes { get; private set; }
 
+    /// <summary>--hosting (with --fixes): the fixed projects also reference Resilience.Kubernetes.Hosting, so RES1003's fix may take the shared informer from DI.</summary>
+    public bool Hosting { get; private set; }
+
     public string? Manifest { get; private set; }
 
     public string SurveyDir { get; private set; } = Environment.GetEnvironmentVariable("SURVEY_DIR") is { Length: > 0 } d ? d : "/work/survey";
@@ -90,6 +93,11 @@ internal sealed class Options
         {
             yield return "--fixes";
         }
+
+        if (Hosting)
+        {
+            yield return "--hosting";
+        }
     }
 
     public static Options Parse(string[] args)
@@ -115,6 +123,7 @@ internal sealed class Options
                 case "--labels": options.Labels.Add(Path.GetFullPath(Next())); break;
                 case "--labels-only": options.LabelsOnly = true; break;
                 case "--fixes": options.Fixes = true; break;
+                case "--hosting": options.Hosting = true; break;
                 case "--manifest": options.Manifest = Path.GetFullPath(Next()); break;
                 case "--survey-dir": options.SurveyDir = Path.GetFullPath(Next()); break;
                 default:

@@ -39,8 +39,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
         internal const string RuntimeType = "Resilience.Kubernetes.ListWatch";
 
-        private ListWatchSyntax(ExpressionSyntax expression, TypeArgumentListSyntax types, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
+        private ListWatchSyntax(ExpressionSyntax expression, TypeArgumentListSyntax types, ITypeSymbol itemType, ExpressionSyntax? cancellationToken, ExpressionSyntax? onError, IReadOnlyList<ILocalSymbol> capturedLocals)
         {
+            ItemType = itemType;
             Types = types;
             OnError = onError;
             Expression = expression;
@@ -53,6 +54,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
 
         /// <summary><c>&lt;V1Pod, V1PodList&gt;</c>: the item and list types, as the informer's type arguments too.</summary>
         public TypeArgumentListSyntax Types { get; }
+
+        /// <summary>The item type (<c>V1Pod</c>).</summary>
+        public ITypeSymbol ItemType { get; }
 
         /// <summary>The call's own cancellation token, if it passed one.</summary>
         public ExpressionSyntax? CancellationToken { get; }
@@ -212,7 +216,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 captured.Add(reference.Local);
             }
 
-            return new ListWatchSyntax(fromHttp, types, token?.WithoutTrivia(), onError, captured);
+            return new ListWatchSyntax(fromHttp, types, itemType, token?.WithoutTrivia(), onError, captured);
         }
     }
 }

@@ -37,7 +37,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     {
         private static FixPlan? PlanField(
             SemanticModel model, Diagnostic diagnostic, InvocationExpressionSyntax invocation, IInvocationOperation operation, KubernetesCall call,
-            ISet<string> taken, IDictionary<string, string> fields, CancellationToken cancellationToken)
+            FixState state, CancellationToken cancellationToken)
         {
             var awaited = FixHelpers.AwaitOf(invocation);
             if (awaited == null
@@ -58,7 +58,14 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
+            // (await client.…ListXAsync(…)).Items → podInformer.List().Items
+            ExpressionSyntax target = awaited.Parent is ParenthesizedExpressionSyntax parenthesized && parenthesized.Parent is MemberAccessExpressionSyntax ? parenthesized : awaited;
             var listWatch = ListWatchSyntax.TryCreate(model, operation, call);
+            if (listWatch != null && listWatch.CapturedLocals.Count == 0 && PlanInjected(model, operation, call, listWatch, statement, target, awaited, state, cancellationToken) is { } injected)
+            {
+                return injected;
+            }
+
             var lazy = model.Compilation.GetTypeByMetadataName("System.Threading.LazyInitializer");
             var informers = model.Compilation.GetTypeByMetadataName(InformersType);
             var informer = model.Compilation.GetTypeByMetadataName(InformerType);
@@ -73,17 +80,17 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 ArgumentList(SingletonSeparatedList(Argument(listWatch.Expression))));
             string key = holder.SpanStart + ":" + CreationKey(create);
             FieldDeclarationSyntax? field = null;
-            if (!fields.TryGetValue(key, out var name) && ExistingField(holder, key) is string existing)
+            if (!state.Fields.TryGetValue(key, out var name) && ExistingField(holder, key) is string existing)
             {
                 // An earlier fix of this class made the informer: one at a time or all at once, the result is the same.
-                fields[key] = name = existing;
+                state.Fields[key] = name = existing;
             }
 
             if (name == null)
             {
                 string kind = char.ToLowerInvariant(call.Kind[0]) + call.Kind.Substring(1);
-                name = FieldName(holder, holderType, kind + "Informer", taken);
-                fields[key] = name;
+                name = FieldName(holder, holderType, kind + "Informer", state.Taken);
+                state.Fields[key] = name;
                 TypeSyntax informerType = TypeNames.Of(informer, listWatch.Types);
                 if (model.GetNullableContext(holder.SpanStart).AnnotationsEnabled())
                 {
@@ -106,9 +113,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ensure, IdentifierName("StartAsync")),
                 listWatch.CancellationToken == null ? ArgumentList() : ArgumentList(SingletonSeparatedList(Argument(listWatch.CancellationToken))));
             start = FixHelpers.WithConfigureAwaitOf(awaited, invocation, start);
-
-            // (await client.…ListXAsync(…)).Items → podInformer.List().Items
-            ExpressionSyntax target = awaited.Parent is ParenthesizedExpressionSyntax parenthesized && parenthesized.Parent is MemberAccessExpressionSyntax ? parenthesized : awaited;
             return new FixPlan(
                 statement,
                 target,
@@ -146,9 +150,14 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// </summary>
         private static string? CreationKey(ExpressionSyntax creation)
             => creation is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Create" }, ArgumentList.Arguments: { Count: 1 } createArguments }
-                && createArguments[0].Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { Identifier.ValueText: "FromHttpOperation" } fromHttp }, ArgumentList.Arguments: { Count: 1 } operation }
-                    ? fromHttp.TypeArgumentList.NormalizeWhitespace().ToFullString() + operation[0].NormalizeWhitespace().ToFullString()
-                    : null;
+                ? FromHttpKey(createArguments[0].Expression)
+                : null;
+
+        /// <summary>The type arguments and operation of <c>ListWatch.FromHttpOperation&lt;…&gt;(…)</c> (the list it makes); null for any other expression.</summary>
+        private static string? FromHttpKey(ExpressionSyntax listWatch)
+            => listWatch is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { Identifier.ValueText: "FromHttpOperation" } fromHttp }, ArgumentList.Arguments: { Count: 1 } operation }
+                ? fromHttp.TypeArgumentList.NormalizeWhitespace().ToFullString() + operation[0].NormalizeWhitespace().ToFullString()
+                : null;
 
         /// <summary>
         /// The statement that evaluates <paramref name="awaited"/> every time it runs, before anything it does after:
@@ -347,33 +356,38 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         /// <c>Dispose()</c>, the informers are disposed there first (before what they read from, the client, is disposed):
         /// after the informers an earlier fix disposed there, so one fix at a time and Fix All write the same.
         /// </summary>
-        private static void AddFields(DocumentEditor editor, TypeDeclarationSyntax holder, IReadOnlyList<FieldDeclarationSyntax> fields)
+        private static void AddFields(DocumentEditor editor, TypeDeclarationSyntax holder, IReadOnlyList<MemberDeclarationSyntax> fields, bool dispose = true)
         {
-            var dispose = holder.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m =>
+            var disposeMethod = !dispose ? null : holder.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m =>
                 m.Identifier.ValueText == "Dispose" && m.ParameterList.Parameters.Count == 0 && m.Arity == 0
                 && m.ReturnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword } && m.Body != null);
-            if (dispose?.Body != null)
+            if (disposeMethod?.Body != null)
             {
-                var statements = fields.Select(f => (StatementSyntax)ExpressionStatement(ConditionalAccessExpression(
+                var statements = fields.OfType<FieldDeclarationSyntax>().Select(f => (StatementSyntax)ExpressionStatement(ConditionalAccessExpression(
                     IdentifierName(f.Declaration.Variables[0].Identifier.ValueText),
                     InvocationExpression(MemberBindingExpression(IdentifierName("Dispose")))))
                     .WithAdditionalAnnotations(Formatter.Annotation)).ToArray();
-                var earlier = dispose.Body.Statements.TakeWhile(IsInformerDispose).LastOrDefault();
+                var earlier = disposeMethod.Body.Statements.TakeWhile(IsInformerDispose).LastOrDefault();
                 if (earlier != null)
                 {
                     editor.InsertAfter(earlier, statements);
                 }
-                else if (dispose.Body.Statements.Count > 0)
+                else if (disposeMethod.Body.Statements.Count > 0)
                 {
-                    editor.InsertBefore(dispose.Body.Statements[0], statements);
+                    editor.InsertBefore(disposeMethod.Body.Statements[0], statements);
                 }
                 else
                 {
-                    editor.ReplaceNode(dispose.Body, dispose.Body.AddStatements(statements));
+                    editor.ReplaceNode(disposeMethod.Body, disposeMethod.Body.AddStatements(statements));
                 }
             }
 
             var lastField = holder.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
+            if (fields.Count == 0)
+            {
+                return;
+            }
+
             if (lastField != null)
             {
                 editor.InsertAfter(lastField, fields);

@@ -31,8 +31,11 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
     /// Offered in async methods for loops (not timers), when the call's arguments use nothing declared inside
     /// the loop, and when the project references Resilience.Kubernetes. When the loop is in a caller, the informer
     /// goes into a field of the class that makes the LIST (<see cref="PlanField"/>). Fix All puts one informer per
-    /// call, and one per field for the calls of a class that list the same thing. A polled one-key LIST becomes the GET
-    /// instead (RES1003UseInformerFixer.ReadByName.cs).
+    /// call, and one per field for the calls of a class that list the same thing. In a class the DI container constructs, in
+    /// a project that references Resilience.Kubernetes.Hosting, the informer is the process's shared one, taken from the
+    /// injected <c>SharedInformerFactory</c>, and the registration gets <c>AddKubernetesInformers()</c> (<see cref="PlanInjected"/>);
+    /// the title says which of the two the fix does. A polled one-key LIST becomes the GET instead
+    /// (RES1003UseInformerFixer.ReadByName.cs).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RES1003UseInformerFixer))]
     [Shared]
@@ -48,11 +51,28 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         private protected override string? Describe(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             => IsOneKey(diagnostic)
                 ? PlanRead(root, model, diagnostic, cancellationToken) is { } read ? "Read the object by name (" + read.ReadName + ")" : null
-                : Plan(root, model, diagnostic, new HashSet<string>(), new Dictionary<string, string>(), cancellationToken) is { } plan ? "Use an informer: list once, then watch (" + plan.Name + ")" : null;
+                : Plan(root, model, diagnostic, new FixState(), cancellationToken) is { } plan
+                    ? plan.Injection == null
+                        ? "Use a private informer: list once, then watch (" + plan.Name + ")"
+                        : "Use the shared informer from the injected SharedInformerFactory: list once, then watch (" + plan.Name
+                            + (plan.Injection.Registers ? "; registers AddKubernetesInformers())" : ")")
+                    : null;
+
+        /// <summary>What the fixes of one document share: names taken, informer fields by list, factory parameters by class.</summary>
+        private sealed class FixState
+        {
+            public HashSet<string> Taken { get; } = new HashSet<string>();
+
+            /// <summary>The informer field of a class for a list (key: class position and the list's creation).</summary>
+            public Dictionary<string, string> Fields { get; } = new Dictionary<string, string>();
+
+            /// <summary>The <c>SharedInformerFactory</c> parameter a fix adds to a class's constructor (key: class position).</summary>
+            public Dictionary<string, string> Factories { get; } = new Dictionary<string, string>();
+        }
 
         private sealed class FixPlan
         {
-            public FixPlan(StatementSyntax anchor, ExpressionSyntax target, string name, StatementSyntax[] setup, TypeDeclarationSyntax? holder = null, FieldDeclarationSyntax? field = null)
+            public FixPlan(StatementSyntax anchor, ExpressionSyntax target, string name, StatementSyntax[] setup, TypeDeclarationSyntax? holder = null, FieldDeclarationSyntax? field = null, Injection? injection = null)
             {
                 Anchor = anchor;
                 Target = target;
@@ -60,7 +80,11 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 Setup = setup;
                 Holder = holder;
                 Field = field;
+                Injection = injection;
             }
+
+            /// <summary>The shared informer's constructor edits; null for an informer of the class's own.</summary>
+            public Injection? Injection { get; }
 
             /// <summary>The statement the setup goes before: the loop, or (for a field) the statement that listed.</summary>
             public StatementSyntax Anchor { get; }
@@ -78,7 +102,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             public StatementSyntax[] Setup { get; }
         }
 
-        private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> taken, IDictionary<string, string> fields, CancellationToken cancellationToken)
+        private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, FixState state, CancellationToken cancellationToken)
         {
             var invocation = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
             if (invocation == null
@@ -95,7 +119,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             bool isAsync = operation.TargetMethod.Name.EndsWith("Async", System.StringComparison.Ordinal);
             if (!frequency.IsPeriodic && diagnostic.AdditionalLocations.Count > 0)
             {
-                return PlanField(model, diagnostic, invocation, operation, call, taken, fields, cancellationToken);
+                return PlanField(model, diagnostic, invocation, operation, call, state, cancellationToken);
             }
 
             if (!frequency.IsPeriodic
@@ -113,8 +137,15 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return null;
             }
 
+            // await client.…ListXAsync(…)[.ConfigureAwait(false)] → informer.List(): the store is read synchronously.
+            ExpressionSyntax target = isAsync ? FixHelpers.AwaitOf(invocation)! : invocation;
+            if (PlanInjected(model, operation, call, listWatch, loop, target, isAsync ? FixHelpers.AwaitOf(invocation) : null, state, cancellationToken) is { } injected)
+            {
+                return injected;
+            }
+
             string kind = char.ToLowerInvariant(call.Kind[0]) + call.Kind.Substring(1);
-            string name = FixHelpers.UniqueLocalName(model, loop, kind + "Informer", taken);
+            string name = FixHelpers.UniqueLocalName(model, loop, kind + "Informer", state.Taken);
 
             var create = LocalDeclarationStatement(
                 VariableDeclaration(
@@ -137,9 +168,6 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             }
 
             var start = ExpressionStatement(AwaitExpression(startCall));
-
-            // await client.…ListXAsync(…)[.ConfigureAwait(false)] → informer.List(): the store is read synchronously.
-            ExpressionSyntax target = isAsync ? FixHelpers.AwaitOf(invocation)! : invocation;
             return new FixPlan(
                 loop,
                 target,
@@ -150,7 +178,10 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
         private static bool DeclaredInside(ILocalSymbol local, SyntaxNode loop)
             => local.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(r.Span));
 
-        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        private protected override Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+            => FixAsync(document, diagnostics, new List<string>(), cancellationToken);
+
+        private protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, ICollection<string> followUps, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -159,9 +190,9 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                 return document;
             }
 
-            var taken = new HashSet<string>();
-            var fields = new Dictionary<string, string>();
-            var added = new Dictionary<TypeDeclarationSyntax, List<FieldDeclarationSyntax>>();
+            var state = new FixState();
+            var added = new Dictionary<TypeDeclarationSyntax, List<MemberDeclarationSyntax>>();
+            var injected = new Dictionary<TypeDeclarationSyntax, List<FixPlan>>();
             var seen = new HashSet<SyntaxNode>();
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             bool changed = false;
@@ -179,7 +210,7 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     continue;
                 }
 
-                var plan = Plan(root, model, diagnostic, taken, fields, cancellationToken);
+                var plan = Plan(root, model, diagnostic, state, cancellationToken);
                 if (plan == null || !seen.Add(plan.Target))
                 {
                     continue;
@@ -195,11 +226,24 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
                     editor.InsertBefore(plan.Anchor, plan.Setup);
                 }
 
-                if (plan.Holder != null && plan.Field != null)
+                if (plan.Holder != null && plan.Injection != null)
+                {
+                    if (!injected.TryGetValue(plan.Holder, out var plans))
+                    {
+                        injected[plan.Holder] = plans = new List<FixPlan>();
+                    }
+
+                    plans.Add(plan);
+                    if (plan.Injection.Registers && !followUps.Contains(plan.Injection.HolderName))
+                    {
+                        followUps.Add(plan.Injection.HolderName);
+                    }
+                }
+                else if (plan.Holder != null && plan.Field != null)
                 {
                     if (!added.TryGetValue(plan.Holder, out var list))
                     {
-                        added[plan.Holder] = list = new List<FieldDeclarationSyntax>();
+                        added[plan.Holder] = list = new List<MemberDeclarationSyntax>();
                     }
 
                     list.Add(plan.Field);
@@ -218,6 +262,11 @@ namespace ResilienceAnalyzers.CodeFixes.Kubernetes
             foreach (var pair in added)
             {
                 AddFields(editor, pair.Key, pair.Value);
+            }
+
+            foreach (var pair in injected)
+            {
+                AddInjections(editor, pair.Key, pair.Value);
             }
 
             return document.WithSyntaxRoot(editor.GetChangedRoot());

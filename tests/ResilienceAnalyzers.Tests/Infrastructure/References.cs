@@ -53,6 +53,12 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
         /// <summary>The product's Resilience.Kubernetes (informer, pager, backoff), which the RES100x fixes call.</summary>
         public static MetadataReference ResilienceKubernetes { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Informers).Assembly.Location);
 
+        /// <summary>
+        /// The product's Resilience.Kubernetes.Hosting (<c>SharedInformerFactory</c>, <c>AddKubernetesInformers</c>), which RES1003's
+        /// fix uses in a class the DI container constructs; the Microsoft.Extensions.* it builds on come from <see cref="AspNetCore"/>.
+        /// </summary>
+        public static MetadataReference ResilienceKubernetesHosting { get; } = MetadataReference.CreateFromFile(typeof(global::Resilience.Kubernetes.Hosting.SharedInformerFactory).Assembly.Location);
+
         /// <summary>Akka 1.5.75 and Akka.Discovery 1.5.75 (a discovery plugin's <c>ServiceDiscovery.Lookup</c>).</summary>
         public static ImmutableArray<MetadataReference> AkkaDiscovery => Akka.Value;
 
