@@ -189,6 +189,17 @@ namespace ResilienceAnalyzers.Analysis
             return RepeatedBy(site.Caller) is CallChain above ? new CallChain(above.Frequency, above.RetryLoop, above.Sites.Add(site)) : null;
         }
 
+        /// <summary>The retry around one call site: a retry loop in its own method, else one in its method's callers.</summary>
+        public CallChain? RetriedAt(CallSite site)
+        {
+            if (Retries(site) is CallChain direct)
+            {
+                return direct;
+            }
+
+            return RetriedBy(site.Caller) is CallChain above ? new CallChain(above.Frequency, above.RetryLoop, above.Sites.Add(site)) : null;
+        }
+
         private CallChain? Repeats(CallSite site)
         {
             var frequency = Periodicity.Of(site.Operation, callPages: false, model);

@@ -391,34 +391,17 @@ namespace ResilienceAnalyzers.Dns
                         return true;
                     }
 
+                    // A helper's HttpClientHandler (or a class derived from it: `() => Handlers.Create(…)`, SlimFaas in the
+                    // third unseen survey set) has no ConnectCallback to route through a cache, whoever built it.
                     createsHandler |= inner is IObjectCreationOperation created
                         && (Namespaces.IsType(created.Type, Http, "SocketsHttpHandler") || Namespaces.IsType(created.Type, Http, "HttpClientHandler"))
-                        || inner is IInvocationOperation helper && IsHttpClientHandler(helper.Type);
+                        || inner is IInvocationOperation helper && Namespaces.IsOrDerivesFrom(helper.Type, Http, "HttpClientHandler");
                 }
             }
 
             // ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<MyHandler>()): a handler built elsewhere.
             return !createsHandler;
         }
-
-        /// <summary>
-        /// An <c>HttpClientHandler</c>, or a class derived from it, made by a helper (<c>() =&gt; Handlers.Create(…)</c>,
-        /// SlimFaas in the third unseen survey set): it has no <c>ConnectCallback</c> to route through a cache, whoever
-        /// built it, so it connects through the system resolver like one created in place.
-        /// </summary>
-        private static bool IsHttpClientHandler(ITypeSymbol? type)
-        {
-            for (; type != null; type = type.BaseType)
-            {
-                if (Namespaces.IsType(type, Http, "HttpClientHandler"))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
 
         /// <summary><c>x.ConnectCallback = …</c> or <c>x.UseCachedDns(…)</c>.</summary>
         private static bool RoutesThroughCache(IOperation operation)

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
 using ResilienceAnalyzers.Workload;
@@ -105,7 +104,7 @@ namespace ResilienceAnalyzers.Dns
                 foreach (var use in judgement.Chains.Index.SitesOf(createClient))
                 {
                     if (HttpConnections.CreatesClientOf(use.Operation, site)
-                        && (judgement.Chains.RepeatedAt(use) ?? RetriedAt(judgement, model, use)) is CallChain chain)
+                        && (judgement.Chains.RepeatedAt(use) ?? judgement.Chains.RetriedAt(use)) is CallChain chain)
                     {
                         return (chain, createClient);
                     }
@@ -114,11 +113,6 @@ namespace ResilienceAnalyzers.Dns
 
             return null;
         }
-
-        private static CallChain? RetriedAt(Judgement judgement, ResilienceCompilation model, CallSite use)
-            => RetryLoops.Of(use.Operation, model) is ILoopOperation loop
-                ? new CallChain(Frequency.Once, loop, ImmutableArray.Create(use))
-                : judgement.Chains.RetriedBy(use.Caller) is CallChain above ? new CallChain(above.Frequency, above.RetryLoop, above.Sites.Add(use)) : null;
 
         /// <summary>
         /// A warning where the creation repeats (<paramref name="where"/> says how) or the code runs on every node — every

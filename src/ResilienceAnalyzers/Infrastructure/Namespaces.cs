@@ -49,5 +49,19 @@ namespace ResilienceAnalyzers.Infrastructure
         /// <summary><paramref name="type"/> is the type <paramref name="name"/> in namespace <paramref name="ns"/> (not nested).</summary>
         public static bool IsType(ITypeSymbol? type, string ns, string name)
             => type != null && type.Name == name && type.ContainingType == null && Is(type.ContainingNamespace, ns);
+
+        /// <summary><paramref name="type"/> is that type or derives from it.</summary>
+        public static bool IsOrDerivesFrom(ITypeSymbol? type, string ns, string name)
+        {
+            for (; type != null; type = type.BaseType)
+            {
+                if (IsType(type, ns, name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

@@ -342,18 +342,7 @@ namespace ResilienceAnalyzers.Workload
         private static readonly System.Collections.Immutable.ImmutableHashSet<string> ActorReceive = System.Collections.Immutable.ImmutableHashSet.Create(
             StringComparer.Ordinal, "Receive", "ReceiveAsync", "ReceiveAny", "ReceiveAnyAsync");
 
-        private static bool IsReceiveActor(INamedTypeSymbol? type)
-        {
-            for (; type != null; type = type.BaseType)
-            {
-                if (type.Name == "ReceiveActor" && Namespaces.Is(type.ContainingNamespace, "Akka.Actor"))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private static bool IsReceiveActor(INamedTypeSymbol? type) => Namespaces.IsOrDerivesFrom(type, "Akka.Actor", "ReceiveActor");
 
         /// <summary>An <c>IAsyncEnumerable</c> of <c>(WatchEventType, T)</c>: what every <c>WatchList…Async</c> returns.</summary>
         internal static bool IsWatchStream(IOperation collection)
