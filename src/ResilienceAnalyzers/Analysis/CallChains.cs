@@ -287,7 +287,13 @@ namespace ResilienceAnalyzers.Analysis
 
             visiting.Remove(method);
             cut = found == null && anyCut;
-            memo[method] = new Memo(found, cut ? remaining : -1);
+
+            // A build's within-type search sees more callers as the driver goes on: a chain it found stays true, "none" does not.
+            if (found != null || !Index.GrowsWithDriver)
+            {
+                memo[method] = new Memo(found, cut ? remaining : -1);
+            }
+
             return found;
         }
 

@@ -133,6 +133,30 @@ namespace ResilienceAnalyzers.Analysis
                 }
             }
 
+            /// <summary>
+            /// Adds to <paramref name="into"/> the sites recorded so far inside <paramref name="span"/> that spell
+            /// <paramref name="name"/> and still have their operation: the candidates of the within-type search in a build,
+            /// read from what the driver has handed over instead of binding members it has not reached.
+            /// </summary>
+            public void CollectNamed(string name, Microsoft.CodeAnalysis.Text.TextSpan span, List<Site> into)
+            {
+                lock (sites)
+                {
+                    if (operations == null)
+                    {
+                        return;
+                    }
+
+                    foreach (var site in sites)
+                    {
+                        if (site.Index >= 0 && span.Contains(site.Node.Span) && CallerIndex.SpelledName(site.Node) == name)
+                        {
+                            into.Add(site);
+                        }
+                    }
+                }
+            }
+
             public void Forget()
             {
                 lock (sites)
@@ -207,6 +231,15 @@ namespace ResilienceAnalyzers.Analysis
         /// within-type search reads its callers through it instead of binding their bodies again.
         /// </summary>
         public IOperation? OperationOf(SyntaxNode node) => trees.TryGetValue(node.SyntaxTree, out var store) ? store.OperationOf(node) : null;
+
+        /// <summary>The sites spelling <paramref name="name"/> recorded so far inside <paramref name="span"/> of <paramref name="tree"/>, with their operations.</summary>
+        public void CollectNamed(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span, string name, List<Site> into)
+        {
+            if (trees.TryGetValue(tree, out var store))
+            {
+                store.CollectNamed(name, span, into);
+            }
+        }
 
         /// <summary>
         /// Lets go of the recorded operations once every rule is done with the compilation (they hold the members' bound

@@ -43,7 +43,8 @@ namespace ResilienceAnalyzers.Analysis
     internal sealed class CallerIndex
     {
         private readonly ResilienceCompilation model;
-        private readonly SiteLists byName;
+        private readonly SiteLists? byName;
+        private readonly ImmutableArray<SyntaxReference> reachedIn;
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>> sites =
             new ConcurrentDictionary<IMethodSymbol, ImmutableArray<CallSite>>(SymbolEqualityComparer.Default);
 
@@ -53,12 +54,32 @@ namespace ResilienceAnalyzers.Analysis
         {
         }
 
-        /// <summary>Callers under <paramref name="roots"/> only: one type's declarations, for the live, within-type search.</summary>
+        /// <summary>Callers under <paramref name="roots"/> only, from a syntax walk, bound on demand.</summary>
         public CallerIndex(ResilienceCompilation model, IEnumerable<SyntaxNode> roots)
         {
             this.model = model;
             byName = new SiteLists(Index(roots), order: null);
         }
+
+        /// <summary>
+        /// The within-type search of a build: the callers inside <paramref name="type"/>'s declarations that the driver has
+        /// already handed over (<see cref="CallRecorder.CollectNamed(SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan, string, List{CallRecorder.Site})"/>),
+        /// read afresh at each search. A member the driver has not reached is not bound: binding it moved the driver's own
+        /// binding of that member, nullability analysis included, into the rule that asked (RES2004 on Steeltoe: 21 of its
+        /// 23 ms in the telemetry, while the whole analysis allocated the same within 0.1 MB: work the driver does anyway;
+        /// docs/performance.md, "Eighth session"). The within-type search only ever reports, it never clears a call, so a
+        /// caller not reached yet leaves the call to compilation end, which a build always runs and where every caller is
+        /// recorded. The editor's search, which has no compilation end to fall back on, reads the type's syntax instead
+        /// (<see cref="ResilienceCompilation.TypeChains"/>).
+        /// </summary>
+        public CallerIndex(ResilienceCompilation model, INamedTypeSymbol type)
+        {
+            this.model = model;
+            reachedIn = type.DeclaringSyntaxReferences;
+        }
+
+        /// <summary>A build's within-type search: what it finds grows as the driver goes on, so an empty answer is not final.</summary>
+        public bool GrowsWithDriver => byName == null;
 
         /// <summary>Callers anywhere in the compilation, as the driver handed them to the rules.</summary>
         public CallerIndex(ResilienceCompilation model, CallRecorder recorded)
@@ -69,11 +90,29 @@ namespace ResilienceAnalyzers.Analysis
 
         /// <summary>The sites that call <paramref name="method"/> (or reference it as a delegate), in source order.</summary>
         public ImmutableArray<CallSite> SitesOf(IMethodSymbol method)
-            => sites.GetOrAdd(method.OriginalDefinition, Find);
+            => GrowsWithDriver ? Find(method.OriginalDefinition) : sites.GetOrAdd(method.OriginalDefinition, Find);
+
+        /// <summary>The candidate sites spelling <paramref name="name"/>: the index's list, or for a build's within-type search those recorded so far in the type, in source order.</summary>
+        private bool TryGetCandidates(string name, out List<CallRecorder.Site> candidates)
+        {
+            if (byName != null)
+            {
+                return byName.TryGetValue(name, out candidates);
+            }
+
+            candidates = new List<CallRecorder.Site>();
+            foreach (var declaration in reachedIn)
+            {
+                model.Recorder.CollectNamed(declaration.SyntaxTree, declaration.Span, name, candidates);
+            }
+
+            candidates.Sort((a, b) => a.Node.SyntaxTree == b.Node.SyntaxTree ? a.Node.SpanStart.CompareTo(b.Node.SpanStart) : 0);
+            return candidates.Count > 0;
+        }
 
         private ImmutableArray<CallSite> Find(IMethodSymbol method)
         {
-            if (!byName.TryGetValue(method.Name, out var candidates))
+            if (!TryGetCandidates(method.Name, out var candidates))
             {
                 return ImmutableArray<CallSite>.Empty;
             }
@@ -89,10 +128,10 @@ namespace ResilienceAnalyzers.Analysis
                     continue;
                 }
 
-                // The operation the driver handed over (recorded with the site, or, for the live within-type search, once
+                // The operation the driver handed over (recorded with the site, or, for the editor's within-type search, once
                 // the driver has reached that member); else the operation first and the symbol query only for a call that
-                // does not bind: each binds the member's whole body again, nullability analysis included — the driver's
-                // own binding is not shared with the tree's semantic model (docs/performance.md, "Binding").
+                // does not bind: each binds the member's whole body, nullability analysis included (docs/performance.md,
+                // "Binding").
                 var recorded = candidate.Operation ?? model.Recorder.OperationOf(node);
                 var semanticModel = recorded?.SemanticModel ?? model.ModelFor(node.SyntaxTree);
                 var operation = recorded ?? semanticModel.GetOperation(node);
@@ -144,7 +183,7 @@ namespace ResilienceAnalyzers.Analysis
                 IArgumentOperation { Parameter: IParameterSymbol parameter } => StoredFrom(parameter),
                 _ => null,
             };
-            if (member == null || !byName.TryGetValue(member.Name, out var candidates))
+            if (member == null || !TryGetCandidates(member.Name, out var candidates))
             {
                 yield break;
             }

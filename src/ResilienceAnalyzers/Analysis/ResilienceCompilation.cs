@@ -51,6 +51,7 @@ namespace ResilienceAnalyzers.Analysis
         {
             Compilation = compilation;
             Options = options.AnalyzerConfigOptionsProvider;
+            InEditor = options.GetType() != typeof(AnalyzerOptions);
             Settings = new SettingsCache(Options);
             Recorder = new CallRecorder(System.Linq.Enumerable.Count(compilation.SyntaxTrees));
             var additionalFiles = options.AdditionalFiles;
@@ -96,6 +97,11 @@ namespace ResilienceAnalyzers.Analysis
         public CallChains TypeChains(INamedTypeSymbol type)
             => typeChains.GetOrAdd(type, t =>
             {
+                if (!InEditor)
+                {
+                    return new CallChains(this, new CallerIndex(this, t));
+                }
+
                 var roots = new System.Collections.Generic.List<SyntaxNode>();
                 foreach (var reference in t.DeclaringSyntaxReferences)
                 {
@@ -104,6 +110,16 @@ namespace ResilienceAnalyzers.Analysis
 
                 return new CallChains(this, new CallerIndex(this, roots));
             });
+
+        /// <summary>
+        /// Analyzed by an editor: the IDE hands analyzers its own subclass of <see cref="AnalyzerOptions"/> (Roslyn's
+        /// <c>WorkspaceAnalyzerOptions</c>, src/Workspaces/Core/Portable/Diagnostics/WorkspaceAnalyzerOptions.cs), while the
+        /// compiler (<c>CommonCompiler</c>), <c>Compilation.WithAnalyzers</c> and <c>dotnet format</c> pass
+        /// <see cref="AnalyzerOptions"/> itself. An editor's document analysis runs no compilation-end action, so there the
+        /// within-type search binds the type's callers the driver has not reached yet, to show a chain live whatever order
+        /// the members are analyzed in; a build leaves them to compilation end (<see cref="TypeChains"/>).
+        /// </summary>
+        public bool InEditor { get; }
 
         /// <summary>
         /// The model of <paramref name="compilation"/>. Options are per project, so they are the same for every

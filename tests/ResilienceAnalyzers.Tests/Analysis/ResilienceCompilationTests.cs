@@ -74,6 +74,12 @@ namespace ResilienceAnalyzers.Tests.Analysis
 
             Assert.Empty(await DocumentDiagnostics(AcrossTypes));
 
+            // A build reads only the callers the driver has handed over within the type (it binds none), and compilation end
+            // the rest: the same one diagnostic, whichever order the members were analyzed in.
+            diagnostic = Assert.Single(await BuildDiagnostics(WithinOneType));
+            Assert.Equal("RES1003", diagnostic.Id);
+            Assert.Contains("Agent.LoopAsync", diagnostic.GetMessage(), StringComparison.Ordinal);
+
             var build = await BuildDiagnostics(AcrossTypes);
             diagnostic = Assert.Single(build);
             Assert.Contains(WellKnownDiagnosticTags.CompilationEnd, diagnostic.Descriptor.CustomTags);
@@ -249,12 +255,21 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 References.NetFramework.AddRange(References.KubernetesClient),
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+        /// <summary>What an editor runs on an open file: its own subclass of the options (the IDE's WorkspaceAnalyzerOptions), one document, no compilation end.</summary>
         private static async Task<ImmutableArray<Diagnostic>> DocumentDiagnostics(string source)
         {
             var compilation = Compile(source);
-            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RES1003PollingListAnalyzer()));
+            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RES1003PollingListAnalyzer()), new EditorOptions());
             var tree = compilation.SyntaxTrees.Single();
             return await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), filterSpan: null, CancellationToken.None);
+        }
+
+        private sealed class EditorOptions : AnalyzerOptions
+        {
+            public EditorOptions()
+                : base(ImmutableArray<AdditionalText>.Empty)
+            {
+            }
         }
 
         private static async Task<ImmutableArray<Diagnostic>> BuildDiagnostics(string source)
