@@ -269,6 +269,8 @@ namespace ResilienceAnalyzers.Analysis
                 // The call graph's memos and the recorded operations hold bound trees too: a later analysis of the same
                 // compilation (the IDE) builds them again from the recorded sites.
                 semanticModels.Clear();
+                retryPacing.Clear();
+                typeChains.Clear();
                 Recorder.ForgetOperations();
                 (callers, chains) = NewCallGraph();
             }
@@ -349,6 +351,27 @@ namespace ResilienceAnalyzers.Analysis
 
             return false;
         }
+
+        /// <summary>
+        /// What a retry runs again between attempts, read once per retried body: its delay, and whether it backs off with
+        /// jitter (<paramref name="backsOff"/>, RES1005's test). Every API call a loop retries is judged on its own, and on
+        /// KubeOps each judgement walked the same watch loop's body and every helper called in it again: most of the rules'
+        /// time there (docs/performance.md, "Eighth session").
+        /// </summary>
+        internal (Delay Delay, bool BacksOff) RetryPacing(IOperation retried, Func<IOperation, Delay, ResilienceCompilation, bool> backsOff)
+            => retryPacing.GetOrAdd(retried, r =>
+            {
+                var delay = Delay.In(r);
+                return (delay, backsOff(r, delay, this));
+            });
+
+        private readonly ConcurrentDictionary<IOperation, (Delay, bool)> retryPacing = new ConcurrentDictionary<IOperation, (Delay, bool)>();
+
+        /// <summary>Whether a source method's body passes <paramref name="test"/> (RES1005: computes a jittered delay), read once per method.</summary>
+        internal bool ComputesJitteredDelay(IMethodSymbol method, Func<IOperation, bool> test)
+            => jitteredDelays.GetOrAdd(method, m => BodyOf(m) is IOperation body && test(body));
+
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> jitteredDelays = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
         /// <summary>The constant wait a source method starts with (<see cref="Periodicity.LeadingWait"/>), read once per method: its body is bound to read it.</summary>
         internal TimeSpan? LeadingWait(IMethodSymbol method)

@@ -164,8 +164,8 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <param name="by">"a while loop in RetryHelper.RunAsync", "a watch's onClosed callback (…)".</param>
         private static Diagnostic? Create(DiagnosticDescriptor descriptor, IOperation call, string name, IOperation retried, string by, FanOut fanOut, System.Collections.Generic.IEnumerable<Location>? chainLocations, ResilienceCompilation model)
         {
-            var delay = Delay.In(retried);
-            if (DelegatesToBackoff(retried) || (delay.IsComputed && UsesRandom(retried)) || BacksOffInHelper(retried, model))
+            var (delay, backsOff) = model.RetryPacing(retried, BacksOff);
+            if (backsOff)
             {
                 return null;
             }
@@ -217,8 +217,15 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>
+        /// What runs again between attempts backs off with jitter: through a backoff policy, a computed delay with randomness
+        /// in it, or a method of the project that computes one. Read once per retried body (<see cref="ResilienceCompilation.RetryPacing"/>).
+        /// </summary>
+        private static bool BacksOff(IOperation retried, Delay delay, ResilienceCompilation model)
+            => DelegatesToBackoff(retried) || (delay.IsComputed && UsesRandom(retried)) || BacksOffInHelper(retried, model);
+
+        /// <summary>
         /// The loop waits through a method of the project that computes a delay with randomness in it (KubeOps'
-        /// <c>OnWatchErrorAsync</c>: 2^n s plus a random second): a jittered backoff, one call away.
+        /// <c>OnWatchErrorAsync</c>: 2^n s plus a random second): a jittered backoff, one call away. Each method is read once.
         /// </summary>
         private static bool BacksOffInHelper(IOperation retried, ResilienceCompilation model)
         {
@@ -226,9 +233,7 @@ namespace ResilienceAnalyzers.Kubernetes
             {
                 if (descendant is IInvocationOperation call
                     && call.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences.Length > 0
-                    && model.BodyOf(call.TargetMethod.OriginalDefinition) is IOperation body
-                    && Delay.In(body).IsComputed
-                    && UsesRandom(body))
+                    && model.ComputesJitteredDelay(call.TargetMethod.OriginalDefinition, ComputesJitteredDelay))
                 {
                     return true;
                 }
@@ -236,6 +241,8 @@ namespace ResilienceAnalyzers.Kubernetes
 
             return false;
         }
+
+        private static bool ComputesJitteredDelay(IOperation body) => Delay.In(body).IsComputed && UsesRandom(body);
 
         /// <summary>Randomness in what is retried: <c>Random</c>, <c>Random.Shared</c>, or a method named like jitter.</summary>
         private static bool UsesRandom(IOperation body)
