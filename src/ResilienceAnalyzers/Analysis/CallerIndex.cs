@@ -145,6 +145,12 @@ namespace ResilienceAnalyzers.Analysis
                 if (operation != null && caller != null)
                 {
                     found.Add(new CallSite(operation, caller));
+                }
+
+                // A method group in a field initializer (`Func<…> resolver = GetHostName;`) is in no method, and still runs
+                // wherever the field is invoked.
+                if (operation != null && (caller != null || operation is IMethodReferenceOperation))
+                {
                     found.AddRange(ThroughStoredDelegate(operation));
                 }
             }
@@ -183,7 +189,31 @@ namespace ResilienceAnalyzers.Analysis
                 IArgumentOperation { Parameter: IParameterSymbol parameter } => StoredFrom(parameter),
                 _ => null,
             };
-            if (member == null || !TryGetCandidates(member.Name, out var candidates))
+            if (member == null)
+            {
+                yield break;
+            }
+
+            foreach (var invoked in InvocationsOf(member))
+            {
+                yield return invoked;
+            }
+
+            // A field read through a property that returns it (`public Func<…> HostNameResolver { get { return
+            // _hostNameResolver; } }`, Cassandra's SSLOptions): invoking the property invokes the field.
+            if (member is IFieldSymbol keptIn && ReturnedBy(keptIn) is IPropertySymbol exposedBy)
+            {
+                foreach (var invoked in InvocationsOf(exposedBy))
+                {
+                    yield return invoked;
+                }
+            }
+        }
+
+        /// <summary>The invocations of the delegate kept in <paramref name="member"/> (<c>member(…)</c>, <c>x.Member(…)</c>).</summary>
+        private IEnumerable<CallSite> InvocationsOf(ISymbol member)
+        {
+            if (!TryGetCandidates(member.Name, out var candidates))
             {
                 yield break;
             }
@@ -205,6 +235,72 @@ namespace ResilienceAnalyzers.Analysis
                 }
             }
         }
+
+        /// <summary>
+        /// The property of <paramref name="field"/>'s type that only returns it — <c>=&gt; field</c>, <c>get =&gt; field;</c>,
+        /// <c>get { return field; }</c>, with or without <c>this.</c> — read from syntax; null when there is none or more
+        /// than one. Asked only for a field that keeps a delegate a source method was handed to.
+        /// </summary>
+        private static IPropertySymbol? ReturnedBy(IFieldSymbol field)
+        {
+            IPropertySymbol? found = null;
+            foreach (var candidate in field.ContainingType.GetMembers())
+            {
+                if (!(candidate is IPropertySymbol property) || property.IsIndexer
+                    || !SymbolEqualityComparer.Default.Equals(property.Type, field.Type)
+                    || property.DeclaringSyntaxReferences.Length != 1
+                    || !(property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax declaration)
+                    || !Returns(Getter(declaration), field.Name))
+                {
+                    continue;
+                }
+
+                if (found != null)
+                {
+                    return null;
+                }
+
+                found = property;
+            }
+
+            return found;
+        }
+
+        /// <summary>The expression a property's getter returns when it is one expression or one <c>return</c>.</summary>
+        private static ExpressionSyntax? Getter(PropertyDeclarationSyntax declaration)
+        {
+            if (declaration.ExpressionBody != null)
+            {
+                return declaration.ExpressionBody.Expression;
+            }
+
+            var accessors = declaration.AccessorList?.Accessors;
+            if (accessors == null)
+            {
+                return null;
+            }
+
+            foreach (var accessor in accessors.Value)
+            {
+                if (!accessor.Keyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.GetKeyword))
+                {
+                    continue;
+                }
+
+                return accessor.ExpressionBody?.Expression
+                    ?? (accessor.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax returned ? returned.Expression : null);
+            }
+
+            return null;
+        }
+
+        private static bool Returns(ExpressionSyntax? expression, string fieldName)
+            => expression switch
+            {
+                IdentifierNameSyntax name => name.Identifier.ValueText == fieldName,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } => name.Identifier.ValueText == fieldName,
+                _ => false,
+            };
 
         /// <summary>
         /// The field or property a source method (a constructor, mostly) keeps its delegate parameter in: <c>_watchMaker =

@@ -46,6 +46,7 @@ namespace ResilienceAnalyzers.Analysis
         private readonly Lazy<bool> dnsClientReferenced;
         private Lazy<CallerIndex> callers;
         private Lazy<CallChains> chains;
+        private readonly Lazy<ValueSources> valueSources;
 
         private ResilienceCompilation(Compilation compilation, AnalyzerOptions options)
         {
@@ -59,6 +60,7 @@ namespace ResilienceAnalyzers.Analysis
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
             dnsClientReferenced = new Lazy<bool>(() => Infrastructure.ReferencedAssemblies.Contains(compilation, "DnsClient", prefix: false));
             (callers, chains) = NewCallGraph();
+            valueSources = new Lazy<ValueSources>(() => new ValueSources(this));
         }
 
         private (Lazy<CallerIndex>, Lazy<CallChains>) NewCallGraph()
@@ -86,6 +88,9 @@ namespace ResilienceAnalyzers.Analysis
         /// rules ran under the driver, which is the only place the rules ask (compilation end); else from a syntax walk.
         /// </summary>
         public CallerIndex Callers => callers.Value;
+
+        /// <summary>Where members' values and constructors' arguments come from (one syntax walk, on first need: RES2003's end points).</summary>
+        public ValueSources ValueSources => valueSources.Value;
 
         /// <summary>The repeating or retrying caller of a method, searched once per method.</summary>
         public CallChains CallChains => chains.Value;

@@ -80,7 +80,8 @@ namespace ResilienceAnalyzers.Dns
                 || method.Parameters.Length == 0
                 || method.Parameters[0].Type.SpecialType != SpecialType.System_String
                 || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
-                || HostNames.KeepsLastKnownGood(invocation))
+                || HostNames.KeepsLastKnownGood(invocation)
+                || EndPoints.InBranchNeverTaken(invocation))
             {
                 return;
             }

@@ -73,13 +73,25 @@ namespace ResilienceAnalyzers.Dns
                 || type.ContainingNamespace?.Name != "Sockets"
                 || method.Parameters.Length == 0
                 || arguments.IsEmpty
-                || HostNames.IsInsideCachingResolver(context.ContainingSymbol)
-                || !(Remote(method, arguments) is string host))
+                || HostNames.IsInsideCachingResolver(context.ContainingSymbol))
             {
                 return;
             }
 
             string what = method.MethodKind == MethodKind.Constructor ? "new " + type.Name : type.Name + "." + method.Name;
+            if (!(Remote(method, arguments) is string host))
+            {
+                // An EndPoint decided elsewhere (a parameter, an options property): whether a DnsEndPoint reaches it is
+                // known only with the whole compilation's callers and assignments, so compilation end traces it.
+                if (method.Parameters[0].Type.Name == "EndPoint" && HostNames.HostArgument(arguments) is { } endPoint && EndPoints.MayCarryHostName(endPoint)
+                    && CallerScope(context.Operation, context.ContainingSymbol) is IMethodSymbol scope)
+                {
+                    run.Defer(context.Operation, scope, new Connect(what, endPoint));
+                }
+
+                return;
+            }
+
             var connect = new Connect(what, host);
             var frequency = Periodicity.Of(context.Operation, callPages: false, run.Model);
             if (frequency.IsPeriodic)
@@ -97,6 +109,24 @@ namespace ResilienceAnalyzers.Dns
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             var connect = (Connect)deferred.State!;
+            if (connect.EndPoint != null)
+            {
+                // Traced once, with every caller and assignment of the compilation.
+                if (!judgement.Final || !(EndPoints.RemoteHost(connect.EndPoint, run.Model) is string traced))
+                {
+                    return;
+                }
+
+                connect = new Connect(connect.What, HostNames.Written(connect.EndPoint) + " (a DnsEndPoint of " + traced + ")");
+                var frequency = Periodicity.Of(deferred.Operation, callPages: false, run.Model);
+                if (frequency.IsPeriodic)
+                {
+                    var ownFanOut = CallerFanOut.Resolve(run.Model, deferred.Method, deferred.Operation.Syntax, null);
+                    judgement.Report(Create(CallerRule, deferred.Operation, connect, " " + frequency.Describe(), ownFanOut, null));
+                    return;
+                }
+            }
+
             var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
             if (chain == null && !judgement.Final)
             {
@@ -154,9 +184,19 @@ namespace ResilienceAnalyzers.Dns
                 Host = host;
             }
 
+            /// <summary>A connect to an <c>EndPoint</c> decided elsewhere, to trace at compilation end.</summary>
+            public Connect(string what, IOperation endPoint)
+            {
+                What = what;
+                Host = string.Empty;
+                EndPoint = endPoint;
+            }
+
             public string What { get; }
 
             public string Host { get; }
+
+            public IOperation? EndPoint { get; }
         }
     }
 }

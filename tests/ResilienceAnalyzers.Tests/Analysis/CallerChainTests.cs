@@ -1188,5 +1188,66 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 + "cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, so 30 s into a DNS outage every lookup fails; resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)"));
             await test.RunAsync();
         }
+
+        /// <summary>
+        /// Cassandra's shape (<c>SSLOptions.HostNameResolver</c>): the default resolver is a method kept in a private field by
+        /// its initializer and read through a get-only property that returns the field; the connection path invokes the
+        /// property. When the property returns another field, invoking it does not run the kept method.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task RES2001_a_method_kept_in_a_field_runs_where_the_property_returning_the_field_is_invoked(bool returnsTheField)
+        {
+            string source = """
+                using System;
+                using System.Net;
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class TlsSettings
+                {
+                    private Func<string, string> _serverName = ServerName;
+                    private Func<string, string> _fallback = host => host;
+
+                    public Func<string, string> ServerNameResolver
+                    {
+                        get { return RETURNED; }
+                    }
+
+                    private static string ServerName(string host) => Dns.{|#0:GetHostEntry|}(host).HostName;
+                }
+
+                class Connection
+                {
+                    private readonly TlsSettings tls = new TlsSettings();
+
+                    public async Task ReconnectAsync(string host)
+                    {
+                        while (true)
+                        {
+                            try
+                            {
+                                var name = tls.{|#1:ServerNameResolver|}(host);
+                                return;
+                            }
+                            catch (SocketException)
+                            {
+                                await Task.Delay(1000);
+                            }
+                        }
+                    }
+                }
+                """.Replace("RETURNED", returnsTheField ? "_serverName" : "_fallback");
+            var test = new AnalyzerTest<RES2001UncachedDnsAnalyzer>(source, Client.None);
+            test.ExpectedDiagnostics.Add(returnsTheField
+                ? Expect.Diagnostic(RES2001UncachedDnsAnalyzer.CallerRule, 0).WithLocation(1).WithMessage(
+                    "Dns.GetHostEntry resolves host with no cache on every reconnect attempt (Connection.ReconnectAsync (Test0.cs:29) → TlsSettings.ServerName): each call queries DNS and fails as soon as DNS does; "
+                    + "cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, so 30 s into a DNS outage every lookup fails; resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)")
+                : Expect.Diagnostic(RES2001UncachedDnsAnalyzer.CallerRule, 0).WithSeverity(DiagnosticSeverity.Info).WithMessage(
+                    "Dns.GetHostEntry resolves host with no cache: each call queries DNS and fails as soon as DNS does; "
+                    + "cluster DNS depends on the control plane and stock CoreDNS/NodeLocal DNSCache keep answers only 30 s without serving stale, so 30 s into a DNS outage every lookup fails; resolve through Resilience.Dns.CachedDns, which serves the last good answer (RFC 8767)"));
+            await test.RunAsync();
+        }
 }
 }

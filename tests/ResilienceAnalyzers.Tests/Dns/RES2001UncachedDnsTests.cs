@@ -237,5 +237,62 @@ namespace ResilienceAnalyzers.Tests.Dns
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2001UncachedDnsAnalyzer.Rule, 0));
             await test.RunAsync();
         }
-    }
+
+        /// <summary>
+        /// FreeRedis' shape (unseen DNS survey set): a timeout message's lookup kept for a <c>DnsEndPoint</c> the connect no
+        /// longer builds — the local is an <c>IPEndPoint</c> on every path, so the branch never runs. The twin still builds a
+        /// <c>DnsEndPoint</c> on one path: the lookup can run.
+        /// </summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task A_lookup_for_a_DnsEndPoint_the_local_never_holds_is_silent(bool mayBeDnsEndPoint)
+        {
+            string source = """
+                using System;
+                using System.Net;
+                using System.Net.Sockets;
+
+                static class Resolver
+                {
+                    public static IPAddress Resolve(string host) => IPAddress.Loopback;
+                }
+
+                class RedisSocket
+                {
+                    private readonly string _host = "redis.default.svc";
+                    private readonly int _port = 6379;
+
+                    public void Connect()
+                    {
+                        EndPoint endpoint = IPAddress.TryParse(_host, out var address)
+                            ? (EndPoint)new IPEndPoint(address, _port)
+                            : OTHER;
+                        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        var result = socket.BeginConnect(endpoint, null, null);
+                        if (!result.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5), true))
+                        {
+                            var detail = "";
+                            if (endpoint is DnsEndPoint)
+                            {
+                                try { detail = $", resolved {Dns.{|#0:GetHostEntry|}(_host)}"; }
+                                catch (Exception ex) { detail = ex.Message; }
+                            }
+
+                            throw new TimeoutException("Connect to " + endpoint + " timed out" + detail);
+                        }
+
+                        socket.EndConnect(result);
+                    }
+                }
+                """.Replace("OTHER", mayBeDnsEndPoint ? "(EndPoint)new DnsEndPoint(_host, _port)" : "(EndPoint)new IPEndPoint(Resolver.Resolve(_host), _port)");
+            var test = new AnalyzerTest<RES2001UncachedDnsAnalyzer>(source, Client.None);
+            if (mayBeDnsEndPoint)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Info(RES2001UncachedDnsAnalyzer.CallerRule, 0));
+            }
+
+            await test.RunAsync();
+        }
+}
 }

@@ -139,6 +139,92 @@ namespace ResilienceAnalyzers.Tests.Dns
             await test.RunAsync();
         }
 
+        /// <summary>
+        /// MQTTnet's shape (unseen DNS survey set): the options builder keeps the configured server as a <c>DnsEndPoint</c>
+        /// in an <c>EndPoint</c> field, copies it into the options' <c>RemoteEndpoint</c> property, and the socket wrapper
+        /// connects to whatever <c>EndPoint</c> it is handed — on every reconnect. The twin keeps an <c>IPEndPoint</c> in the
+        /// same members: no name to resolve.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task A_DnsEndPoint_carried_in_options_to_a_socket_connect_is_a_host_name_connect(bool hostName)
+        {
+            string source = """
+                using System.Net;
+                using System.Net.Sockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class ChannelOptions
+                {
+                    public EndPoint RemoteEndpoint { get; set; }
+                }
+
+                class OptionsBuilder
+                {
+                    private EndPoint _remote;
+
+                    public OptionsBuilder WithServer(string host, int port)
+                    {
+                        _remote = ENDPOINT;
+                        return this;
+                    }
+
+                    public ChannelOptions Build()
+                    {
+                        var options = new ChannelOptions();
+                        options.RemoteEndpoint = _remote;
+                        return options;
+                    }
+                }
+
+                class PlatformSocket
+                {
+                    private readonly Socket socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+
+                    public Task ConnectAsync(EndPoint endPoint, CancellationToken ct) => socket.{|#0:ConnectAsync|}(endPoint, ct).AsTask();
+                }
+
+                class Channel
+                {
+                    private readonly ChannelOptions options;
+
+                    public Channel(ChannelOptions options) => this.options = options;
+
+                    public Task ConnectAsync(CancellationToken ct) => new PlatformSocket().{|#2:ConnectAsync|}(options.RemoteEndpoint, ct);
+                }
+
+                class Session
+                {
+                    public async Task KeepConnectedAsync(Channel channel, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            try
+                            {
+                                await channel.{|#1:ConnectAsync|}(ct);
+                                return;
+                            }
+                            catch (SocketException)
+                            {
+                                await Task.Delay(5000, ct);
+                            }
+                        }
+                    }
+                }
+                """.Replace("ENDPOINT", hostName ? "new DnsEndPoint(host, port)" : "new IPEndPoint(IPAddress.Parse(host), port)");
+            var test = new AnalyzerTest<RES2003HostNameConnectAnalyzer>(source, Client.None);
+            if (hostName)
+            {
+                test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES2003HostNameConnectAnalyzer.CallerRule, 0).WithLocation(1).WithLocation(2).WithMessage(
+                    "Socket.ConnectAsync connects to endPoint (a DnsEndPoint of host) by name on every reconnect attempt (Session.KeepConnectedAsync (Test0.cs:53) → Channel.ConnectAsync → PlatformSocket.ConnectAsync): it resolves through the system resolver (no cache) on every call, "
+                    + "so reconnects fail as soon as DNS does: 30 s into a DNS outage every reconnect fails; resolve through Resilience.Dns.CachedDns and connect to the addresses"));
+            }
+
+            await test.RunAsync();
+        }
+
         [Fact]
         public async Task Host_name_connects_are_flagged_when_enabled()
         {
