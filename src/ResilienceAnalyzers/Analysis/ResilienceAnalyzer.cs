@@ -79,7 +79,9 @@ namespace ResilienceAnalyzers.Analysis
                             return;
                         }
 
-                        var across = new Judgement(model.CallChains, final: true, end.ReportDiagnostic);
+                        // The compilation-wide index is built by the first judgement that searches callers, not here: a
+                        // deferred call may be settled without it (RES2003's end point traced to an address; Npgsql).
+                        var across = new Judgement(() => model.CallChains, final: true, end.ReportDiagnostic);
                         while (run.TryTakeDeferred(out var deferred))
                         {
                             Judge(across, deferred, run);
@@ -259,14 +261,25 @@ namespace ResilienceAnalyzers.Analysis
         private readonly System.Action<Diagnostic> report;
         private bool reported;
 
+        private readonly System.Func<CallChains>? chainsOnFirstUse;
+        private CallChains? chains;
+
         public Judgement(CallChains chains, bool final, System.Action<Diagnostic> report)
         {
-            Chains = chains;
+            this.chains = chains;
             Final = final;
             this.report = report;
         }
 
-        public CallChains Chains { get; }
+        /// <summary>A judgement whose callers are looked up only if a rule searches them (<paramref name="chains"/> is asked once).</summary>
+        public Judgement(System.Func<CallChains> chains, bool final, System.Action<Diagnostic> report)
+        {
+            chainsOnFirstUse = chains;
+            Final = final;
+            this.report = report;
+        }
+
+        public CallChains Chains => chains ??= chainsOnFirstUse!();
 
         /// <summary>Compilation end: nothing will look at this call again.</summary>
         public bool Final { get; }
