@@ -76,6 +76,12 @@ namespace ResilienceAnalyzers.Analysis
 
         public bool KubernetesReferenced => kubernetesReferenced.Value;
 
+        /// <summary>
+        /// The source mentions an API path, a watch query or kubectl (<see cref="RawApiCalls.Mentioned"/>): read once, on the
+        /// first call whose name a raw request can have, in a compilation where the Kubernetes rules run.
+        /// </summary>
+        public bool RawApiMentioned => rawApiMentioned.Value;
+
         /// <summary>DnsClient.NET is referenced (RES2002's bail-out): asked once per compilation, not at each of its analyzers' starts.</summary>
         public bool DnsClientReferenced => dnsClientReferenced.Value;
 

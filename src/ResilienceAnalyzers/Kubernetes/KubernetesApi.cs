@@ -40,15 +40,16 @@ namespace ResilienceAnalyzers.Kubernetes
         /// </summary>
         /// <summary>
         /// The syntax test before any symbol: a call whose name could be a list or watch (<c>List…</c>, <c>Watch…</c>, the
-        /// metrics helpers' <c>GetKubernetes…Metrics…</c>, a raw request's <see cref="RawApiCalls.MayBeRaw"/>), or that names nothing.
+        /// metrics helpers' <c>GetKubernetes…Metrics…</c>), or that names nothing. The rules also take the requests written
+        /// without the client (<see cref="RawApiCalls.MayBeRaw"/>) where the compilation's source mentions an API path.
         /// </summary>
         public static bool MayListOrWatch(SyntaxNode invocation)
         {
             string? name = CalledNames.Method(invocation);
-            return name == null || MayBeClientListOrWatch(name) || RawApiCalls.MayBeRaw(name);
+            return name == null || MayBeClientListOrWatch(name);
         }
 
-        /// <summary>A name the client's LIST/WATCH methods can have (<see cref="MayListOrWatch"/> without the raw requests').</summary>
+        /// <summary>A name the client's LIST/WATCH methods can have.</summary>
         public static bool MayBeClientListOrWatch(string name)
             => name.StartsWith("List", StringComparison.Ordinal)
                 || name.StartsWith("Watch", StringComparison.Ordinal)

@@ -221,6 +221,33 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             await new Verify1003(source).RunAsync();
         }
 
+        [Fact]
+        public async Task Kubectl_watch_restarted_by_a_loop_lists_again_on_every_start()
+        {
+            const string source = """
+                using System.Diagnostics;
+                using System.Threading;
+
+                class PodFollower
+                {
+                    public void Follow(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            using var process = Process.{|#0:Start|}("kubectl", "get pods --all-namespaces --watch -o name")!;
+                            process.WaitForExit();
+                        }
+                    }
+                }
+                """;
+            var test = new Verify1004(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule).WithArguments(
+                "kubectl get pods --all-namespaces --watch -o name", "pods", "in all namespaces",
+                "through kubectl, which lists every object again each time it starts and is restarted by a while loop with no delay between restarts",
+                "every start replays 30,000 pods (~420 MB as JSON) as ADDED events, at 1,000 nodes × 30 pods per node"));
+            await test.RunAsync();
+        }
+
         /// <summary>
         /// Bridge to Kubernetes' kubectl shape: a helper named for kubectl takes the command line, and a refresh loop lists
         /// a custom resource through it.
