@@ -258,6 +258,7 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             const string source = """
                 using System;
                 using System.Diagnostics;
+                using System.Text;
                 using System.Threading;
                 using System.Threading.Tasks;
 
@@ -269,22 +270,27 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
                     {
                         while (!ct.IsCancellationRequested)
                         {
-                            string routes = await RunKubectlAsync($"-n {ns} get ingressroutes -o json", ct);
-                            Console.WriteLine(routes.Length);
+                            var output = new StringBuilder();
+                            int exitCode = await InvokeKubectlCommandAsync(CommandName.ListRoutes, $"-n {ns} get ingressroutes -o json", line => output.Append(line), logOutput: false, timeoutMs: 2000, cancellationToken: ct);
+                            Console.WriteLine(exitCode + output.Length);
                             await Task.Delay(TimeSpan.FromSeconds(10), ct);
                         }
                     }
 
-                    public Task<string> ReadOneAsync(string ns, CancellationToken ct) => RunKubectlAsync($"-n {ns} get ingressroute main -o json", ct);
+                    public Task<int> ReadOneAsync(string ns, CancellationToken ct) => InvokeKubectlCommandAsync(CommandName.ReadRoute, $"-n {ns} get ingressroute main -o json", _ => { }, cancellationToken: ct);
 
-                    private async Task<string> RunKubectlAsync(string arguments, CancellationToken ct)
+                    private async Task<int> InvokeKubectlCommandAsync(CommandName name, string command, Action<string> onOutput, bool logOutput = true, int timeoutMs = 30000, CancellationToken cancellationToken = default)
                     {
-                        using var process = Process.Start(new ProcessStartInfo(kubectlPath, arguments) { RedirectStandardOutput = true })!;
-                        return await process.StandardOutput.ReadToEndAsync(ct);
+                        using var process = Process.Start(new ProcessStartInfo(kubectlPath, command) { RedirectStandardOutput = true })!;
+                        onOutput(await process.StandardOutput.ReadToEndAsync(cancellationToken));
+                        await process.WaitForExitAsync(cancellationToken);
+                        return process.ExitCode;
                     }
                 }
+
+                enum CommandName { ListRoutes, ReadRoute }
                 """;
-            var test = new Verify1003(source.Replace("await RunKubectlAsync($\"-n {ns} get ingressroutes", "await {|#0:RunKubectlAsync|}($\"-n {ns} get ingressroutes"));
+            var test = new Verify1003(source.Replace("await InvokeKubectlCommandAsync(CommandName.ListRoutes", "await {|#0:InvokeKubectlCommandAsync|}(CommandName.ListRoutes"));
             // A custom resource with no published count, from one copy: the suggestion RES1003 gives the client's own call.
             test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.Rule).WithArguments(
                 "kubectl -n {…} get ingressroutes -o json", "ingressroutes", "in the namespace", "every 10 s (a while loop)", "one copy",
