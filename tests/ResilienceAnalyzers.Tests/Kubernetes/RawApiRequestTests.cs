@@ -18,6 +18,51 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
     public class RawApiRequestTests
     {
         /// <summary>
+        /// The once-per-compilation gate reads the source text through a 4 KB buffer: a mention is found wherever it stands,
+        /// across a buffer boundary too, and a compilation that mentions none is not analyzed for raw requests.
+        /// </summary>
+        [Theory]
+        [InlineData(0, "\"/api/v1/pods\"", true)]
+        [InlineData(4070, "\"/api/v1/pods\"", true)] // "/api/v1" at 4,092-4,098: across the first 4,096-character buffer's end
+        [InlineData(8144, "\"get pods\" /* kubectl */", true)] // "ubectl" at 8,180-8,185: across the second's (it starts at 4,088)
+        [InlineData(4070, "\"?watch=true\"", true)]
+        [InlineData(4070, "\"/api/values\"", false)]
+        public void The_gate_finds_an_api_path_anywhere_in_the_source(int padding, string literal, bool mentioned)
+        {
+            string source = "class C { string p = " + new string(' ', padding) + literal + "; }";
+            var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("gate", new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source) });
+            Assert.Equal(mentioned, RawApiCalls.Mentioned(compilation));
+        }
+
+        /// <summary>The URI reader on its own: what is an API request and what is not.</summary>
+        [Theory]
+        [InlineData("https://kubernetes.default.svc/api/v1/pods?limit=500", "List", "Pod", "AllNamespaces")]
+        [InlineData("\u0001/api/v1/namespaces/\u0001/configmaps?watch=1&resourceVersion=\u0001", "Watch", "ConfigMap", "Namespace")]
+        [InlineData("/api/v1/watch/nodes", "Watch", "Node", "Cluster")]
+        [InlineData("/apis/apps/v1/deployments", "List", "Deployment", "AllNamespaces")]
+        [InlineData("/apis/traefik.io/v1alpha1/namespaces/web/ingressroutes", "List", "ingressroutes", "Namespace")]
+        [InlineData("https://10.0.0.1:6443/api/v1/events", "List", "Event", "AllNamespaces")]
+        [InlineData("https://api.datadoghq.com/api/v1/events", null, null, null)] // another service
+        [InlineData("\u0001/api/v1/events", null, null, null)] // a word other APIs use, nothing else says Kubernetes
+        [InlineData("/api/v1/namespaces/default/pods/web-0", null, null, null)] // a GET by name
+        [InlineData("/api/v1/namespaces/default", null, null, null)]
+        [InlineData("/api/v1/pods?watch=\u0001", null, null, null)] // list or watch decided at run time
+        [InlineData("/api/v1/pods?\u0001", null, null, null)] // parameters not known here
+        [InlineData("/apis/example/v1/widgets", null, null, null)] // not a Kubernetes group
+        [InlineData("/api/v10/pods", null, null, null)]
+        public void The_uri_reader_takes_api_server_paths_only(string uri, string? verb, string? kind, string? scope)
+        {
+            bool read = ApiRequestText.TryParseUri(uri, out var request);
+            Assert.Equal(verb != null, read);
+            if (read)
+            {
+                Assert.Equal(verb, request!.Verb.ToString());
+                Assert.Equal(kind, request.Kind);
+                Assert.Equal(scope, request.Scope.ToString());
+            }
+        }
+
+        /// <summary>
         /// Bridge to Kubernetes' watcher shape (third unseen survey set, KubernetesWatcher.cs): the path comes from a
         /// parameter, <c>?watch=true</c> is appended into a local URI, a helper sends it, and a <c>Task.Run</c> loop opens it
         /// again every time it ends.
