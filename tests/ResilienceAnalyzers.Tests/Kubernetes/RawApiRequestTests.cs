@@ -208,6 +208,40 @@ namespace ResilienceAnalyzers.Tests.Kubernetes
             }
         }
 
+        /// <summary>
+        /// A hand-written informer: each pass of the loop lists, then watches from the list's resourceVersion until the
+        /// watch ends. The LIST runs again only when the watch ends: not polling (as with the client's calls).
+        /// </summary>
+        [Fact]
+        public async Task A_raw_list_then_watch_loop_is_not_polling()
+        {
+            const string source = """
+                using System;
+                using System.Net.Http;
+                using System.Text.Json;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class PodCache
+                {
+                    private readonly HttpClient http = new HttpClient { BaseAddress = new Uri("https://kubernetes.default.svc") };
+
+                    public async Task RunAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            string list = await http.GetStringAsync("/api/v1/namespaces/shop/pods?limit=500", ct);
+                            string version = JsonDocument.Parse(list).RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString()!;
+                            using var watch = await http.GetAsync($"/api/v1/namespaces/shop/pods?watch=true&resourceVersion={version}", HttpCompletionOption.ResponseHeadersRead, ct);
+                            await watch.Content.ReadAsStringAsync(ct);
+                        }
+                    }
+                }
+                """;
+            await new Verify1003(source).RunAsync();
+            await new Verify1004(source).RunAsync();
+        }
+
         /// <summary>A tool that runs kubectl from a timer callback.</summary>
         private const string KubectlTimer = """
             using System;
