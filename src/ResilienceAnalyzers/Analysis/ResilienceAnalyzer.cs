@@ -60,7 +60,7 @@ namespace ResilienceAnalyzers.Analysis
                             CallRecorder.Record(store, ctx.Operation, ctx.ContainingSymbol);
                         }
 
-                        if (s.Kinds.Contains(ctx.Operation.Kind) && s.Rule.MayMatch(ctx.Operation.Syntax))
+                        if (s.Kinds.Contains(ctx.Operation.Kind) && s.Rule.MayMatch(ctx.Operation.Syntax, s.Run.Model))
                         {
                             var call = new RuleRun(s.Run.Model);
                             s.Rule.AnalyzeOperation(ctx, call);
@@ -145,6 +145,12 @@ namespace ResilienceAnalyzers.Analysis
 
         /// <summary>The cheap syntax test on every invocation, before any symbol is asked for (<see cref="CalledNames"/>).</summary>
         private protected abstract bool MayMatch(SyntaxNode invocation);
+
+        /// <summary>
+        /// <see cref="MayMatch(SyntaxNode)"/> with what the compilation's model already knows (a rule whose names are common
+        /// asks a once-per-compilation question too, so that the calls it cannot be about are not handed on).
+        /// </summary>
+        private protected virtual bool MayMatch(SyntaxNode invocation, ResilienceCompilation model) => MayMatch(invocation);
 
         /// <summary>The operations the rule looks at: calls, unless it says otherwise (RES2003 also looks at <c>new TcpClient(host, port)</c>).</summary>
         private protected virtual ImmutableArray<OperationKind> ObservedKinds => Invocations;

@@ -44,6 +44,7 @@ namespace ResilienceAnalyzers.Analysis
             new ConcurrentDictionary<INamedTypeSymbol, CallChains>(SymbolEqualityComparer.Default);
         private readonly Lazy<bool> kubernetesReferenced;
         private readonly Lazy<bool> dnsClientReferenced;
+        private readonly Lazy<bool> rawApiMentioned;
         private Lazy<CallerIndex> callers;
         private Lazy<CallChains> chains;
         private readonly Lazy<ValueSources> valueSources;
@@ -59,6 +60,7 @@ namespace ResilienceAnalyzers.Analysis
             FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)), ModelFor);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
             dnsClientReferenced = new Lazy<bool>(() => Infrastructure.ReferencedAssemblies.Contains(compilation, "DnsClient", prefix: false));
+            rawApiMentioned = new Lazy<bool>(() => RawApiCalls.Mentioned(compilation));
             (callers, chains) = NewCallGraph();
             valueSources = new Lazy<ValueSources>(() => new ValueSources(this));
         }
@@ -76,6 +78,12 @@ namespace ResilienceAnalyzers.Analysis
         public FanOutResolver FanOut { get; }
 
         public bool KubernetesReferenced => kubernetesReferenced.Value;
+
+        /// <summary>
+        /// The source mentions an API path, a watch query or kubectl (<see cref="RawApiCalls.Mentioned"/>): read once, on the
+        /// first call whose name a raw request can have, in a compilation where the Kubernetes rules run.
+        /// </summary>
+        public bool RawApiMentioned => rawApiMentioned.Value;
 
         /// <summary>DnsClient.NET is referenced (RES2002's bail-out): asked once per compilation, not at each of its analyzers' starts.</summary>
         public bool DnsClientReferenced => dnsClientReferenced.Value;
@@ -169,7 +177,22 @@ namespace ResilienceAnalyzers.Analysis
                 return known;
             }
 
-            return calls.GetOrAdd(invocation.Syntax, KubernetesApi.TryGetCall(invocation, out var call) ? call : null);
+            // A request written without the client (HttpClient, kubectl): only where the source mentions an API path or
+            // kubectl at all, read once per compilation on the first such name; elsewhere these common names cost nothing.
+            string? name = CalledNames.Method(invocation.Syntax);
+            bool raw = RawApiCalls.MayBeRaw(name);
+            if (raw && !rawApiMentioned.Value && !KubernetesApi.MayBeClientListOrWatch(name!))
+            {
+                return null;
+            }
+
+            KubernetesCall? call = null;
+            if (!KubernetesApi.TryGetCall(invocation, out call) && raw && rawApiMentioned.Value)
+            {
+                RawApiCalls.TryGetCall(invocation, this, out call);
+            }
+
+            return calls.GetOrAdd(invocation.Syntax, call);
         }
 
         /// <summary>The LIST/WATCH a call makes, bound or not (<see cref="KubernetesApi.TryGetUnboundCall"/>); null for any other operation.</summary>

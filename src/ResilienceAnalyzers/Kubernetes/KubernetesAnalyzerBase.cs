@@ -18,6 +18,14 @@ namespace ResilienceAnalyzers.Kubernetes
         // Every call these rules recognize is a List…/Watch… method (KubernetesApi.TryGetCall).
         private protected sealed override bool MayMatch(SyntaxNode invocation) => KubernetesApi.MayListOrWatch(invocation);
 
+        // And the requests written without the client (HttpClient GETs, kubectl: RawApiCalls), whose names are common
+        // (GetAsync, SendAsync, Start): handed on only where the source mentions an API path or kubectl at all.
+        private protected sealed override bool MayMatch(SyntaxNode invocation, ResilienceCompilation model)
+        {
+            string? name = CalledNames.Method(invocation);
+            return name == null || KubernetesApi.MayBeClientListOrWatch(name) || (RawApiCalls.MayBeRaw(name) && model.RawApiMentioned);
+        }
+
         // Calls, and calls that do not bind: the pre-10.x operations on IKubernetes under a newer client (KubernetesApi.TryGetUnboundCall).
         private protected sealed override ImmutableArray<OperationKind> ObservedKinds => CallsAndInvalid;
 

@@ -40,16 +40,23 @@ namespace ResilienceAnalyzers.Kubernetes
         /// </summary>
         /// <summary>
         /// The syntax test before any symbol: a call whose name could be a list or watch (<c>List…</c>, <c>Watch…</c>, the
-        /// metrics helpers' <c>GetKubernetes…Metrics…</c>), or that names nothing.
+        /// metrics helpers' <c>GetKubernetes…Metrics…</c>), or that names nothing. The rules also take the requests written
+        /// without the client (<see cref="RawApiCalls.MayBeRaw"/>) where the compilation's source mentions an API path.
         /// </summary>
         public static bool MayListOrWatch(SyntaxNode invocation)
         {
             string? name = CalledNames.Method(invocation);
-            return name == null
-                || name.StartsWith("List", StringComparison.Ordinal)
+            return name == null || MayBeClientListOrWatch(name);
+        }
+
+        /// <summary>A name the client's LIST/WATCH methods can have.</summary>
+        public static bool MayBeClientListOrWatch(string name)
+            => name.StartsWith("List", StringComparison.Ordinal)
                 || name.StartsWith("Watch", StringComparison.Ordinal)
                 || name.StartsWith("GetKubernetes", StringComparison.Ordinal);
-        }
+
+        /// <summary>A kind with no namespace (nodes, namespaces, persistent volumes, …; metrics-server's NodeMetrics).</summary>
+        public static bool IsClusterScopedKind(string kind) => ClusterScopedKinds.Contains(kind) || kind == "NodeMetrics";
 
         /// <summary>The client's own watch helpers: <c>response.Watch&lt;T, TList&gt;(onEvent, …)</c>, <c>WatchAsync</c> (WatcherExt).</summary>
         public static bool IsWatcher(IMethodSymbol method)

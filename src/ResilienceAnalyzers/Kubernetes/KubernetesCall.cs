@@ -43,6 +43,15 @@ namespace ResilienceAnalyzers.Kubernetes
         /// of metrics.k8s.io objects with no limit, selector or resourceVersion to pass.
         /// </summary>
         Metrics,
+
+        /// <summary>
+        /// A request to the API server written by hand: an <c>HttpClient</c> GET whose URI is an API path
+        /// (<see cref="RawApiCalls"/>). The query parameters are read from the URI's text, not from arguments.
+        /// </summary>
+        RawHttp,
+
+        /// <summary>A <c>kubectl get …</c> run as a process (<see cref="RawApiCalls"/>): its flags are the request's parameters.</summary>
+        Kubectl,
     }
 
     /// <summary>Tri-state answer for questions about argument values that may not be constant.</summary>
@@ -79,6 +88,9 @@ namespace ResilienceAnalyzers.Kubernetes
         private readonly Dictionary<KubernetesParameter, IOperation> arguments;
         private readonly HashSet<KubernetesParameter> parameters;
 
+        // A raw request's parameters as read from its URI or command line (RawHttp, Kubectl); null for the client's calls.
+        private readonly Dictionary<KubernetesParameter, StringValue>? query;
+
         /// <param name="operation">The call: an <see cref="IInvocationOperation"/>, or the <see cref="IInvalidOperation"/> of a pre-10.x call that does not bind.</param>
         /// <param name="arguments">The values passed explicitly (default values left out), by the parameter they are for.</param>
         public KubernetesCall(
@@ -99,6 +111,21 @@ namespace ResilienceAnalyzers.Kubernetes
             Shape = shape;
             this.arguments = arguments;
             this.parameters = parameters;
+        }
+
+        /// <summary>A request written without the client (<see cref="ClientShape.RawHttp"/>, <see cref="ClientShape.Kubectl"/>): <paramref name="request"/> names it in messages.</summary>
+        internal KubernetesCall(
+            IOperation operation,
+            string request,
+            KubernetesVerb verb,
+            string kind,
+            RequestScope scope,
+            ClientShape shape,
+            Dictionary<KubernetesParameter, StringValue> query,
+            HashSet<KubernetesParameter> parameters)
+            : this(operation, request, verb, kind, scope, shape, new Dictionary<KubernetesParameter, IOperation>(), parameters)
+        {
+            this.query = query;
         }
 
         /// <summary>The call site: an invocation, or an invalid operation when the call does not bind (<see cref="Unbound"/>).</summary>
@@ -131,7 +158,11 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary>The call passes an explicit argument for the parameter (default values do not count).</summary>
         public bool Passes(KubernetesParameter parameter)
-            => arguments.TryGetValue(parameter, out var value) && !IsNullConstant(value);
+            => query != null ? query.ContainsKey(parameter) : arguments.TryGetValue(parameter, out var value) && !IsNullConstant(value);
+
+        /// <summary>What is known of the text passed for <paramref name="parameter"/>: the argument's string value, or a raw request's query value.</summary>
+        public StringValue? Text(KubernetesParameter parameter)
+            => query != null ? (query.TryGetValue(parameter, out var value) ? value : null) : StringValue.Of(Argument(parameter));
 
         /// <summary>The parameter of the enclosing method that the call passes straight through for <paramref name="parameter"/>, if any.</summary>
         public IParameterSymbol? ForwardedParameter(KubernetesParameter parameter) => ForwardedParameterOf(Argument(parameter));
@@ -158,6 +189,15 @@ namespace ResilienceAnalyzers.Kubernetes
         {
             get
             {
+                if (query != null)
+                {
+                    // limit=500 in the URI, kubectl's --chunk-size (default 500): positive pages, 0 asks for everything.
+                    return !(Text(KubernetesParameter.Limit) is StringValue text) ? Knowledge.No
+                        : !text.IsConstant ? Knowledge.Unknown
+                        : long.TryParse(text.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long pages) && pages > 0 ? Knowledge.Yes
+                        : Knowledge.No;
+                }
+
                 var limit = Argument(KubernetesParameter.Limit);
                 if (limit == null)
                 {
@@ -177,7 +217,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         /// <summary><c>resourceVersion: "0"</c>: served from the API server's watch cache.</summary>
         public bool ReadsFromCache
-            => StringValue.Of(Argument(KubernetesParameter.ResourceVersion)) is StringValue v && v.IsConstant && v.Text == "0";
+            => Text(KubernetesParameter.ResourceVersion) is StringValue v && v.IsConstant && v.Text == "0";
 
         /// <summary>A label selector is passed (its value may narrow the result to a few objects, such as a workload's own replicas).</summary>
         public bool SelectsLabels => Passes(KubernetesParameter.LabelSelector);
@@ -189,7 +229,7 @@ namespace ResilienceAnalyzers.Kubernetes
         /// <c>neonkube.io/node.role=control-plane</c>, unseen survey set). Labels: kubernetes.io/docs/reference/labels-annotations-taints.
         /// </summary>
         public bool SelectsControlPlane
-            => StringValue.Of(Argument(KubernetesParameter.LabelSelector)) is StringValue selector
+            => Text(KubernetesParameter.LabelSelector) is StringValue selector
                 && selector.IsConstant
                 && selector.Text.Replace(" ", string.Empty).Split(',').Any(IsControlPlaneRequirement);
 
@@ -219,13 +259,12 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private Knowledge FieldSelectorMentions(string text)
         {
-            var argument = Argument(KubernetesParameter.FieldSelector);
-            if (argument == null || IsNullConstant(argument))
+            if (!Passes(KubernetesParameter.FieldSelector))
             {
                 return Knowledge.No;
             }
 
-            var value = StringValue.Of(argument);
+            var value = Text(KubernetesParameter.FieldSelector);
             if (value == null)
             {
                 return Knowledge.Unknown;

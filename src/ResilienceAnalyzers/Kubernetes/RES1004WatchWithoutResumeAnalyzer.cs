@@ -138,7 +138,8 @@ namespace ResilienceAnalyzers.Kubernetes
             string plural = KubernetesApi.PluralForMessage(call.Kind);
             long copies = fanOut.IsReplicated ? fanOut.Copies : 1;
 
-            string why = call.Accepts(KubernetesParameter.ResourceVersion) ? "without a resourceVersion" : "through GenericClient, which cannot pass a resourceVersion";
+            string why = call.Shape == ClientShape.Kubectl ? "through kubectl, which lists every object again each time it starts"
+                : call.Accepts(KubernetesParameter.ResourceVersion) ? "without a resourceVersion" : "through GenericClient, which cannot pass a resourceVersion";
             string how = restart ?? notRestarted ?? "and so cannot resume when it ends";
             // A kind with no published count replays "every … (count unknown: …)": never the model's placeholder.
             bool countKnown = CostText.CountKnown(call.CostKind);
@@ -177,7 +178,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return false;
             }
 
-            return KubernetesCall.ResumesFrom(StringValue.Of(call.Argument(KubernetesParameter.ResourceVersion)));
+            return KubernetesCall.ResumesFrom(call.Text(KubernetesParameter.ResourceVersion));
         }
 
         /// <summary>"and is restarted by a while loop with no delay" / "… from its onClosed callback", or null.</summary>

@@ -12,7 +12,8 @@ namespace ResilienceAnalyzers.Kubernetes
     /// </summary>
     internal sealed class StringValue
     {
-        private const char Hole = '\u0001';
+        /// <summary>Stands for a part whose text is not known.</summary>
+        internal const char Hole = '\u0001';
 
         private StringValue(string text, bool isConstant)
         {
@@ -24,6 +25,9 @@ namespace ResilienceAnalyzers.Kubernetes
         public string Text { get; }
 
         public bool IsConstant { get; }
+
+        /// <summary>A value already read (a raw request's query value): unknown parts are <see cref="Hole"/>.</summary>
+        internal static StringValue FromText(string text) => new StringValue(text, text.IndexOf(Hole) < 0);
 
         public static StringValue? Of(IOperation? operation)
         {

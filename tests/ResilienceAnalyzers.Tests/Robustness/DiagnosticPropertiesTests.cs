@@ -78,6 +78,36 @@ namespace ResilienceAnalyzers.Tests.Robustness
             Assert.Equal("5000", retry.Properties["Copies"]);
         }
 
+        /// <summary>
+        /// Requests written without the client (RawRequestPoller: HttpClient and kubectl) carry the request as written too, so
+        /// the forecast prices them like the client's calls.
+        /// </summary>
+        [Fact]
+        public async Task Raw_requests_are_described_like_the_clients_calls()
+        {
+            var diagnostics = await FlaggedCorpusDiagnosticsAsync();
+
+            // RawRequestPoller.PollAsync: GET /api/v1/pods every 20 s from every node.
+            var polling = diagnostics.Single(d => d.Id == "RES1003" && d.GetMessage().StartsWith("GET /api/v1/pods (HttpClient)", System.StringComparison.Ordinal));
+            Assert.Equal("List", polling.Properties["Verb"]);
+            Assert.Equal("Pod", polling.Properties["Resource"]);
+            Assert.Equal("AllNamespaces", polling.Properties["Scope"]);
+            Assert.Equal("20", polling.Properties["PeriodSeconds"]);
+            Assert.Contains(diagnostics, d => d.Id == "RES1001" && d.Location == polling.Location);
+            Assert.Contains(diagnostics, d => d.Id == "RES1002" && d.Location == polling.Location);
+
+            // RawRequestPoller.WatchEventsAsync: ?watch=true with no resourceVersion, reopened by a loop.
+            var watch = diagnostics.Single(d => d.Id == "RES1004" && d.GetMessage().StartsWith("GET /api/v1/namespaces/{…}/events?watch=true (HttpClient)", System.StringComparison.Ordinal));
+            Assert.Equal("Watch", watch.Properties["Verb"]);
+            Assert.Equal("Namespace", watch.Properties["Scope"]);
+            Assert.Equal("Restart", watch.Properties["Repeats"]);
+
+            // RawRequestPoller.FollowNodes: kubectl get nodes --watch, started again by a loop.
+            var kubectl = diagnostics.Single(d => d.Id == "RES1004" && d.GetMessage().StartsWith("kubectl get nodes --watch -o name", System.StringComparison.Ordinal));
+            Assert.Equal("Node", kubectl.Properties["Resource"]);
+            Assert.Equal("Cluster", kubectl.Properties["Scope"]);
+        }
+
         /// <summary>A wrapper's <c>watch: watch</c> call is a LIST where RES1003 judges it and a WATCH where RES1004 does (Proto.Actor's shape).</summary>
         [Fact]
         public async Task A_wrapper_whose_callers_decide_list_or_watch_has_the_verb_each_rule_judged()
