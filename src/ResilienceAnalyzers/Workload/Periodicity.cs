@@ -146,6 +146,13 @@ namespace ResilienceAnalyzers.Workload
             bool skippedPagingLoop = !callPages;
             for (IOperation? current = operation, parent = operation.Parent; parent != null; current = parent, parent = parent.Parent)
             {
+                // if (_env is null) { … _env = await ListAsync(); }, _env ??= …, new Lazy<T>(…): made once, kept in a field,
+                // however often the loop or handler around it runs (OnceGuards).
+                if (OnceGuards.At(parent, current))
+                {
+                    return Frequency.Once;
+                }
+
                 switch (parent)
                 {
                     case IWhileLoopOperation _:

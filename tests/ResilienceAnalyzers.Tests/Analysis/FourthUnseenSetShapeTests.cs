@@ -1,0 +1,136 @@
+using System.Threading.Tasks;
+using ResilienceAnalyzers.Kubernetes;
+using ResilienceAnalyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace ResilienceAnalyzers.Tests.Analysis
+{
+    /// <summary>
+    /// Shapes the fourth unseen Kubernetes survey set showed (docs/survey.md, "Eighth session"): each with a silent twin.
+    /// </summary>
+    public class FourthUnseenSetShapeTests
+    {
+        [Fact]
+        public async Task A_list_whose_result_is_kept_in_a_field_the_first_time_is_not_repeated_by_the_request_handler()
+        {
+            // SparkTodo's KubernetesService (fourth unseen set): the lists run only while the field is null, double-checked
+            // under a lock, and their result is stored in it; the endpoint that reads it runs per request, the lists once.
+            // The twin, which lists on every call, is still a per-request list.
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using Microsoft.AspNetCore.Builder;
+
+                public sealed class CachedEnvironment
+                {
+                    private readonly IKubernetes client;
+                    private readonly SemaphoreSlim gate = new SemaphoreSlim(1);
+                    private volatile V1PodList? pods;
+
+                    public CachedEnvironment(IKubernetes client) => this.client = client;
+
+                    public async Task<int> GetAsync()
+                    {
+                        if (pods is null)
+                        {
+                            await gate.WaitAsync();
+                            try
+                            {
+                                if (pods is not null)
+                                    return pods.Items.Count;
+                                pods = await client.CoreV1.ListPodForAllNamespacesAsync();
+                            }
+                            finally
+                            {
+                                gate.Release();
+                            }
+                        }
+
+                        return pods.Items.Count;
+                    }
+                }
+
+                public sealed class EarlyReturnEnvironment
+                {
+                    private readonly IKubernetes client;
+                    private V1NodeList? nodes;
+
+                    public EarlyReturnEnvironment(IKubernetes client) => this.client = client;
+
+                    public async Task<int> GetAsync()
+                    {
+                        if (nodes != null) return nodes.Items.Count;
+                        nodes = await client.CoreV1.ListNodeAsync();
+                        return nodes.Items.Count;
+                    }
+                }
+
+                public sealed class UncachedEnvironment
+                {
+                    private readonly IKubernetes client;
+
+                    public UncachedEnvironment(IKubernetes client) => this.client = client;
+
+                    public async Task<int> GetAsync() => (await client.CoreV1.{|#0:ListServiceForAllNamespacesAsync|}()).Items.Count;
+                }
+
+                public static class Routes
+                {
+                    public static void Map(WebApplication app, CachedEnvironment cached, EarlyReturnEnvironment early, UncachedEnvironment uncached)
+                    {
+                        app.Map("/cached", () => cached.GetAsync());
+                        app.Map("/early", () => early.GetAsync());
+                        app.Map("/uncached", () => uncached.{|#1:GetAsync|}());
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.TestState.AdditionalReferences.AddRange(References.AspNetCore);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.CallerRule, 0).WithLocation(1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_list_made_once_through_a_coalescing_assignment_is_not_polled_but_a_cache_set_back_to_null_is()
+        {
+            // _pods ??= …: the list runs once however often the loop reads the value. A cache the loop sets
+            // back to null is refreshed on every pass: polling.
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                public sealed class Worker
+                {
+                    private readonly IKubernetes client;
+                    private V1PodList? pods;
+                    private V1ServiceList? services;
+
+                    public Worker(IKubernetes client) => this.client = client;
+
+                    public async Task RunAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            pods ??= await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct);
+                            if (services == null)
+                            {
+                                services = await client.CoreV1.{|#0:ListServiceForAllNamespacesAsync|}(cancellationToken: ct);
+                            }
+
+                            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                            services = null;
+                        }
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
+    }
+}
