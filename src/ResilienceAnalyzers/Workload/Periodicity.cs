@@ -187,7 +187,10 @@ namespace ResilienceAnalyzers.Workload
                         // watches until the watch ends — an informer's list-then-watch, which lists again only when the watch
                         // ends (the server's timeout, 30–60 min, or a failure; RES1004 judges how it restarts). Not polling
                         // (OctopusTentacle's pod monitor, unseen survey set).
-                        if (model != null && !(model.Recognize(operation) is { Verb: Kubernetes.KubernetesVerb.Watch }) && model.Watches(loop.Body, operation))
+                        // A call whose result is the watch stream itself (var events = OnGetWatcher(ct); await foreach (… in
+                        // events)) is the watch, not the list before it: the loop restarts it (the reflector's watcher
+                        // service, fourth unseen set).
+                        if (model != null && !(model.Recognize(operation) is { Verb: Kubernetes.KubernetesVerb.Watch }) && !IsWatch(operation) && model.Watches(loop.Body, operation))
                         {
                             return Frequency.Once;
                         }
@@ -482,6 +485,10 @@ namespace ResilienceAnalyzers.Workload
 
             return null;
         }
+
+        /// <summary>A call that returns a watch: the stream <c>WatchList…Async</c> returns, or the client's <c>Watcher&lt;T&gt;</c>.</summary>
+        private static bool IsWatch(IOperation call)
+            => IsWatchStream(call) || call is IInvocationOperation invocation && ReturnsWatcher(invocation.TargetMethod);
 
         /// <summary>The method returns the client's <c>k8s.Watcher&lt;T&gt;</c> (or a task of one).</summary>
         private static bool ReturnsWatcher(IMethodSymbol method)

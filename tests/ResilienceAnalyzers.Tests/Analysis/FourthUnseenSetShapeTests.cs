@@ -132,5 +132,79 @@ namespace ResilienceAnalyzers.Tests.Analysis
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0));
             await test.RunAsync();
         }
+        /// <summary>
+        /// The reflector's watcher service (fourth unseen set): a base class's loop enumerates the stream an abstract method
+        /// returns, and the overrides return <c>WatchList…Async</c> without a resourceVersion. The call whose result is the
+        /// enumerated stream is the watch itself, restarted by the loop on every pass.
+        /// </summary>
+        private const string WatcherService = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using k8s;
+            using k8s.Models;
+
+            public abstract class WatcherService<T>
+            {
+                public async Task ExecuteAsync(CancellationToken ct)
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            var count = await CountAsync(ct);
+                            var events = {|#1:OnGetWatcher|}(ct);
+                            await foreach (var (type, item) in events)
+                            {
+                                Console.WriteLine(type);
+                            }
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine(e);
+                        }
+                        finally
+                        {
+                            await Task.Yield();
+                        }
+                    }
+                }
+
+                protected abstract Task<int> CountAsync(CancellationToken ct);
+
+                protected abstract IAsyncEnumerable<(WatchEventType, T)> OnGetWatcher(CancellationToken ct);
+            }
+
+            public sealed class SecretWatcher : WatcherService<V1Secret>
+            {
+                private readonly IKubernetes client;
+
+                public SecretWatcher(IKubernetes client) => this.client = client;
+
+                protected override async Task<int> CountAsync(CancellationToken ct)
+                    => (await client.CoreV1.ListNamespacedSecretAsync("default", limit: 500, cancellationToken: ct)).Items.Count;
+
+                protected override IAsyncEnumerable<(WatchEventType, V1Secret)> OnGetWatcher(CancellationToken ct)
+                    => client.CoreV1.{|#0:WatchListNamespacedSecretAsync|}("default", timeoutSeconds: 3600, cancellationToken: ct);
+            }
+            """;
+
+        [Fact]
+        public async Task A_watch_returned_by_a_called_method_and_enumerated_by_the_callers_loop_is_restarted_by_that_loop()
+        {
+            var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(WatcherService);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.CallerRule, 0).WithLocation(1));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task The_list_made_before_the_watch_in_the_same_loop_is_still_a_list_then_watch_not_a_poll()
+        {
+            // The silent twin: CountAsync is a list whose result is not the stream; the loop lists, then watches until the
+            // watch ends — an informer's list-then-watch, not a poll.
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(WatcherService.Replace("{|#1:OnGetWatcher|}", "OnGetWatcher").Replace("{|#0:WatchListNamespacedSecretAsync|}", "WatchListNamespacedSecretAsync"));
+            await test.RunAsync();
+        }
     }
 }
