@@ -206,5 +206,27 @@ namespace ResilienceAnalyzers.Tests.Analysis
             var test = new AnalyzerTest<RES1003PollingListAnalyzer>(WatcherService.Replace("{|#1:OnGetWatcher|}", "OnGetWatcher").Replace("{|#0:WatchListNamespacedSecretAsync|}", "WatchListNamespacedSecretAsync"));
             await test.RunAsync();
         }
+        [Fact]
+        public async Task An_await_in_the_finally_of_the_swallowing_try_does_not_pace_the_retry_loop()
+        {
+            // The reflector's loop (fourth unseen set): a faulted session is caught and the loop reopens the watch at once;
+            // its finally awaits the closed-session handlers, which is no wait between attempts.
+            // The list in the same try is retried the same way.
+            var test = new AnalyzerTest<RES1005RetryWithoutBackoffAnalyzer>(WatcherService
+                .Replace("await CountAsync(ct)", "await {|#2:CountAsync|}(ct)").Replace("client.CoreV1.ListNamespacedSecretAsync", "client.CoreV1.{|#3:ListNamespacedSecretAsync|}"));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 0).WithLocation(1));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1005RetryWithoutBackoffAnalyzer.Rule, 3).WithLocation(2));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_delay_in_the_finally_paces_the_retry_loop()
+        {
+            // The silent twin: the finally waits between sessions.
+            var test = new AnalyzerTest<RES1005RetryWithoutBackoffAnalyzer>(WatcherService
+                .Replace("await Task.Yield();", "await Task.Delay(TimeSpan.FromSeconds(5), ct);")
+                .Replace("{|#1:OnGetWatcher|}", "OnGetWatcher").Replace("{|#0:WatchListNamespacedSecretAsync|}", "WatchListNamespacedSecretAsync"));
+            await test.RunAsync();
+        }
     }
 }
