@@ -304,12 +304,21 @@ namespace ResilienceAnalyzers.Workload
             // Also a project's own watch factory that hands its onClosed/onError on: a method or delegate that returns the
             // client's Watcher<T> (KubeSharper's WatchMaker delegate, kept in a field and invoked with the event source's
             // restart callbacks: the third unseen survey set).
+            // A source factory's parameter is followed to the client's callback it is handed to, whatever the factory
+            // calls it (passwordstate-operator's WatchCustomResources(…, Action onClose), fourth unseen set).
             if (parent is IArgumentOperation closedArgument
-                && (closedArgument.Parameter?.Name == "onClosed" || closedArgument.Parameter?.Name == "onError")
-                && closedArgument.Parent is IInvocationOperation closedWatch
-                && (closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace || ReturnsWatcher(closedWatch.TargetMethod)))
+                && closedArgument.Parameter is IParameterSymbol closedParameter
+                && closedArgument.Parent is IInvocationOperation closedWatch)
             {
-                return Frequency.Restart(closedArgument.Parameter.Name, closedWatch.Syntax, handedOver);
+                bool client = closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace;
+                bool factory = !client && ReturnsWatcher(closedWatch.TargetMethod);
+                string? restartedBy = (client || factory) && (closedParameter.Name == "onClosed" || closedParameter.Name == "onError") ? closedParameter.Name
+                    : factory && model != null ? model.WatchCallbackOf(closedWatch.TargetMethod, closedParameter)
+                    : null;
+                if (restartedBy != null)
+                {
+                    return Frequency.Restart(restartedBy, closedWatch.Syntax, handedOver);
+                }
             }
 
             // The same pre-10.x response.Watch<T, TList>(onEvent, onError, onClosed) when it does not bind against a newer

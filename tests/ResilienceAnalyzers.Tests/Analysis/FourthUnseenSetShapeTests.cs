@@ -228,5 +228,91 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 .Replace("{|#1:OnGetWatcher|}", "OnGetWatcher").Replace("{|#0:WatchListNamespacedSecretAsync|}", "WatchListNamespacedSecretAsync"));
             await test.RunAsync();
         }
+        [Fact]
+        public async Task A_watch_factorys_restart_callback_is_followed_to_the_clients_onClosed_whatever_the_factory_calls_it()
+        {
+            // passwordstate-operator (fourth unseen set): a watch factory behind an interface takes "Action onClose" and hands
+            // it to the client's Watch(onEvent, onError, onClosed); the controller restarts the watch from that callback. The
+            // twin's factory keeps its "onClose" for itself and never hands it to the client: nothing restarts its watch
+            // there, and it is the suggestion for a watch started once.
+            const string source = """
+                using System;
+                using k8s;
+
+                public class Crd { }
+
+                public interface IKubernetesSdk
+                {
+                    Watcher<Crd> WatchCrds(Action<WatchEventType, Crd> onChange, Action<Exception> onError, Action onClose);
+                }
+
+                public sealed class KubernetesSdk : IKubernetesSdk
+                {
+                    private readonly IKubernetes client;
+
+                    public KubernetesSdk(IKubernetes client) => this.client = client;
+
+                    public Watcher<Crd> WatchCrds(Action<WatchEventType, Crd> onChange, Action<Exception> onError, Action onClose)
+                        => client.CustomObjects.{|#0:ListNamespacedCustomObjectWithHttpMessagesAsync|}("g", "v1", "", "crds", watch: true)
+                            .Watch<Crd, object>(onChange, onError, onClose);
+                }
+
+                public sealed class KeepingSdk
+                {
+                    private readonly IKubernetes client;
+
+                    public KeepingSdk(IKubernetes client) => this.client = client;
+
+                    public Action? Done { get; private set; }
+
+                    public Watcher<Crd> WatchCrds(Action<WatchEventType, Crd> onChange, Action onClose)
+                    {
+                        Done = onClose;
+                        return client.CustomObjects.{|#2:ListNamespacedCustomObjectWithHttpMessagesAsync|}("g", "v2", "", "crds", watch: true)
+                            .Watch<Crd, object>(onChange);
+                    }
+                }
+
+                public sealed class Controller
+                {
+                    private readonly IKubernetesSdk sdk;
+                    private readonly KeepingSdk keeping;
+                    private Watcher<Crd>? watcher;
+                    private Watcher<Crd>? other;
+
+                    public Controller(IKubernetesSdk sdk, KeepingSdk keeping)
+                    {
+                        this.sdk = sdk;
+                        this.keeping = keeping;
+                    }
+
+                    public void Start()
+                    {
+                        StartWatcher();
+                        StartOther();
+                    }
+
+                    private void StartWatcher() => watcher = sdk.{|#4:WatchCrds|}(OnChange, OnError, {|#1:OnClose|});
+
+                    private void StartOther() => other = keeping.WatchCrds(OnChange, OnDone);
+
+                    private void OnChange(WatchEventType type, Crd crd) { }
+
+                    private void OnError(Exception e) { }
+
+                    private void OnClose() => {|#3:StartWatcher|}();
+
+                    private void OnDone() => StartOther();
+                }
+                """;
+            var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(source);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0).WithLocation(1).WithLocation(3).WithLocation(4).WithMessage(
+                "ListNamespacedCustomObjectWithHttpMessagesAsync watches crds in the namespace without a resourceVersion and is restarted by a watch's onClosed callback with no delay between restarts "
+                + "(Controller.StartWatcher (Test0.cs:57) → Controller.OnClose → Controller.StartWatcher → KubernetesSdk.WatchCrds): every start replays every object of crds in the namespace "
+                + "(count unknown: custom resources number whatever their users create) as ADDED events, at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen "
+                + "(list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 2));
+            await test.RunAsync();
+        }
     }
 }
