@@ -268,6 +268,18 @@ namespace ResilienceAnalyzers.Analysis
                 {
                     return client.Name;
                 }
+
+                // The pre-10.x response.Watch(onEvent, onError, onClosed) that does not bind against a newer client: by the
+                // name written or the position (passwordstate-operator's factory, compiled against 21.x).
+                if (operation is IParameterReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter)
+                    && reference.Parent is IInvalidOperation unbound
+                    && CalledNames.Method(unbound.Syntax) == "Watch"
+                    && Periodicity.UnboundWatchCallback(reference, unbound) is string written
+                    && written != "onEvent")
+                {
+                    return written;
+                }
             }
 
             return null;

@@ -120,7 +120,7 @@ namespace ResilienceAnalyzers.Workload
         /// position in <c>WatcherExt.Watch&lt;T, L&gt;(this response, onEvent, onError = null, onClosed = null)</c> (the
         /// same order from 1.x to 9.x).
         /// </summary>
-        private static string? UnboundWatchCallback(IOperation handedOver, IInvalidOperation watch)
+        internal static string? UnboundWatchCallback(IOperation handedOver, IInvalidOperation watch)
         {
             if (!(watch.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call))
             {

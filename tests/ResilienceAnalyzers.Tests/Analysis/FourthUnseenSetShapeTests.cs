@@ -314,5 +314,62 @@ namespace ResilienceAnalyzers.Tests.Analysis
             test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 2));
             await test.RunAsync();
         }
+        [Fact]
+        public async Task A_factory_written_for_the_old_client_is_followed_by_the_callbacks_position()
+        {
+            // passwordstate-operator's factory as written (fourth unseen set): the pre-10.x client's IKubernetes.List…(watch:
+            // true).Watch(onChange, onError, onClose) does not bind against 21.x (CS1061); the third argument is the onClosed.
+            // The twin hands its "onClose" over as the first argument, the onEvent: each event, not a restart.
+            const string source = """
+                using System;
+                using k8s;
+
+                public class Crd { }
+
+                public sealed class KubernetesSdk
+                {
+                    private readonly IKubernetes client;
+
+                    public KubernetesSdk(IKubernetes client) => this.client = client;
+
+                    public Watcher<T> WatchCrds<T>(Action<WatchEventType, T> onChange, Action<Exception> onError, Action onClose)
+                        => client.{|#0:ListNamespacedCustomObjectWithHttpMessagesAsync|}("g", "v1", "", "crds", watch: true).Watch(onChange, onError, onClose);
+
+                    public Watcher<T> WatchOthers<T>(Action<WatchEventType, T> onClose)
+                        => client.{|#2:ListNamespacedCustomObjectWithHttpMessagesAsync|}("g", "v2", "", "others", watch: true).Watch(onClose);
+                }
+
+                public sealed class Controller
+                {
+                    private readonly KubernetesSdk sdk;
+                    private Watcher<Crd>? watcher;
+                    private Watcher<Crd>? other;
+
+                    public Controller(KubernetesSdk sdk) => this.sdk = sdk;
+
+                    public void Start()
+                    {
+                        StartWatcher();
+                        StartOther();
+                    }
+
+                    private void StartWatcher() => watcher = sdk.{|#4:WatchCrds|}(new Action<WatchEventType, Crd>(OnChange), OnError, {|#1:OnClose|});
+
+                    private void StartOther() => other = sdk.WatchOthers(new Action<WatchEventType, Crd>(OnOther));
+
+                    private void OnChange(WatchEventType type, Crd crd) { }
+
+                    private void OnOther(WatchEventType type, Crd crd) { }
+
+                    private void OnError(Exception e) { }
+
+                    private void OnClose() => {|#3:StartWatcher|}();
+                }
+                """;
+            var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(source) { CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None };
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0).WithLocation(1).WithLocation(3).WithLocation(4));
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 2));
+            await test.RunAsync();
+        }
     }
 }
