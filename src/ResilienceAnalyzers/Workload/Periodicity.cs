@@ -209,7 +209,7 @@ namespace ResilienceAnalyzers.Workload
                         return DelegateSite(lambda, model, depth);
 
                     case IMethodBodyOperation body:
-                        return body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method ? EntryPoints.Of(method, body.Syntax) : Frequency.Once;
+                        return body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method ? EntryPoints.Of(method, body) : Frequency.Once;
 
                     case ILocalFunctionOperation _:
                     case IConstructorBodyOperation _:
@@ -331,6 +331,14 @@ namespace ResilienceAnalyzers.Workload
                     : Frequency.Restart(callback, unboundWatch.Syntax, handedOver);
             }
 
+            // Observable.Interval(period).Subscribe(_ => …): the onNext runs once every period ("returns an observable
+            // sequence that produces a value after each period": dotnet/reactive, Rx.NET/Source/src/System.Reactive/Linq/
+            // Observable.Time.cs); kamus' CRD controller re-watches on it (fourth unseen set).
+            if (RxIntervalPeriod(handedOver, parent) is { } interval)
+            {
+                return new Frequency("an Rx Observable.Interval", interval.Period, interval.Site);
+            }
+
             if (parent is IEventAssignmentOperation eventAssignment
                 && eventAssignment.EventReference is IEventReferenceOperation eventReference
                 && eventReference.Event.Name == "Elapsed"
@@ -356,6 +364,61 @@ namespace ResilienceAnalyzers.Workload
 
             // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
             return handedOver.Parent != null ? Walk(handedOver, callPages: false, model, depth) : Frequency.Once;
+        }
+
+        /// <summary>
+        /// <paramref name="handedOver"/> is the onNext of <c>Observable.Interval(period).Subscribe(…)</c> (System.Reactive):
+        /// the period's constant when it has one, and the Subscribe call. Without System.Reactive referenced (a partial
+        /// compilation) the calls do not bind, and the names written — <c>Observable.Interval</c>, <c>Subscribe</c>, the
+        /// first argument or one named <c>onNext</c> — are all there is.
+        /// </summary>
+        private static (TimeSpan? Period, SyntaxNode Site)? RxIntervalPeriod(IOperation handedOver, IOperation? parent)
+        {
+            if (parent is IArgumentOperation { Parent: IInvocationOperation subscribe } onNext)
+            {
+                var source = subscribe.Instance ?? (subscribe.Arguments.Length > 0 && subscribe.TargetMethod.IsExtensionMethod ? subscribe.Arguments[0].Value : null);
+                return subscribe.TargetMethod.Name == "Subscribe" && onNext.Parameter?.Name == "onNext"
+                    && Unwrap.ConversionsOrNull(source) is IInvocationOperation { TargetMethod.Name: "Interval" } interval
+                    && Namespaces.IsType(interval.TargetMethod.ContainingType, "System.Reactive.Linq", "Observable")
+                    && interval.Arguments.Length > 0
+                    ? (TimeSpanValue.Of(interval.Arguments[0].Value), subscribe.Syntax)
+                    : ((TimeSpan?, SyntaxNode)?)null;
+            }
+
+            if (parent is IInvalidOperation unbound
+                && unbound.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                {
+                    Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax
+                    {
+                        Name.Identifier.ValueText: "Subscribe",
+                        Expression: Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                        {
+                            Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax
+                            {
+                                Name.Identifier.ValueText: "Interval",
+                                Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Observable" },
+                            },
+                        } intervalCall,
+                    },
+                } subscribeCall
+                && subscribeCall.ArgumentList.Arguments.Count > 0
+                && intervalCall.ArgumentList.Arguments.Count > 0)
+            {
+                var first = subscribeCall.ArgumentList.Arguments[0];
+                bool isOnNext = first.NameColon == null ? first.Expression == handedOver.Syntax : false;
+                foreach (var argument in subscribeCall.ArgumentList.Arguments)
+                {
+                    isOnNext |= argument.NameColon?.Name.Identifier.ValueText == "onNext" && argument.Expression == handedOver.Syntax;
+                }
+
+                if (isOnNext)
+                {
+                    var period = unbound.SemanticModel?.GetOperation(intervalCall.ArgumentList.Arguments[0].Expression) is IOperation value ? TimeSpanValue.Of(value) : null;
+                    return (period, subscribeCall);
+                }
+            }
+
+            return null;
         }
 
         private static readonly System.Collections.Immutable.ImmutableHashSet<string> ActorReceive = System.Collections.Immutable.ImmutableHashSet.Create(

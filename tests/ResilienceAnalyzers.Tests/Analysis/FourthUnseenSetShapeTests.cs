@@ -371,5 +371,109 @@ namespace ResilienceAnalyzers.Tests.Analysis
             test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 2));
             await test.RunAsync();
         }
+        /// <summary>
+        /// kamus' CRD controller (fourth unseen set) re-subscribes its watch from <c>Observable.Interval(…).Subscribe(…)</c>.
+        /// The twin's list runs in the onCompleted of a single <c>Observable.Return</c>, once.
+        /// </summary>
+        private const string RxController = """
+            using System;
+            using System.Reactive.Linq;
+            using k8s;
+
+            public sealed class Controller
+            {
+                private readonly IKubernetes client;
+
+                public Controller(IKubernetes client) => this.client = client;
+
+                public void Start()
+                {
+                    Observable.Interval(TimeSpan.FromSeconds(60)).Subscribe(_ => client.CoreV1.{|#0:ListPodForAllNamespaces|}());
+                    Observable.Return(1).Subscribe(_ => { }, () => client.CoreV1.ListNodeAsync());
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task The_onNext_of_an_Rx_interval_repeats_at_its_period()
+        {
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(RxController);
+            test.TestState.AdditionalReferences.Add(References.Reactive);
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0).WithMessage(
+                "ListPodForAllNamespaces lists pods in all namespaces every 1 min (an Rx Observable.Interval) from one copy: 0.017 LIST/s making the API server process 500 pods/s (~7 MB/s) from etcd, at 1,000 nodes × 30 pods per node; "
+                + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task An_Rx_interval_written_without_System_Reactive_referenced_is_read_by_its_names()
+        {
+            // The survey compiles kamus without its packages: Observable.Interval(…).Subscribe(…) does not bind.
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(RxController.Replace("using System.Reactive.Linq;\n", string.Empty))
+            {
+                CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None,
+            };
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1003PollingListAnalyzer.Rule, 0));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_KubeOps_reconcile_that_requeues_itself_repeats_at_the_requeue_period()
+        {
+            // josephnhtam's fleet controller (fourth unseen set): ReconcileAsync hands the entity back to KubeOps'
+            // EntityRequeue with a TimeSpan, and the operator reconciles it again after that time. Written as the survey
+            // compiles it, without KubeOps referenced. The twin's controller does not requeue: reconciled on its events.
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+                using KubeOps.Abstractions.Controller;
+                using KubeOps.Abstractions.Queue;
+
+                public sealed class Fleet : V1Pod { }
+
+                public sealed class FleetController : IEntityController<Fleet>
+                {
+                    private readonly EntityRequeue<Fleet> requeue;
+                    private readonly IKubernetes client;
+
+                    public FleetController(EntityRequeue<Fleet> requeue, IKubernetes client)
+                    {
+                        this.requeue = requeue;
+                        this.client = client;
+                    }
+
+                    public async Task ReconcileAsync(Fleet entity, CancellationToken ct)
+                    {
+                        try
+                        {
+                            await client.CoreV1.{|#0:ListNamespacedPodAsync|}("fleet", cancellationToken: ct);
+                        }
+                        finally
+                        {
+                            requeue(entity, TimeSpan.FromSeconds(5));
+                        }
+                    }
+                }
+
+                public sealed class QuietController : IEntityController<Fleet>
+                {
+                    private readonly IKubernetes client;
+
+                    public QuietController(IKubernetes client) => this.client = client;
+
+                    public async Task ReconcileAsync(Fleet entity, CancellationToken ct)
+                        => await client.CoreV1.ListNamespacedServiceAsync("fleet", cancellationToken: ct);
+                }
+                """;
+            // One namespace's pods from one copy: the rule's suggestion, now with its period.
+            var test = new AnalyzerTest<RES1003PollingListAnalyzer>(source) { CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None };
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1003PollingListAnalyzer.Rule, 0).WithMessage(
+                "ListNamespacedPodAsync lists pods in the namespace every 5 s (a KubeOps requeue) from one copy: 0.2 LIST/s making the API server process 120 pods/s (~1.68 MB/s) from etcd, at 1,000 nodes × 30 pods per node; "
+                + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
+            await test.RunAsync();
+        }
     }
 }
