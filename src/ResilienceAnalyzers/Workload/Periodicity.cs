@@ -374,10 +374,10 @@ namespace ResilienceAnalyzers.Workload
         /// </summary>
         private static (TimeSpan? Period, SyntaxNode Site)? RxIntervalPeriod(IOperation handedOver, IOperation? parent)
         {
-            if (parent is IArgumentOperation { Parent: IInvocationOperation subscribe } onNext)
+            if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Subscribe" } subscribe } onNext)
             {
                 var source = subscribe.Instance ?? (subscribe.Arguments.Length > 0 && subscribe.TargetMethod.IsExtensionMethod ? subscribe.Arguments[0].Value : null);
-                return subscribe.TargetMethod.Name == "Subscribe" && onNext.Parameter?.Name == "onNext"
+                return onNext.Parameter?.Name == "onNext"
                     && Unwrap.ConversionsOrNull(source) is IInvocationOperation { TargetMethod.Name: "Interval" } interval
                     && Namespaces.IsType(interval.TargetMethod.ContainingType, "System.Reactive.Linq", "Observable")
                     && interval.Arguments.Length > 0
