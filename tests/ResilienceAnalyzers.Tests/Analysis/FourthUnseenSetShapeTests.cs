@@ -475,5 +475,66 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 + "use an informer (list once, then watch and read the local cache; package Resilience.Kubernetes)"));
             await test.RunAsync();
         }
+        [Fact]
+        public async Task A_list_kept_in_a_field_the_first_time_stays_the_once_suggestion_under_a_repeating_caller()
+        {
+            // RES1001 in one copy: SparkTodo's lists (fourth unseen set) were warned as repeated by the endpoint; kept in a
+            // field the first time, they are the once-suggestion. The twin's cache is set back to null: listed again.
+            const string source = """
+                using System.Threading.Tasks;
+                using k8s;
+                using k8s.Models;
+
+                class Environment
+                {
+                    private readonly IKubernetes client;
+                    private V1NamespaceList? namespaces;
+                    private V1NodeList? nodes;
+
+                    public Environment(IKubernetes client) => this.client = client;
+
+                    public async Task<int> NamespacesAsync()
+                    {
+                        if (namespaces is null)
+                        {
+                            namespaces = await client.CoreV1.{|#0:ListNamespaceAsync|}();
+                        }
+
+                        return namespaces.Items.Count;
+                    }
+
+                    public async Task<int> NodesAsync()
+                    {
+                        if (nodes is null)
+                        {
+                            nodes = await client.CoreV1.{|#1:ListNodeAsync|}();
+                        }
+
+                        var count = nodes.Items.Count;
+                        nodes = null;
+                        return count;
+                    }
+
+                    public async Task RunAsync()
+                    {
+                        while (true)
+                        {
+                            await NamespacesAsync();
+                            await {|#2:NodesAsync|}();
+                            await Task.Delay(30_000);
+                        }
+                    }
+
+                    public static void Main()
+                    {
+                    }
+                }
+                """;
+            var test = new AnalyzerTest<RES1001UnboundedListAnalyzer>(source, Client.V21, Config.MsBuild("build_property.ResilienceWorkload = Deployment\nbuild_property.ResilienceReplicas = 1"));
+            test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+            test.ExpectedDiagnostics.Add(Expect.Info(RES1001UnboundedListAnalyzer.Rule, 0));
+            test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1001UnboundedListAnalyzer.Rule, 1).WithLocation(2));
+            await test.RunAsync();
+        }
     }
 }
