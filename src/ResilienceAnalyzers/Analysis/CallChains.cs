@@ -178,9 +178,21 @@ namespace ResilienceAnalyzers.Analysis
         private CallChain? PerCopy(CallSite site)
             => model.FanOut.Resolve(site.Caller, site.Operation.Syntax).IsReplicated ? new CallChain(Frequency.Once, null, ImmutableArray.Create(site)) : null;
 
+        /// <summary>
+        /// The chain that repeats a call deferred to its method's callers: none when the call runs once whatever its method
+        /// does (its result kept in a field the first time: <see cref="OnceGuards"/>).
+        /// </summary>
+        public CallChain? RepeatedAbove(DeferredCall deferred)
+            => OnceGuards.Encloses(deferred.Operation) ? null : RepeatedBy(deferred.Method);
+
         /// <summary>The repetition around one call site: the site's own loop, timer or handler, else its method's callers.</summary>
         public CallChain? RepeatedAt(CallSite site)
         {
+            if (OnceGuards.Encloses(site.Operation))
+            {
+                return null;
+            }
+
             if (Repeats(site) is CallChain direct)
             {
                 return direct;
@@ -202,6 +214,12 @@ namespace ResilienceAnalyzers.Analysis
 
         private CallChain? Repeats(CallSite site)
         {
+            // A call made once per instance (kept in a field the first time) is not repeated by what repeats its method.
+            if (OnceGuards.Encloses(site.Operation))
+            {
+                return Stopped;
+            }
+
             var frequency = Periodicity.Of(site.Operation, callPages: false, model);
             return frequency.IsPeriodic ? new CallChain(frequency, null, ImmutableArray.Create(site)) : null;
         }

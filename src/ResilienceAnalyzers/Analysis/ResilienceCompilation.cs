@@ -260,6 +260,78 @@ namespace ResilienceAnalyzers.Analysis
             return null;
         }
 
+        /// <summary>
+        /// Which of the client's restart callbacks — <c>onClosed</c> or <c>onError</c> of <c>Watch(onEvent, onError,
+        /// onClosed)</c> or <c>new Watcher&lt;T&gt;(…)</c> — a source watch factory hands its delegate parameter
+        /// <paramref name="parameter"/> to, whatever the factory calls it (passwordstate-operator's
+        /// <c>WatchCustomResources(…, Action onClose)</c>, fourth unseen survey set); null when it hands it to none. An
+        /// interface or abstract factory is read in its source implementations. Read once per parameter.
+        /// </summary>
+        public string? WatchCallbackOf(IMethodSymbol factory, IParameterSymbol parameter)
+        {
+            var definition = (factory.ReducedFrom ?? factory).OriginalDefinition;
+            int ordinal = parameter.Ordinal + (factory.ReducedFrom != null ? 1 : 0);
+            if (definition.DeclaringSyntaxReferences.Length == 0 || ordinal >= definition.Parameters.Length || parameter.Type.TypeKind != TypeKind.Delegate)
+            {
+                return null;
+            }
+
+            return watchCallbacks.GetOrAdd(definition.Parameters[ordinal], p => FindWatchCallback((IMethodSymbol)p.ContainingSymbol, p, implementations: true));
+        }
+
+        private string? FindWatchCallback(IMethodSymbol factory, IParameterSymbol parameter, bool implementations)
+        {
+            if (factory.IsAbstract)
+            {
+                if (!implementations)
+                {
+                    return null;
+                }
+
+                foreach (var candidate in Compilation.GetSymbolsWithName(factory.Name, SymbolFilter.Member))
+                {
+                    if (candidate is IMethodSymbol implementation && !implementation.IsAbstract
+                        && parameter.Ordinal < implementation.Parameters.Length
+                        && CallerIndex.IsCallOf(factory, implementation)
+                        && FindWatchCallback(implementation.OriginalDefinition, implementation.OriginalDefinition.Parameters[parameter.Ordinal], implementations: false) is string callback)
+                    {
+                        return callback;
+                    }
+                }
+
+                return null;
+            }
+
+            var body = BodyOf(factory);
+            foreach (var operation in body?.Descendants() ?? System.Linq.Enumerable.Empty<IOperation>())
+            {
+                if (operation is IArgumentOperation { Parameter: { Name: "onClosed" or "onError" } client } argument
+                    && IsParameter(argument.Value, parameter)
+                    && ((argument.Parent as IInvocationOperation)?.TargetMethod.ContainingNamespace?.Name == KubernetesApi.RootNamespace
+                        || (argument.Parent as IObjectCreationOperation)?.Type?.ContainingNamespace?.Name == KubernetesApi.RootNamespace))
+                {
+                    return client.Name;
+                }
+
+                // The pre-10.x response.Watch(onEvent, onError, onClosed) that does not bind against a newer client: by the
+                // name written or the position (passwordstate-operator's factory, compiled against 21.x).
+                if (operation is IParameterReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter)
+                    && reference.Parent is IInvalidOperation unbound
+                    && CalledNames.Method(unbound.Syntax) == "Watch"
+                    && Periodicity.UnboundWatchCallback(reference, unbound) is string written
+                    && written != "onEvent")
+                {
+                    return written;
+                }
+            }
+
+            return null;
+        }
+
+        private readonly ConcurrentDictionary<IParameterSymbol, string?> watchCallbacks =
+            new ConcurrentDictionary<IParameterSymbol, string?>(SymbolEqualityComparer.Default);
+
         private static bool IsParameter(IOperation? operation, IParameterSymbol parameter)
         {
             operation = Unwrap.ConversionsOrNull(operation);

@@ -118,7 +118,12 @@ namespace ResilienceAnalyzers.Analysis
             return false;
         }
 
-        /// <summary>The loop waits on nothing but the tried call: no delay anywhere, no other await outside the try, none in its condition.</summary>
+        /// <summary>
+        /// The loop waits on nothing but the tried call: no delay anywhere, no other await outside the try, none in its
+        /// condition. An await in that try's own <c>finally</c> (telling handlers the session closed, flushing a channel)
+        /// runs after every failure too and is not a wait between attempts (the reflector's watcher loop, fourth unseen set);
+        /// a delay there is one, and <see cref="Delay.In"/> finds it.
+        /// </summary>
         private static bool Spins(ILoopOperation loop, ITryOperation tried)
         {
             if (Delay.In(loop.Body).Exists || loop is IWhileLoopOperation { Condition: { } condition } && condition.DescendantsAndSelf().Any(o => o is IAwaitOperation))
@@ -128,7 +133,7 @@ namespace ResilienceAnalyzers.Analysis
 
             foreach (var operation in loop.Body.Descendants())
             {
-                if (operation is IAwaitOperation && !IsInside(operation, tried.Body) && !IsInsideLambda(operation, loop.Body))
+                if (operation is IAwaitOperation && !IsInside(operation, tried.Body) && !(tried.Finally is IOperation cleanup && IsInside(operation, cleanup)) && !IsInsideLambda(operation, loop.Body))
                 {
                     return false;
                 }

@@ -113,7 +113,7 @@ namespace ResilienceAnalyzers.Dns
             var invocation = (IInvocationOperation)deferred.Operation;
             // Repeated by a caller, or retried by one: a reconnect loop resolves again on every attempt, which is exactly
             // when DNS is failing.
-            var chain = judgement.Chains.RepeatedBy(deferred.Method)
+            var chain = judgement.Chains.RepeatedAbove(deferred)
                 ?? (RetryLoops.StopsFailure(invocation) ? null : judgement.Chains.RetriedOnFailureBy(deferred.Method));
             if (chain == null && !judgement.Final)
             {

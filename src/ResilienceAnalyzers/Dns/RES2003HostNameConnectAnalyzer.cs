@@ -127,7 +127,7 @@ namespace ResilienceAnalyzers.Dns
                 }
             }
 
-            var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedAbove(deferred) ?? judgement.Chains.RetriedBy(deferred.Method);
             if (chain == null && !judgement.Final)
             {
                 return;

@@ -70,7 +70,7 @@ namespace ResilienceAnalyzers.Dns
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
             var site = (HttpConnectionSite)deferred.State!;
-            var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedAbove(deferred) ?? judgement.Chains.RetriedBy(deferred.Method);
             string? where = chain?.DescribeCreation(deferred.Method);
 
             // A factory registration runs once, at start-up; what repeats is where its clients are created: a

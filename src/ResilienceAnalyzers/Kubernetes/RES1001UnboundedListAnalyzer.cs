@@ -114,7 +114,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             var call = (KubernetesCall)deferred.State!;
-            var chain = judgement.Chains.RepeatedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedAbove(deferred);
             if (chain == null && !judgement.Final)
             {
                 return;

@@ -121,7 +121,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            if (judgement.Chains.RepeatedBy(deferred.Method) is CallChain chain)
+            if (judgement.Chains.RepeatedAbove(deferred) is CallChain chain)
             {
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Operation.Syntax, chain);
                 judgement.Report(Create(judgement.Pick(Rule, CallerRule), call, chain.Frequency, fanOut, chain.Describe(deferred.Method), chain.Locations));

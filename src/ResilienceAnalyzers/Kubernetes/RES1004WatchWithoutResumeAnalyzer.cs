@@ -77,7 +77,7 @@ namespace ResilienceAnalyzers.Kubernetes
                 return;
             }
 
-            var chain = judgement.Chains.RepeatedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedAbove(deferred);
             if (chain == null && !judgement.Final)
             {
                 return;

@@ -128,7 +128,7 @@ namespace ResilienceAnalyzers.Kubernetes
             // A watch started again from its own onClosed/onError (the 1.x–9.x samples' shape): a restart whenever the watch
             // ends, which is at once, again and again, while the API server fails it.
             if (run.Model.Recognize(call)?.Verb == KubernetesVerb.Watch
-                && judgement.Chains.RepeatedBy(deferred.Method) is CallChain restart
+                && judgement.Chains.RepeatedAbove(deferred) is CallChain restart
                 && restart.Frequency.RestartCallback is IOperation callback)
             {
                 var fanOut = CallerFanOut.Resolve(run.Model, deferred.Method, call.Syntax, restart);

@@ -75,7 +75,7 @@ namespace ResilienceAnalyzers.Kubernetes
 
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)
         {
-            var chain = judgement.Chains.RepeatedBy(deferred.Method) ?? judgement.Chains.RetriedBy(deferred.Method);
+            var chain = judgement.Chains.RepeatedAbove(deferred) ?? judgement.Chains.RetriedBy(deferred.Method);
             if (chain == null && !judgement.Final)
             {
                 return;

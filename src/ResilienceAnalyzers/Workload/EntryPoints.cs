@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using ResilienceAnalyzers.Infrastructure;
 
 namespace ResilienceAnalyzers.Workload
@@ -90,6 +92,101 @@ namespace ResilienceAnalyzers.Workload
             // 1 s by default, until the cluster forms (akkadotnet/Akka.Management,
             // src/management/Akka.Management/Resources/reference.conf: "interval = 1s").
             new Row(Match.Overrides, "Akka.Discovery", "ServiceDiscovery", "Lookup", "Akka cluster-bootstrap discovery (contact-point-discovery.interval default 1 s)", perRequest: false, period: TimeSpan.FromSeconds(1)));
+
+        /// <summary>
+        /// The repetition a framework puts around <paramref name="method"/>, whose body is <paramref name="body"/>; also
+        /// what the body asks of the framework (a KubeOps requeue), or <see cref="Frequency.Once"/>.
+        /// </summary>
+        public static Frequency Of(IMethodSymbol method, IOperation body)
+        {
+            var frequency = Of(method, body.Syntax);
+            return !frequency.IsPeriodic && method.Name == "ReconcileAsync" && IsKubeOpsController(method) && RequeuedEvery(body) is { } requeue
+                ? new Frequency("a KubeOps requeue", requeue.Period, requeue.Site)
+                : frequency;
+        }
+
+        /// <summary>
+        /// KubeOps' <c>IEntityController&lt;T&gt;.ReconcileAsync</c>: the operator calls it for every watch event of the
+        /// entity, and again after the time the controller hands to its injected <c>EntityRequeue&lt;T&gt;</c> delegate
+        /// ("use this delegate when you need to pro-actively reconcile an entity after a certain amount of time … if you
+        /// want to check your entities periodically": buehler/dotnet-operator-sdk, src/KubeOps.Abstractions/Queue/
+        /// EntityRequeue.cs; <c>(entity, timeSpan)</c> there, <c>(entity, type, timeSpan, ct)</c> in
+        /// KubeOps.Abstractions.Reconciliation.Queue of later releases). Without KubeOps referenced (a partial compilation)
+        /// the interface is an error type that keeps its name.
+        /// </summary>
+        private static bool IsKubeOpsController(IMethodSymbol method)
+        {
+            foreach (var type in method.ContainingType.AllInterfaces)
+            {
+                if (type.Name == "IEntityController" && type.Arity == 1 && Namespaces.IsWithin(type.ContainingNamespace, "KubeOps.Abstractions"))
+                {
+                    return true;
+                }
+            }
+
+            // Unbound, written first in the base list, the interface is taken for the base class.
+            for (var type = method.ContainingType; type != null; type = type.BaseType)
+            {
+                if (type.BaseType is { TypeKind: TypeKind.Error, Name: "IEntityController", Arity: 1 })
+                {
+                    return true;
+                }
+
+                foreach (var declared in type.Interfaces)
+                {
+                    if (declared is { TypeKind: TypeKind.Error, Name: "IEntityController", Arity: 1 })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The first call in <paramref name="body"/> of a delegate of type <c>EntityRequeue&lt;T&gt;</c> (bound, or an error
+        /// type kept by name), with the constant of its <c>TimeSpan</c> argument when it has one.
+        /// </summary>
+        private static (TimeSpan? Period, SyntaxNode Site)? RequeuedEvery(IOperation body)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                var requeue = operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invocation && IsRequeue(invocation.Instance?.Type)
+                    || operation is IInvalidOperation invalid && invalid.Syntax is InvocationExpressionSyntax && FirstChild(invalid) is IOperation callee && IsRequeue(callee.Type);
+                if (!requeue)
+                {
+                    continue;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    var value = child is IArgumentOperation argument ? argument.Value : child;
+                    if (Namespaces.IsType(value.Type, "System", "TimeSpan"))
+                    {
+                        return (TimeSpanValue.Of(value), operation.Syntax);
+                    }
+                }
+
+                return (null, operation.Syntax);
+            }
+
+            return null;
+        }
+
+        private static IOperation? FirstChild(IOperation operation)
+        {
+            foreach (var child in operation.ChildOperations)
+            {
+                return child;
+            }
+
+            return null;
+        }
+
+        private static bool IsRequeue(ITypeSymbol? type)
+            => type is INamedTypeSymbol { Name: "EntityRequeue", Arity: 1 } named
+                && (named.TypeKind == TypeKind.Error || Namespaces.IsWithin(named.ContainingNamespace, "KubeOps.Abstractions"));
 
         /// <summary>The repetition a framework puts around <paramref name="method"/>, or <see cref="Frequency.Once"/>.</summary>
         public static Frequency Of(IMethodSymbol method, SyntaxNode site)

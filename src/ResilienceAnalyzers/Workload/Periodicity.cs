@@ -120,7 +120,7 @@ namespace ResilienceAnalyzers.Workload
         /// position in <c>WatcherExt.Watch&lt;T, L&gt;(this response, onEvent, onError = null, onClosed = null)</c> (the
         /// same order from 1.x to 9.x).
         /// </summary>
-        private static string? UnboundWatchCallback(IOperation handedOver, IInvalidOperation watch)
+        internal static string? UnboundWatchCallback(IOperation handedOver, IInvalidOperation watch)
         {
             if (!(watch.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call))
             {
@@ -146,6 +146,13 @@ namespace ResilienceAnalyzers.Workload
             bool skippedPagingLoop = !callPages;
             for (IOperation? current = operation, parent = operation.Parent; parent != null; current = parent, parent = parent.Parent)
             {
+                // if (_env is null) { … _env = await ListAsync(); }, _env ??= …, new Lazy<T>(…): made once, kept in a field,
+                // however often the loop or handler around it runs (OnceGuards).
+                if (OnceGuards.At(parent, current))
+                {
+                    return Frequency.Once;
+                }
+
                 switch (parent)
                 {
                     case IWhileLoopOperation _:
@@ -180,7 +187,10 @@ namespace ResilienceAnalyzers.Workload
                         // watches until the watch ends — an informer's list-then-watch, which lists again only when the watch
                         // ends (the server's timeout, 30–60 min, or a failure; RES1004 judges how it restarts). Not polling
                         // (OctopusTentacle's pod monitor, unseen survey set).
-                        if (model != null && !(model.Recognize(operation) is { Verb: Kubernetes.KubernetesVerb.Watch }) && model.Watches(loop.Body, operation))
+                        // A call whose result is the watch stream itself (var events = OnGetWatcher(ct); await foreach (… in
+                        // events)) is the watch, not the list before it: the loop restarts it (the reflector's watcher
+                        // service, fourth unseen set).
+                        if (model != null && !(model.Recognize(operation) is { Verb: Kubernetes.KubernetesVerb.Watch }) && !IsWatch(operation) && model.Watches(loop.Body, operation))
                         {
                             return Frequency.Once;
                         }
@@ -199,7 +209,7 @@ namespace ResilienceAnalyzers.Workload
                         return DelegateSite(lambda, model, depth);
 
                     case IMethodBodyOperation body:
-                        return body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method ? EntryPoints.Of(method, body.Syntax) : Frequency.Once;
+                        return body.SemanticModel?.GetDeclaredSymbol(body.Syntax) is IMethodSymbol method ? EntryPoints.Of(method, body) : Frequency.Once;
 
                     case ILocalFunctionOperation _:
                     case IConstructorBodyOperation _:
@@ -294,12 +304,21 @@ namespace ResilienceAnalyzers.Workload
             // Also a project's own watch factory that hands its onClosed/onError on: a method or delegate that returns the
             // client's Watcher<T> (KubeSharper's WatchMaker delegate, kept in a field and invoked with the event source's
             // restart callbacks: the third unseen survey set).
+            // A source factory's parameter is followed to the client's callback it is handed to, whatever the factory
+            // calls it (passwordstate-operator's WatchCustomResources(…, Action onClose), fourth unseen set).
             if (parent is IArgumentOperation closedArgument
-                && (closedArgument.Parameter?.Name == "onClosed" || closedArgument.Parameter?.Name == "onError")
-                && closedArgument.Parent is IInvocationOperation closedWatch
-                && (closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace || ReturnsWatcher(closedWatch.TargetMethod)))
+                && closedArgument.Parameter is IParameterSymbol closedParameter
+                && closedArgument.Parent is IInvocationOperation closedWatch)
             {
-                return Frequency.Restart(closedArgument.Parameter.Name, closedWatch.Syntax, handedOver);
+                bool client = closedWatch.TargetMethod.ContainingNamespace?.Name == Kubernetes.KubernetesApi.RootNamespace;
+                bool factory = !client && ReturnsWatcher(closedWatch.TargetMethod);
+                string? restartedBy = (client || factory) && (closedParameter.Name == "onClosed" || closedParameter.Name == "onError") ? closedParameter.Name
+                    : factory && model != null ? model.WatchCallbackOf(closedWatch.TargetMethod, closedParameter)
+                    : null;
+                if (restartedBy != null)
+                {
+                    return Frequency.Restart(restartedBy, closedWatch.Syntax, handedOver);
+                }
             }
 
             // The same pre-10.x response.Watch<T, TList>(onEvent, onError, onClosed) when it does not bind against a newer
@@ -310,6 +329,14 @@ namespace ResilienceAnalyzers.Workload
                 return callback == "onEvent"
                     ? new Frequency("watch event", null, unboundWatch.Syntax, perRequest: true)
                     : Frequency.Restart(callback, unboundWatch.Syntax, handedOver);
+            }
+
+            // Observable.Interval(period).Subscribe(_ => …): the onNext runs once every period ("returns an observable
+            // sequence that produces a value after each period": dotnet/reactive, Rx.NET/Source/src/System.Reactive/Linq/
+            // Observable.Time.cs); kamus' CRD controller re-watches on it (fourth unseen set).
+            if (RxIntervalPeriod(handedOver, parent) is { } interval)
+            {
+                return new Frequency("an Rx Observable.Interval", interval.Period, interval.Site);
             }
 
             if (parent is IEventAssignmentOperation eventAssignment
@@ -337,6 +364,61 @@ namespace ResilienceAnalyzers.Workload
 
             // Recurse outwards: a lambda inside a loop (Task.Run(() => list()) in a while loop) still repeats.
             return handedOver.Parent != null ? Walk(handedOver, callPages: false, model, depth) : Frequency.Once;
+        }
+
+        /// <summary>
+        /// <paramref name="handedOver"/> is the onNext of <c>Observable.Interval(period).Subscribe(…)</c> (System.Reactive):
+        /// the period's constant when it has one, and the Subscribe call. Without System.Reactive referenced (a partial
+        /// compilation) the calls do not bind, and the names written — <c>Observable.Interval</c>, <c>Subscribe</c>, the
+        /// first argument or one named <c>onNext</c> — are all there is.
+        /// </summary>
+        private static (TimeSpan? Period, SyntaxNode Site)? RxIntervalPeriod(IOperation handedOver, IOperation? parent)
+        {
+            if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Subscribe" } subscribe } onNext)
+            {
+                var source = subscribe.Instance ?? (subscribe.Arguments.Length > 0 && subscribe.TargetMethod.IsExtensionMethod ? subscribe.Arguments[0].Value : null);
+                return onNext.Parameter?.Name == "onNext"
+                    && Unwrap.ConversionsOrNull(source) is IInvocationOperation { TargetMethod.Name: "Interval" } interval
+                    && Namespaces.IsType(interval.TargetMethod.ContainingType, "System.Reactive.Linq", "Observable")
+                    && interval.Arguments.Length > 0
+                    ? (TimeSpanValue.Of(interval.Arguments[0].Value), subscribe.Syntax)
+                    : ((TimeSpan?, SyntaxNode)?)null;
+            }
+
+            if (parent is IInvalidOperation unbound
+                && unbound.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                {
+                    Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax
+                    {
+                        Name.Identifier.ValueText: "Subscribe",
+                        Expression: Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+                        {
+                            Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax
+                            {
+                                Name.Identifier.ValueText: "Interval",
+                                Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Observable" },
+                            },
+                        } intervalCall,
+                    },
+                } subscribeCall
+                && subscribeCall.ArgumentList.Arguments.Count > 0
+                && intervalCall.ArgumentList.Arguments.Count > 0)
+            {
+                var first = subscribeCall.ArgumentList.Arguments[0];
+                bool isOnNext = first.NameColon == null ? first.Expression == handedOver.Syntax : false;
+                foreach (var argument in subscribeCall.ArgumentList.Arguments)
+                {
+                    isOnNext |= argument.NameColon?.Name.Identifier.ValueText == "onNext" && argument.Expression == handedOver.Syntax;
+                }
+
+                if (isOnNext)
+                {
+                    var period = unbound.SemanticModel?.GetOperation(intervalCall.ArgumentList.Arguments[0].Expression) is IOperation value ? TimeSpanValue.Of(value) : null;
+                    return (period, subscribeCall);
+                }
+            }
+
+            return null;
         }
 
         private static readonly System.Collections.Immutable.ImmutableHashSet<string> ActorReceive = System.Collections.Immutable.ImmutableHashSet.Create(
@@ -475,6 +557,10 @@ namespace ResilienceAnalyzers.Workload
 
             return null;
         }
+
+        /// <summary>A call that returns a watch: the stream <c>WatchList…Async</c> returns, or the client's <c>Watcher&lt;T&gt;</c>.</summary>
+        private static bool IsWatch(IOperation call)
+            => IsWatchStream(call) || call is IInvocationOperation invocation && ReturnsWatcher(invocation.TargetMethod);
 
         /// <summary>The method returns the client's <c>k8s.Watcher&lt;T&gt;</c> (or a task of one).</summary>
         private static bool ReturnsWatcher(IMethodSymbol method)

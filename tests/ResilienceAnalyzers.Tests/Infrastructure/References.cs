@@ -66,6 +66,11 @@ namespace ResilienceAnalyzers.Tests.Infrastructure
             MetadataReference.CreateFromFile(PackagePath("akka", "1.5.75", "lib/net6.0/Akka.dll")),
             MetadataReference.CreateFromFile(PackagePath("akka.discovery", "1.5.75", "lib/net6.0/Akka.Discovery.dll"))));
 
+        /// <summary>System.Reactive 6.0.1 (<c>Observable.Interval(…).Subscribe(…)</c>).</summary>
+        public static MetadataReference Reactive => Rx.Value;
+
+        private static readonly Lazy<MetadataReference> Rx = new(() => MetadataReference.CreateFromFile(PackagePath("system.reactive", "6.0.1", "lib/net6.0/System.Reactive.dll")));
+
         public static string RepositoryRoot => Metadata("RepositoryRoot");
 
         public static string PackagePath(string id, string version, string relative)
