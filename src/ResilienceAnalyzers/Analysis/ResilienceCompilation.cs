@@ -108,21 +108,28 @@ namespace ResilienceAnalyzers.Analysis
         /// at the type's symbol end, without waiting for the whole compilation.
         /// </summary>
         public CallChains TypeChains(INamedTypeSymbol type)
-            => typeChains.GetOrAdd(type, t =>
-            {
-                if (!InEditor)
-                {
-                    return new CallChains(this, new CallerIndex(this, t));
-                }
+            => typeChains.GetOrAdd(type, t => new CallChains(this, InEditor ? TypeSyntaxCallers(t) : new CallerIndex(this, t)));
 
+        /// <summary>
+        /// The callers inside <paramref name="type"/>'s declarations, read from its syntax and bound on demand: complete
+        /// whatever the driver has reached, which is what recognizing a call needs (a raw request's URI traced through a
+        /// parameter to the type's callers: what is recognized is kept for every rule, so it must not depend on the order
+        /// the driver visits members in).
+        /// </summary>
+        public CallerIndex TypeSyntaxCallers(INamedTypeSymbol type)
+            => typeSyntaxCallers.GetOrAdd(type, t =>
+            {
                 var roots = new System.Collections.Generic.List<SyntaxNode>();
                 foreach (var reference in t.DeclaringSyntaxReferences)
                 {
                     roots.Add(reference.GetSyntax());
                 }
 
-                return new CallChains(this, new CallerIndex(this, roots));
+                return new CallerIndex(this, roots);
             });
+
+        private readonly ConcurrentDictionary<INamedTypeSymbol, CallerIndex> typeSyntaxCallers =
+            new ConcurrentDictionary<INamedTypeSymbol, CallerIndex>(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// Analyzed by an editor: the IDE hands analyzers its own subclass of <see cref="AnalyzerOptions"/> (Roslyn's
@@ -371,6 +378,7 @@ namespace ResilienceAnalyzers.Analysis
                 semanticModels.Clear();
                 retryPacing.Clear();
                 typeChains.Clear();
+                typeSyntaxCallers.Clear();
                 Recorder.ForgetOperations();
                 (callers, chains) = NewCallGraph();
             }

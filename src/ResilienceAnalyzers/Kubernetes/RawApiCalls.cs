@@ -458,7 +458,7 @@ namespace ResilienceAnalyzers.Kubernetes
             return Hole;
         }
 
-        /// <summary>What the callers inside the method's own type pass for <paramref name="parameter"/> (<see cref="ResilienceCompilation.TypeChains"/>'s index).</summary>
+        /// <summary>What the callers inside the method's own type pass for <paramref name="parameter"/> (<see cref="ResilienceCompilation.TypeSyntaxCallers"/>).</summary>
         private static IReadOnlyList<string> FromCallers(IParameterSymbol parameter, ResilienceCompilation model, int depth)
         {
             if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.MethodKind == MethodKind.AnonymousFunction
@@ -468,7 +468,7 @@ namespace ResilienceAnalyzers.Kubernetes
             }
 
             List<string>? texts = null;
-            foreach (var site in model.TypeChains(method.ContainingType).Index.SitesOf(method))
+            foreach (var site in model.TypeSyntaxCallers(method.ContainingType).SitesOf(method))
             {
                 if (CallerArguments.ValueAt(site, parameter) is IOperation value)
                 {
