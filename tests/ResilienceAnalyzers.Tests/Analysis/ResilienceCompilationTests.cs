@@ -220,6 +220,29 @@ namespace ResilienceAnalyzers.Tests.Analysis
         }
 
         [Fact]
+        public void A_build_searches_within_a_type_only_the_callers_the_driver_handed_over_and_an_editor_binds_the_rest()
+        {
+            // Nothing recorded yet: the driver has not reached LoopAsync. An editor's search reads the type's syntax and binds
+            // it; a build's binds nothing and leaves the call to compilation end (docs/architecture.md).
+            var compilation = Compile(WithinOneType);
+            var agent = compilation.GetTypeByMetadataName("Agent")!;
+            var refresh = agent.GetMembers("RefreshAsync").OfType<IMethodSymbol>().Single();
+
+            var editor = ResilienceCompilation.GetOrCreate(compilation, new EditorOptions());
+            Assert.True(editor.InEditor);
+            var chain = editor.TypeChains(agent).RepeatedBy(refresh);
+            Assert.NotNull(chain);
+            Assert.Equal("LoopAsync", chain!.Sites[0].Caller.Name);
+
+            var build = ResilienceCompilation.GetOrCreate(Compile(WithinOneType), new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
+            Assert.False(build.InEditor);
+            var buildAgent = build.Compilation.GetTypeByMetadataName("Agent")!;
+            var buildRefresh = buildAgent.GetMembers("RefreshAsync").OfType<IMethodSymbol>().Single();
+            Assert.Null(build.TypeChains(buildAgent).RepeatedBy(buildRefresh));
+            Assert.True(build.TypeChains(buildAgent).Index.GrowsWithDriver);
+        }
+
+        [Fact]
         public void The_model_is_released_with_its_compilation()
         {
             var model = CreateAndDrop(out var compilation);
