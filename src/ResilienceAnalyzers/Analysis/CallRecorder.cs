@@ -209,22 +209,40 @@ namespace ResilienceAnalyzers.Analysis
             return ReferenceEquals(store.Owner, rule) ? store : null;
         }
 
-        /// <summary>Keeps <paramref name="operation"/> in <paramref name="store"/> if it calls or references a method by a name written in source.</summary>
+        /// <summary>
+        /// Keeps <paramref name="operation"/> in <paramref name="store"/> if it calls or references a method by a name written
+        /// in source and may reach a method of this compilation (<see cref="MayReachSource"/>).
+        /// </summary>
         public static void Record(TreeSites store, IOperation operation, ISymbol container)
         {
             switch (operation)
             {
-                case IInvocationOperation invocation when invocation.Syntax is InvocationExpressionSyntax:
+                case IInvocationOperation invocation when invocation.Syntax is InvocationExpressionSyntax && MayReachSource(invocation.TargetMethod, container):
                     store.Add(invocation.Syntax, invocation.TargetMethod, container, invocation);
                     break;
                 case IInvalidOperation invalid when invalid.Syntax is InvocationExpressionSyntax:
                     store.Add(invalid.Syntax, null, container, invalid);
                     break;
-                case IMethodReferenceOperation reference when reference.Syntax is SimpleNameSyntax || reference.Syntax is MemberAccessExpressionSyntax:
+                case IMethodReferenceOperation reference when (reference.Syntax is SimpleNameSyntax || reference.Syntax is MemberAccessExpressionSyntax) && MayReachSource(reference.Method, container):
                     store.Add(reference.Syntax, reference.Method, container, reference);
                     break;
             }
         }
+
+        /// <summary>
+        /// Whether a call bound to <paramref name="target"/> can be a call of a source method, the only callers the index is
+        /// asked for (<see cref="CallerIndex.IsCallOf"/>): a method of this compilation, a virtual, abstract or interface
+        /// member a source method may implement or override, a delegate's <c>Invoke</c> (a stored delegate), or the one
+        /// library method whose calls a rule looks up, <c>CreateClient</c> (RES2004). The rest — calls of the libraries'
+        /// static, extension and sealed methods, most of a project's calls — were most of what the recorder kept (Npgsql,
+        /// docs/performance.md, "Eighth session").
+        /// </summary>
+        private static bool MayReachSource(IMethodSymbol target, ISymbol container)
+            => target.IsVirtual || target.IsAbstract || target.IsOverride
+                || target.MethodKind == MethodKind.DelegateInvoke
+                || target.ContainingType?.TypeKind == TypeKind.Interface
+                || SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, container.ContainingAssembly)
+                || target.Name == "CreateClient";
 
         /// <summary>
         /// The operation the driver handed over for a call or method group, if it has reached it yet: the live,
