@@ -107,11 +107,23 @@ namespace ResilienceAnalyzers.Kubernetes
             MethodName = methodName;
             Verb = verb;
             Kind = kind;
-            Scope = scope;
+            Scope = scope == RequestScope.Namespace && IsEmptyText(arguments, KubernetesParameter.Namespace) ? RequestScope.AllNamespaces : scope;
             Shape = shape;
             this.arguments = arguments;
             this.parameters = parameters;
         }
+
+        /// <summary>
+        /// A constant <c>""</c> for the namespace: the client builds <c>…/namespaces//{plural}</c>, and the API server reads
+        /// the empty namespace as every namespace (kubernetes-client/python#1349: <c>list_namespaced_pod('')</c> answers as
+        /// <c>list_pod_for_all_namespaces</c>; client-go's <c>metav1.NamespaceAll</c> is <c>""</c>). So every reader of
+        /// <see cref="Scope"/> — messages, cost model, severity — sees all namespaces.
+        /// </summary>
+        private static bool IsEmptyText(Dictionary<KubernetesParameter, IOperation> arguments, KubernetesParameter parameter)
+            => arguments.TryGetValue(parameter, out var value)
+                && Unwrap.Conversions(value) is IOperation text
+                && (text.ConstantValue.HasValue && text.ConstantValue.Value is string constant && constant.Length == 0
+                    || text is IFieldReferenceOperation { Field: { Name: "Empty", ContainingType: { SpecialType: SpecialType.System_String } } });
 
         /// <summary>A request written without the client (<see cref="ClientShape.RawHttp"/>, <see cref="ClientShape.Kubectl"/>): <paramref name="request"/> names it in messages.</summary>
         internal KubernetesCall(

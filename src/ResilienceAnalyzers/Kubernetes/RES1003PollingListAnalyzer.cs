@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Resilience.CostModel;
 using ResilienceAnalyzers.Analysis;
 using ResilienceAnalyzers.Infrastructure;
@@ -93,11 +94,61 @@ namespace ResilienceAnalyzers.Kubernetes
                 var fanOut = run.Model.FanOut.Resolve(context.ContainingSymbol, context.Operation.Syntax);
                 context.ReportDiagnostic(Create(Rule, call, frequency, fanOut, chain: null, null));
             }
-            else if (!call.Passes(KubernetesParameter.Continue) && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
+            else if ((!call.Passes(KubernetesParameter.Continue) || PagesHere(call, run.Model)) && CallerScope(call.Operation, context.ContainingSymbol) is IMethodSymbol method)
             {
-                // A paging loop's caller may repeat it too, but the pages are one LIST: judged once the chain is known.
+                // A paging loop's caller may repeat it too: every page, every period, is still a poll of the whole collection
+                // (fourth unseen set: a KubeOps requeue every 5 s above a limit/continue loop). The pages are one LIST,
+                // judged once the chain is known.
                 run.Defer(call.Operation, method, call);
             }
+        }
+
+        /// <summary>
+        /// The call passes <c>continue</c> and is the one LIST of its paging loop, which is in its own method: the token is
+        /// not a parameter (a caller's loop pages then, and would read as a poll), a loop around the call holds it, and no
+        /// other LIST of the kind in the method fetches the first page without <c>continue</c> (that call speaks for the
+        /// loop, so it is reported once, not once per call).
+        /// </summary>
+        private static bool PagesHere(KubernetesCall call, ResilienceCompilation model)
+        {
+            if (call.ForwardedParameter(KubernetesParameter.Continue) != null)
+            {
+                return false;
+            }
+
+            IOperation? root = null;
+            bool inLoop = false;
+            for (var parent = call.Operation.Parent; parent != null && root == null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ILoopOperation _:
+                        inLoop = true;
+                        break;
+                    case IMethodBodyOperation _:
+                    case ILocalFunctionOperation _:
+                    case IAnonymousFunctionOperation _:
+                        root = parent;
+                        break;
+                }
+            }
+
+            if (!inLoop || root == null)
+            {
+                return false;
+            }
+
+            foreach (var other in root.Descendants())
+            {
+                if (other is IInvocationOperation invocation && invocation != call.Operation
+                    && model.Recognize(invocation) is KubernetesCall first && first.Verb == KubernetesVerb.List
+                    && first.Kind == call.Kind && !first.Passes(KubernetesParameter.Continue))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private protected override void AnalyzeDeferred(Judgement judgement, DeferredCall deferred, RuleRun run)

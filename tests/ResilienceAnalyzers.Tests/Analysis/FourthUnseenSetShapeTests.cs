@@ -307,8 +307,8 @@ namespace ResilienceAnalyzers.Tests.Analysis
                 """;
             var test = new AnalyzerTest<RES1004WatchWithoutResumeAnalyzer>(source);
             test.ExpectedDiagnostics.Add(Expect.Diagnostic(RES1004WatchWithoutResumeAnalyzer.Rule, 0).WithLocation(1).WithLocation(3).WithLocation(4).WithMessage(
-                "ListNamespacedCustomObjectWithHttpMessagesAsync watches crds in the namespace without a resourceVersion and is restarted by a watch's onClosed callback with no delay between restarts "
-                + "(Controller.StartWatcher (Test0.cs:57) → Controller.OnClose → Controller.StartWatcher → KubernetesSdk.WatchCrds): every start replays every object of crds in the namespace "
+                "ListNamespacedCustomObjectWithHttpMessagesAsync watches crds in all namespaces without a resourceVersion and is restarted by a watch's onClosed callback with no delay between restarts "
+                + "(Controller.StartWatcher (Test0.cs:57) → Controller.OnClose → Controller.StartWatcher → KubernetesSdk.WatchCrds): every start replays every object of crds in all namespaces "
                 + "(count unknown: custom resources number whatever their users create) as ADDED events, at 1,000 nodes × 30 pods per node; resume from the last resourceVersion seen "
                 + "(list, then watch from the list's resourceVersion with allowWatchBookmarks), relist only on 410 Gone, back off between restarts — or use an informer (package Resilience.Kubernetes)"));
             test.ExpectedDiagnostics.Add(Expect.Info(RES1004WatchWithoutResumeAnalyzer.Rule, 2));
