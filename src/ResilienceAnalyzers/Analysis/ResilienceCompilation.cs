@@ -44,7 +44,7 @@ namespace ResilienceAnalyzers.Analysis
             new ConcurrentDictionary<INamedTypeSymbol, CallChains>(SymbolEqualityComparer.Default);
         private readonly Lazy<bool> kubernetesReferenced;
         private readonly Lazy<bool> dnsClientReferenced;
-        private readonly Lazy<bool> rawApiMentioned;
+        private readonly ConcurrentDictionary<SyntaxTree, bool> rawApiMentioned = new ConcurrentDictionary<SyntaxTree, bool>();
         private Lazy<CallerIndex> callers;
         private Lazy<CallChains> chains;
         private readonly Lazy<ValueSources> valueSources;
@@ -60,7 +60,6 @@ namespace ResilienceAnalyzers.Analysis
             FanOut = new FanOutResolver(compilation, Settings, new Lazy<ProjectManifests>(() => ReadManifests(compilation, additionalFiles, Options)), ModelFor);
             kubernetesReferenced = new Lazy<bool>(() => KubernetesApi.IsReferenced(compilation));
             dnsClientReferenced = new Lazy<bool>(() => Infrastructure.ReferencedAssemblies.Contains(compilation, "DnsClient", prefix: false));
-            rawApiMentioned = new Lazy<bool>(() => RawApiCalls.Mentioned(compilation));
             (callers, chains) = NewCallGraph();
             valueSources = new Lazy<ValueSources>(() => new ValueSources(this));
         }
@@ -83,7 +82,8 @@ namespace ResilienceAnalyzers.Analysis
         /// The source mentions an API path, a watch query or kubectl (<see cref="RawApiCalls.Mentioned"/>): read once, on the
         /// first call whose name a raw request can have, in a compilation where the Kubernetes rules run.
         /// </summary>
-        public bool RawApiMentioned => rawApiMentioned.Value;
+        public bool RawApiMentionedIn(SyntaxTree tree)
+            => rawApiMentioned.TryGetValue(tree, out bool mentioned) ? mentioned : rawApiMentioned.GetOrAdd(tree, RawApiCalls.Mentioned(tree));
 
         /// <summary>DnsClient.NET is referenced (RES2002's bail-out): asked once per compilation, not at each of its analyzers' starts.</summary>
         public bool DnsClientReferenced => dnsClientReferenced.Value;
@@ -184,17 +184,18 @@ namespace ResilienceAnalyzers.Analysis
                 return known;
             }
 
-            // A request written without the client (HttpClient, kubectl): only where the source mentions an API path or
-            // kubectl at all, read once per compilation on the first such name; elsewhere these common names cost nothing.
+            // A request written without the client (HttpClient, kubectl): only a method that can send one, and only where
+            // its file mentions an API path or kubectl at all (read once per file); elsewhere these common names cost a
+            // symbol test.
             string? name = CalledNames.Method(invocation.Syntax);
-            bool raw = RawApiCalls.MayBeRaw(name);
-            if (raw && !rawApiMentioned.Value && !KubernetesApi.MayBeClientListOrWatch(name!))
+            bool raw = RawApiCalls.MayBeRaw(name) && RawApiCalls.IsCandidate(invocation.TargetMethod) && RawApiMentionedIn(invocation.Syntax.SyntaxTree);
+            if (!raw && RawApiCalls.MayBeRaw(name) && !KubernetesApi.MayBeClientListOrWatch(name!))
             {
                 return null;
             }
 
             KubernetesCall? call = null;
-            if (!KubernetesApi.TryGetCall(invocation, out call) && raw && rawApiMentioned.Value)
+            if (!KubernetesApi.TryGetCall(invocation, out call) && raw)
             {
                 RawApiCalls.TryGetCall(invocation, this, out call);
             }

@@ -19,11 +19,12 @@ namespace ResilienceAnalyzers.Kubernetes
         private protected sealed override bool MayMatch(SyntaxNode invocation) => KubernetesApi.MayListOrWatch(invocation);
 
         // And the requests written without the client (HttpClient GETs, kubectl: RawApiCalls), whose names are common
-        // (GetAsync, SendAsync, Start): handed on only where the source mentions an API path or kubectl at all.
+        // (GetAsync, SendAsync, Start): handed on by name; the model reads them only where their file mentions an API path or
+        // kubectl (ResilienceCompilation.Recognize).
         private protected sealed override bool MayMatch(SyntaxNode invocation, ResilienceCompilation model)
         {
             string? name = CalledNames.Method(invocation);
-            return name == null || KubernetesApi.MayBeClientListOrWatch(name) || (RawApiCalls.MayBeRaw(name) && model.RawApiMentioned);
+            return name == null || KubernetesApi.MayBeClientListOrWatch(name) || RawApiCalls.MayBeRaw(name);
         }
 
         // Calls, and calls that do not bind: the pre-10.x operations on IKubernetes under a newer client (KubernetesApi.TryGetUnboundCall).

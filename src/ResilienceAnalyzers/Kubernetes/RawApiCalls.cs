@@ -20,8 +20,8 @@ namespace ResilienceAnalyzers.Kubernetes
     /// Precision first: a URI is an API call only when its text, traced through constants, concatenations,
     /// interpolations, locals, <c>new Uri(base, relative)</c> and parameters (to the callers inside the same type), is an
     /// API-server resource path of a kind this class knows, with nothing around it that says another service
-    /// (<see cref="ApiRequestText.TryParseUri"/>). A compilation pays for this only when its source text mentions an API
-    /// path or kubectl at all (<see cref="Mentioned"/>, once per compilation, on the first candidate call).
+    /// (<see cref="ApiRequestText.TryParseUri"/>). Only a request whose own file mentions an API path or kubectl is read
+    /// (<see cref="Mentioned(SyntaxTree)"/>, once per file, on the file's first candidate call).
     /// </remarks>
     internal static class RawApiCalls
     {
@@ -57,17 +57,12 @@ namespace ResilienceAnalyzers.Kubernetes
             }
         }
 
-        /// <summary>
-        /// The compilation's source mentions an API path, a watch query or kubectl somewhere (<c>/api/v1</c>, <c>/apis/</c>,
-        /// <c>watch=</c>, <c>ubectl</c>): read from each tree's text with one small buffer, no syntax walk. Comments pass too;
-        /// that only costs the tracing that follows.
-        /// </summary>
+        /// <summary>Some tree of the compilation mentions an API path, a watch query or kubectl (<see cref="Mentioned(SyntaxTree)"/>).</summary>
         public static bool Mentioned(Compilation compilation)
         {
-            var buffer = new char[4096];
             foreach (var tree in compilation.SyntaxTrees)
             {
-                if (Contains(tree.GetText(), buffer))
+                if (Mentioned(tree))
                 {
                     return true;
                 }
@@ -75,6 +70,15 @@ namespace ResilienceAnalyzers.Kubernetes
 
             return false;
         }
+
+        /// <summary>
+        /// The tree's source mentions an API path, a watch query or kubectl (<c>/api/v1</c>, <c>/apis/</c>, <c>watch=</c>,
+        /// <c>ubectl</c>): read from its text with one small buffer, no syntax walk. Comments pass too; that only costs the
+        /// tracing that follows. Asked of the request's own file, not of the whole compilation: reading every tree's text was
+        /// ~2 ms of RES1001's telemetry on Steeltoe (289 files), paid by any project with one <c>GetAsync</c> call
+        /// (docs/performance.md, "Eighth session"). A request whose path is written only in another file is not read.
+        /// </summary>
+        public static bool Mentioned(SyntaxTree tree) => Contains(tree.GetText(), new char[4096]);
 
         private static readonly string[] Needles = { "/api/v1", "/apis/", "watch=", "ubectl" };
 
@@ -126,6 +130,21 @@ namespace ResilienceAnalyzers.Kubernetes
         }
 
         /// <summary>The API request <paramref name="invocation"/> makes without the client, or false.</summary>
+        /// <summary>
+        /// A method that can send a raw request: an <c>HttpClient</c> (or JSON extension) method, <c>Process.Start</c>, or a
+        /// helper named for kubectl. Asked before the file's text is read, so a project's other <c>Start</c>s and
+        /// <c>SendAsync</c>s cost a symbol test each.
+        /// </summary>
+        public static bool IsCandidate(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            return type != null
+                && (method.Name.IndexOf("ubectl", StringComparison.Ordinal) > 0
+                    || (method.Name == "Start" && Namespaces.IsType(type, "System.Diagnostics", "Process"))
+                    || Namespaces.IsType(type, "System.Net.Http", "HttpClient") || Namespaces.IsType(type, "System.Net.Http", "HttpMessageInvoker")
+                    || Namespaces.IsType(type, "System.Net.Http.Json", "HttpClientJsonExtensions"));
+        }
+
         public static bool TryGetCall(IInvocationOperation invocation, ResilienceCompilation model, out KubernetesCall? call)
         {
             call = null;
