@@ -183,12 +183,12 @@ namespace ResilienceAnalyzers.Analysis
         /// does (its result kept in a field the first time: <see cref="OnceGuards"/>).
         /// </summary>
         public CallChain? RepeatedAbove(DeferredCall deferred)
-            => OnceGuards.Encloses(deferred.Operation) ? null : RepeatedBy(deferred.Method);
+            => OnceGuards.Encloses(deferred.Operation, model) ? null : RepeatedBy(deferred.Method);
 
         /// <summary>The repetition around one call site: the site's own loop, timer or handler, else its method's callers.</summary>
         public CallChain? RepeatedAt(CallSite site)
         {
-            if (OnceGuards.Encloses(site.Operation))
+            if (OnceGuards.Encloses(site.Operation, model))
             {
                 return null;
             }
@@ -215,7 +215,7 @@ namespace ResilienceAnalyzers.Analysis
         private CallChain? Repeats(CallSite site)
         {
             // A call made once per instance (kept in a field the first time) is not repeated by what repeats its method.
-            if (OnceGuards.Encloses(site.Operation))
+            if (OnceGuards.Encloses(site.Operation, model))
             {
                 return Stopped;
             }

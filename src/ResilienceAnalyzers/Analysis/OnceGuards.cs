@@ -22,7 +22,7 @@ namespace ResilienceAnalyzers.Analysis
     internal static class OnceGuards
     {
         /// <summary>Whether a once-guard lies between <paramref name="operation"/> and its method's body (lambdas included).</summary>
-        public static bool Encloses(IOperation operation)
+        public static bool Encloses(IOperation operation, ResilienceCompilation? model)
         {
             for (IOperation? current = operation, parent = operation.Parent; parent != null; current = parent, parent = parent.Parent)
             {
@@ -31,7 +31,7 @@ namespace ResilienceAnalyzers.Analysis
                     return false;
                 }
 
-                if (At(parent, current))
+                if (At(parent, current, model))
                 {
                     return true;
                 }
@@ -41,23 +41,23 @@ namespace ResilienceAnalyzers.Analysis
         }
 
         /// <summary>One step of a walk out from a call: <paramref name="current"/>, seen from its parent, runs once.</summary>
-        public static bool At(IOperation parent, IOperation current)
+        public static bool At(IOperation parent, IOperation current, ResilienceCompilation? model)
         {
             switch (parent)
             {
                 case IConditionalOperation guard when current == guard.WhenTrue:
-                    return NullTestedField(guard.Condition, isNull: true) is IFieldSymbol field && Assigns(guard.WhenTrue, field) && !Reset(field);
+                    return NullTestedField(guard.Condition, isNull: true) is IFieldSymbol field && Assigns(guard.WhenTrue, field) && !Reset(field, model);
                 case ICoalesceAssignmentOperation coalesce when current == coalesce.Value:
-                    return coalesce.Target is IFieldReferenceOperation target && !Reset(target.Field);
+                    return coalesce.Target is IFieldReferenceOperation target && !Reset(target.Field, model);
                 case IBlockOperation block:
-                    return EarlyReturnGuard(block, current);
+                    return EarlyReturnGuard(block, current, model);
                 default:
                     return false;
             }
         }
 
         /// <summary><c>if (_env != null) return _env;</c> before <paramref name="current"/> in <paramref name="block"/>, which assigns <c>_env</c> after it.</summary>
-        private static bool EarlyReturnGuard(IBlockOperation block, IOperation current)
+        private static bool EarlyReturnGuard(IBlockOperation block, IOperation current, ResilienceCompilation? model)
         {
             var statements = block.Operations;
             int at = -1;
@@ -75,7 +75,7 @@ namespace ResilienceAnalyzers.Analysis
                 if (statements[i] is IConditionalOperation { WhenFalse: null } check
                     && Returns(check.WhenTrue)
                     && NullTestedField(check.Condition, isNull: false) is IFieldSymbol field
-                    && !Reset(field))
+                    && !Reset(field, model))
                 {
                     for (int j = at; j < statements.Length; j++)
                     {
@@ -152,7 +152,14 @@ namespace ResilienceAnalyzers.Analysis
         }
 
         /// <summary>Whether the field's type sets it back to <c>null</c> or <c>default</c> anywhere: a cache that expires runs its factory again.</summary>
-        private static bool Reset(IFieldSymbol field)
+        /// <summary>
+        /// <see cref="ResetIn"/>, read once per field and compilation: it walks the type's syntax, and it is asked at every
+        /// null test of a field around a recognized call, from the per-call path (<see cref="Workload.Periodicity"/>).
+        /// </summary>
+        private static bool Reset(IFieldSymbol field, ResilienceCompilation? model)
+            => model?.FieldIsReset(field.OriginalDefinition, ResetIn) ?? ResetIn(field);
+
+        private static bool ResetIn(IFieldSymbol field)
         {
             foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
             {
@@ -161,7 +168,7 @@ namespace ResilienceAnalyzers.Analysis
                     if (node is AssignmentExpressionSyntax { Left: var left, Right: var right } assignment
                         && assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression)
                         && (right.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullLiteralExpression) || right.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.DefaultLiteralExpression) || right is DefaultExpressionSyntax)
-                        && Named(left) == field.Name)
+                        && CalledNames.AssignedMember(left) == field.Name)
                     {
                         return true;
                     }
@@ -170,13 +177,5 @@ namespace ResilienceAnalyzers.Analysis
 
             return false;
         }
-
-        private static string? Named(ExpressionSyntax left)
-            => left switch
-            {
-                IdentifierNameSyntax name => name.Identifier.ValueText,
-                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                _ => null,
-            };
     }
 }

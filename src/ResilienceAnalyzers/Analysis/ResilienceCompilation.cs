@@ -482,6 +482,11 @@ namespace ResilienceAnalyzers.Analysis
 
         private readonly ConcurrentDictionary<IMethodSymbol, bool> jitteredDelays = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
+        /// <summary>Whether a field is set back to null or default in its type (<see cref="OnceGuards"/>: <paramref name="test"/>), read once per field.</summary>
+        internal bool FieldIsReset(IFieldSymbol field, Func<IFieldSymbol, bool> test) => resetFields.GetOrAdd(field, test);
+
+        private readonly ConcurrentDictionary<IFieldSymbol, bool> resetFields = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+
         /// <summary>The constant wait a source method starts with (<see cref="Periodicity.LeadingWait"/>), read once per method: its body is bound to read it.</summary>
         internal TimeSpan? LeadingWait(IMethodSymbol method)
             => leadingWaits.GetOrAdd(method.OriginalDefinition, m => Periodicity.LeadingWait(BodyOf(m)));

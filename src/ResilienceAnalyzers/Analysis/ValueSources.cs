@@ -32,7 +32,7 @@ namespace ResilienceAnalyzers.Analysis
                 {
                     string? name = node switch
                     {
-                        AssignmentExpressionSyntax assignment => AssignedName(assignment.Left),
+                        AssignmentExpressionSyntax assignment => CalledNames.AssignedMember(assignment.Left),
                         VariableDeclaratorSyntax { Initializer: { }, Parent: VariableDeclarationSyntax { Parent: FieldDeclarationSyntax } } field => field.Identifier.ValueText,
                         PropertyDeclarationSyntax { Initializer: { } } property => property.Identifier.ValueText,
                         ObjectCreationExpressionSyntax creation => CalledNames.CreatedType(creation),
@@ -52,15 +52,6 @@ namespace ResilienceAnalyzers.Analysis
                 }
             }
         }
-
-        /// <summary><c>x</c>, <c>this.x</c>, <c>options.X</c> → the assigned member's name; null for anything else (an indexer, a tuple).</summary>
-        private static string? AssignedName(ExpressionSyntax left)
-            => left switch
-            {
-                IdentifierNameSyntax name => name.Identifier.ValueText,
-                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                _ => null,
-            };
 
         /// <summary>The values assigned to <paramref name="member"/> (a field or property) anywhere in the compilation, initializers included.</summary>
         public IEnumerable<IOperation> AssignedTo(ISymbol member)

@@ -69,6 +69,18 @@ namespace ResilienceAnalyzers.Infrastructure
             }
         }
 
+        /// <summary>
+        /// The member an assignment's left side names: <c>x</c>, <c>this.x</c>, <c>options.X</c> → its name; null for anything
+        /// else (an indexer, a tuple). Syntax only: the binding, where it matters, is checked by the caller.
+        /// </summary>
+        public static string? AssignedMember(ExpressionSyntax left)
+            => left switch
+            {
+                IdentifierNameSyntax name => name.Identifier.ValueText,
+                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                _ => null,
+            };
+
         /// <summary>True when the call names a method starting with one of the prefixes, or names none (then the symbol decides).</summary>
         public static bool MayStartWith(SyntaxNode syntax, string first, string second)
         {

@@ -148,7 +148,7 @@ namespace ResilienceAnalyzers.Workload
             {
                 // if (_env is null) { … _env = await ListAsync(); }, _env ??= …, new Lazy<T>(…): made once, kept in a field,
                 // however often the loop or handler around it runs (OnceGuards).
-                if (OnceGuards.At(parent, current))
+                if (OnceGuards.At(parent, current, model))
                 {
                     return Frequency.Once;
                 }
